@@ -1,0 +1,70 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := FLASK_APP=wsgi.py $(BIN)/flask
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 4
+# Parallel test processes; 2 suits this project's 2-core CI machine.
+TEST_WORKERS ?= 2
+CHROMIUM ?= /usr/bin/chromium
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: help run serve test test-postgres install install-dev chromium migrate seed clean
+
+help:
+	@echo "make run     install, migrate, seed demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test    install test tools (Chromium included) and run the whole suite"
+	@echo "make serve   run under gunicorn with $(WORKERS) workers"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.dev-installed
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop); sign in with a demo account above."
+	$(FLASK) run --host $(HOST) --port $(PORT) --debug --no-reload
+
+serve: migrate
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Chromium at $(CHROMIUM). Install it with:"; \
+		echo "    sudo apt-get install chromium"; \
+		echo "or point CHROMIUM=/path/to/chromium at another build."; exit 1; \
+	fi
+
+test: install-dev chromium
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+test-postgres: install-dev chromium
+	TEST_DATABASE_URL=$(PG_TEST_URL) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

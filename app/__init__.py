@@ -1,0 +1,77 @@
+"""The application factory: `create_app()` builds a configured Flask app."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import build_config
+from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(build_config(app.instance_path, config))
+    app.config.setdefault("RATELIMIT_DEFAULT", app.config["RATELIMIT_WRITE"])
+
+    from app import audit
+
+    audit.configure_logging(app)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import cli, errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (registers every table)
+    from app.db_types import tune_sqlite
+
+    db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    from app.auth import sessions
+
+    login_manager.init_app(app)
+    sessions.register(login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
+    from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.orgs import bp as orgs_bp
+    from challenges import bp as challenges_bp
+    from ideas import bp as ideas_bp
+    from voting import bp as voting_bp
+
+    for blueprint in (main_bp, auth_bp, accounts_bp, orgs_bp, admin_bp, api_bp,
+                      ideas_bp, voting_bp, challenges_bp):
+        app.register_blueprint(blueprint)

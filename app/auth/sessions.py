@@ -1,0 +1,49 @@
+"""Flask-Login glue: the cookie holds a session token; each request loads it from the database."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import request, url_for
+from flask_login import LoginManager
+from sqlalchemy import select
+
+from app.auth.models import AuthSession, User, token_digest
+from app.clock import utcnow
+from app.errors import error_response
+from app.extensions import db
+from app.web import current_page_path, redirect_to, wants_json
+
+# last_seen_at is refreshed at most this often, so reading a page does not write every time.
+SEEN_GRANULARITY = timedelta(minutes=5)
+
+
+def load_user_from_session_token(token: str) -> User | None:
+    row = db.session.execute(
+        select(AuthSession, User).join(User, AuthSession.user_id == User.id)
+        .where(AuthSession.token_hash == token_digest(token), User.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    auth_session, user = row
+    now = utcnow()
+    if now - auth_session.last_seen_at > SEEN_GRANULARITY:
+        auth_session.last_seen_at = now
+        db.session.commit()
+    user._session_token = token
+    user.auth_session = auth_session
+    return user
+
+
+def unauthorized():
+    """Sign-in needed: JSON clients get 401, htmx is sent to the login page, browsers too,
+    each with the page they were on as `next`."""
+    if wants_json():
+        return error_response(401, "unauthorized", "Sign in, or send a personal access token.")
+    return redirect_to(url_for("auth.login", next=current_page_path()))
+
+
+def register(manager: LoginManager) -> None:
+    manager.login_view = "auth.login"
+    manager.session_protection = "basic"
+    manager.user_loader(load_user_from_session_token)
+    manager.unauthorized_handler(unauthorized)

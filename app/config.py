@@ -1,0 +1,131 @@
+"""Configuration: defaults, overridden by environment variables, overridden by `create_app(config)`.
+
+Every setting the application reads is named here, so this file is the one place to look.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration cannot run safely."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError as exc:
+        raise ConfigError(f"expected a whole number, got {value!r}") from exc
+
+
+def build_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Return the settings dict for one application instance.
+
+    Raises ConfigError when production mode lacks a secret it must not invent.
+    """
+    env = os.environ
+    overrides = dict(overrides or {})
+    app_env = overrides.get("APP_ENV") or env.get("APP_ENV", "development")
+    production = app_env == "production"
+    instance = Path(instance_path)
+
+    config: dict = {
+        "APP_ENV": app_env,
+        "SITE_NAME": env.get("SITE_NAME", "Ideaforge"),
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL"), instance),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        # Requests and uploads larger than this are refused with 413.
+        "MAX_CONTENT_LENGTH": _int(env.get("MAX_CONTENT_LENGTH"), 16 * 1024 * 1024),
+        # Cookies: HttpOnly and SameSite=Lax always; Secure in production.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "HSTS_ENABLED": production,
+        # CSRF tokens live as long as the session; the form still re-renders a fresh one.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_ENABLED": True,
+        # Rate limits (Flask-Limiter): Redis when configured, memory otherwise.
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
+        "RATELIMIT_SIGNUP": env.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour"),
+        "RATELIMIT_RESET": env.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
+        "RATELIMIT_WRITE": env.get("RATELIMIT_WRITE", "60 per minute"),
+        # Failed logins for one email: after LOGIN_LOCK_AFTER failures the account waits,
+        # doubling from LOGIN_LOCK_BASE_SECONDS up to LOGIN_LOCK_MAX_SECONDS.
+        "LOGIN_LOCK_AFTER": _int(env.get("LOGIN_LOCK_AFTER"), 5),
+        "LOGIN_LOCK_BASE_SECONDS": _int(env.get("LOGIN_LOCK_BASE_SECONDS"), 60),
+        "LOGIN_LOCK_MAX_SECONDS": _int(env.get("LOGIN_LOCK_MAX_SECONDS"), 3600),
+        "PASSWORD_MIN_LENGTH": _int(env.get("PASSWORD_MIN_LENGTH"), 10),
+        "PASSWORD_RESET_MAX_AGE": _int(env.get("PASSWORD_RESET_MAX_AGE"), 60 * 60),
+        "EMAIL_VERIFY_MAX_AGE": _int(env.get("EMAIL_VERIFY_MAX_AGE"), 60 * 60 * 24 * 3),
+        "INVITATION_MAX_AGE_DAYS": _int(env.get("INVITATION_MAX_AGE_DAYS"), 14),
+        # Mail: "smtp" sends through MAIL_SERVER; "console" prints and writes instance/mail/*.eml.
+        "MAIL_BACKEND": env.get("MAIL_BACKEND", "smtp" if production else "console"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": _int(env.get("MAIL_PORT"), 25),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL")),
+        "MAIL_TIMEOUT": _int(env.get("MAIL_TIMEOUT"), 10),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Ideaforge <no-reply@ideaforge.local>"),
+        "MAIL_DIR": str(instance / "mail"),
+        # Stripe (the payments package is the only reader of these).
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance / "uploads"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "TRUSTED_PROXIES": _int(env.get("TRUSTED_PROXIES"), 0),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+    }
+    config.update(overrides)
+
+    if not config["SECRET_KEY"]:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when APP_ENV=production.")
+        config["SECRET_KEY"] = _instance_secret(instance)
+    if production and config["MAIL_BACKEND"] == "console":
+        raise ConfigError("MAIL_BACKEND=console is for development; set SMTP settings in production.")
+    return config
+
+
+def _database_url(url: str | None, instance: Path) -> str:
+    """SQLite in instance/ by default; postgres:// URLs are routed to psycopg 3."""
+    if not url:
+        return f"sqlite:///{instance / 'app.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    """A development secret generated once and kept in instance/, so sessions survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

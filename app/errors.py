@@ -1,0 +1,106 @@
+"""Error pages in the site's look, and one JSON error shape for API and JSON clients:
+`{"error": {"code": ..., "message": ..., "fields": {...}}}`."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template
+from markupsafe import escape
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app import audit
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.web import wants_json
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Please sign in to continue.",
+    403: "You do not have permission to do that.",
+    404: "We could not find that page.",
+    405: "That action is not allowed here.",
+    409: "That conflicts with the current state.",
+    413: "That upload is too large.",
+    422: "Some of the values are not valid.",
+    429: "Too many requests. Please wait a moment and try again.",
+    500: "Something went wrong on our side. It has been logged; please try again.",
+}
+CSRF_MESSAGE = "Your form expired or came from another site. Reload the page and try again."
+
+
+def error_response(status: int, code: str | None = None, message: str | None = None,
+                   fields: dict | None = None, headers: dict | None = None):
+    """A JSON error in the API's shape."""
+    body = {"error": {
+        "code": code or _code_for(status),
+        "message": message or MESSAGES.get(status, "Request failed."),
+        "fields": fields or {},
+    }}
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _code_for(status: int) -> str:
+    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+            405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+            429: "rate_limited", 500: "server_error"}.get(status, "error")
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    if isinstance(error, CSRFError):
+        audit.event("auth.csrf_failed", logging.WARNING, reason=error.description)
+        message, code = CSRF_MESSAGE, "csrf_failed"
+    else:
+        message = MESSAGES.get(status, error.description)
+        code = None
+        # Messages written for a specific refusal are more useful than the generic one.
+        if error.description and error.description != type(error).description:
+            message = error.description
+    if status == 403:
+        audit.event("authz.denied", logging.WARNING)
+    if status == 429:
+        audit.event("ratelimit.exceeded", logging.WARNING, limit=str(error.description))
+        message = MESSAGES[429]
+    headers = dict(error.get_headers()) if status == 429 else {}
+    headers.pop("Content-Type", None)
+    if wants_json():
+        return error_response(status, code, message, headers=headers)
+    return _error_page(status, message), status, headers
+
+
+def _error_page(status: int, message: str) -> str:
+    try:
+        return render_template("errors/error.html", status=status, message=message)
+    except Exception:  # the page itself failed (say, the database is down): plain words still help
+        db.session.rollback()
+        return f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>"
+
+
+def handle_unexpected(error: Exception):
+    # A failed request must not leave a half-written transaction behind for the next one.
+    db.session.rollback()
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    audit.logger.exception("request.failed", extra={"fields": {"event": "request.failed"}})
+    return handle_http_error(InternalServerError())
+
+
+def handle_domain_error(error: DomainError):
+    """A service refusal no route caught: its own status and message, never a 500."""
+    db.session.rollback()
+    if error.status == 403:
+        audit.event("authz.denied", logging.WARNING, reason=error.message)
+    if wants_json():
+        return error_response(error.status, error.code, error.message, error.fields)
+    return _error_page(error.status, error.message), error.status
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(Exception, handle_unexpected)

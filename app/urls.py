@@ -1,0 +1,9 @@
+"""Absolute links for mail, which may be built outside any request (CLI, jobs)."""
+from flask import current_app, has_request_context, url_for
+
+
+def external_url(endpoint: str, **values) -> str:
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)

@@ -1,0 +1,56 @@
+"""Helpers every blueprint uses to answer browsers, htmx and JSON clients alike."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Response, current_app, redirect, render_template, request, url_for
+from flask_htmx import make_response as htmx_response
+
+from app.extensions import htmx
+
+
+def render(template: str, partial: str | None = None, **context) -> Response:
+    """The full page normally; only `partial` (a fragment template) for htmx requests.
+
+    Both are cached separately by browsers and proxies thanks to `Vary: HX-Request`.
+    """
+    use_partial = partial is not None and htmx and not htmx.boosted
+    response = current_app.make_response(render_template(partial if use_partial else template, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+def redirect_to(location: str, code: int = 303) -> Response:
+    """Post/redirect/get for browsers; `HX-Redirect` for htmx, which would otherwise swap the
+    redirected page into the fragment it targeted."""
+    if htmx:
+        return htmx_response(redirect=location)
+    return redirect(location, code=code)
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """A local path to return to after signing in; anything pointing elsewhere is dropped."""
+    fallback = default or url_for("main.home")
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target:
+        return fallback
+    return target
+
+
+def current_page_path() -> str:
+    """The page the user is looking at: for htmx requests that is the page, not the fragment."""
+    if htmx and htmx.current_url:
+        parts = urlsplit(htmx.current_url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.full_path.rstrip("?") if request.query_string else request.path
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]

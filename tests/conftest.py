@@ -1,0 +1,133 @@
+"""Fixtures: `app`, `db`, `client`, `runner`, `mailbox`, signed-in clients per role.
+
+Each test process gets its own database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+migrated once with Alembic; every table is emptied after each test.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db as _db
+from app.extensions import limiter
+from tests.support import factories
+from tests.support.databases import test_database, wipe
+from tests.support.smtp import start_smtp_server
+
+
+@pytest.fixture(scope="session")
+def worker_id_safe(request) -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    controller, mailbox = start_smtp_server()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id_safe):
+    with test_database(tmp_path_factory.mktemp("db"), worker_id_safe) as url:
+        app = create_app(_base_config(url, tmp_path_factory.mktemp("instance"), 0))
+        with app.app_context():
+            upgrade()
+            _db.engine.dispose()
+        yield url
+
+
+def _base_config(url: str, tmp_dir, smtp_port: int) -> dict:
+    return {
+        "TESTING": True,
+        "APP_ENV": "testing",
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_DIR": str(tmp_dir / "mail"),
+        "UPLOAD_DIR": str(tmp_dir / "uploads"),
+        "BASE_URL": "http://localhost",
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture
+def app_config(database_url, smtp_server, tmp_path) -> dict:
+    """Override keys in a test with `@pytest.mark.parametrize` or by requesting and editing."""
+    return _base_config(database_url, tmp_path, smtp_server[0].port)
+
+
+@pytest.fixture
+def app(app_config):
+    application = create_app(app_config)
+    with application.app_context():
+        yield application
+        _db.session.remove()
+        wipe(_db.engine)
+        _db.engine.dispose()
+    limiter.reset()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    box = smtp_server[1]
+    box.clear()
+    return box
+
+
+@pytest.fixture
+def user(app):
+    return factories.make_user(name="Casey Customer")
+
+
+@pytest.fixture
+def user_client(app, user):
+    client = app.test_client()
+    factories.login(client, user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def org(app):
+    return factories.make_org(name="Acme Analytics", slug="acme")
+
+
+@pytest.fixture
+def org_admin_client(app, org):
+    admin = org.memberships[0].user
+    client = app.test_client()
+    factories.login(client, admin)
+    client.user = admin
+    return client
+
+
+@pytest.fixture
+def site_admin_client(app):
+    admin = factories.make_user(name="Site Admin", site_admin=True)
+    client = app.test_client()
+    factories.login(client, admin)
+    client.user = admin
+    return client

@@ -1,5 +1,5 @@
 """Every Flask extension instance, created unbound; `create_app` binds them with init_app()."""
-from flask import request
+from flask import current_app, request
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,6 +31,10 @@ def rate_limit_key() -> str:
     return f"ip:{get_remote_address()}"
 
 
+def _write_limit() -> str:
+    return current_app.config["RATELIMIT_WRITE"]
+
+
 def _is_read_only() -> bool:
     return request.method in ("GET", "HEAD", "OPTIONS")
 
@@ -43,5 +47,6 @@ htmx = HTMX()
 # Every write is limited by default (RATELIMIT_WRITE); reads are not.
 limiter = Limiter(
     key_func=rate_limit_key,
+    default_limits=[_write_limit],
     default_limits_exempt_when=_is_read_only,
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -64,9 +65,24 @@ def app_config(database_url, smtp_server, tmp_path) -> dict:
     return _base_config(database_url, tmp_path, smtp_server[0].port)
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in an app context of its own, as it does in production, so `g`
+    (Flask-Login's cached user) and the database session never leak between requests or
+    between two clients in one test. The test's own session is committed before and
+    expired after, so what the test reads afterwards is what the request wrote."""
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(app_config):
     application = create_app(app_config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         yield application
         _db.session.remove()

@@ -16,6 +16,7 @@ from app.web import redirect_to, safe_next
 
 ip_key = lambda: f"ip:{request.remote_addr}"  # noqa: E731  (visitors have no account yet)
 CHECK_INBOX = "Check your inbox: we have sent you a link to confirm your email address."
+SIGNUP_SENT = "Check your inbox: open the link we sent to confirm your address and finish signing up."
 RESET_SENT = ("If an account exists for that address, we have sent it a link to reset the password. "
               "The link works once and expires in an hour.")
 
@@ -49,16 +50,18 @@ def signup():
         except DomainError as error:
             apply_errors(form, error)
         else:
-            if result.created:
-                _send_quietly(emails.send_verification, result.user)
-                _sign_in(result.user, remember=False)
-                flash(CHECK_INBOX, "success")
-                return redirect_to(safe_next(request.args.get("next")))
-            # Same answer as a new sign-up; the owner of the address is told by mail.
-            _send_quietly(emails.send_already_registered, result.user)
-            flash(CHECK_INBOX, "success")
-            return redirect_to(url_for("auth.login"))
+            # Both cases answer alike, so sign-up reveals nothing about which addresses exist;
+            # a new account is signed in when its owner confirms the emailed link.
+            send = emails.send_verification if result.created else emails.send_already_registered
+            _send_quietly(send, result.user)
+            flash(SIGNUP_SENT, "success")
+            return redirect_to(url_for("auth.check_inbox"))
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/signup/check-inbox")
+def check_inbox():
+    return render_template("auth/check_inbox.html")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -142,7 +145,13 @@ def verify_email(token: str):
         return render_template("auth/link_invalid.html", message=str(error)), 400
     form = ConfirmForm()
     if form.validate_on_submit():
+        first_time = not user.email_verified
         services.verify_email(token)
+        # The first confirmation finishes sign-up and signs the new member in; a link used
+        # again later only confirms, it is not a way in.
+        if first_time and not (current_user.is_authenticated and current_user.id == user.id):
+            logout_user()
+            _sign_in(user, remember=False)
         flash("Thank you: your email address is confirmed.", "success")
         return redirect_to(url_for("main.home"))
     return render_template("auth/verify_email.html", form=form, user=user)

@@ -1,0 +1,87 @@
+import json
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from app.audit import JsonFormatter, logger as audit_logger
+from app.auth.models import User
+from app.extensions import db as _db
+from tests.support.factories import make_user
+
+
+def test_404_is_a_page_in_the_site_look_and_json_for_json_clients(client):
+    page = client.get("/nowhere")
+    assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)
+    api = client.get("/api/v1/nowhere")
+    assert api.status_code == 404
+    assert api.get_json()["error"]["code"] == "not_found"
+    accept_json = client.get("/nowhere", headers={"Accept": "application/json"})
+    assert accept_json.get_json()["error"]["message"]
+
+
+def test_unexpected_errors_roll_back_and_answer_500(app, client, db):
+    @app.get("/boom")
+    def boom():
+        _db.session.add(User(email="half@example.com", password_hash="x", display_name="Half"))
+        _db.session.flush()
+        raise RuntimeError("kaboom")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.get_data(as_text=True)
+    assert "kaboom" not in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "half@example.com")) is None
+
+
+def test_oversized_requests_are_refused_with_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/login", data={"email": "a@example.com", "password": "x" * 4096})
+    assert response.status_code == 413
+
+
+def test_writes_are_rate_limited_with_a_clear_429_page(app, user_client):
+    app.config["RATELIMIT_WRITE"] = "3 per minute"
+    statuses = [user_client.post("/settings/profile", data={"display_name": f"N{i}", "bio": ""}).status_code
+                for i in range(4)]
+    assert statuses == [303, 303, 303, 429]
+    page = user_client.post("/settings/profile", data={"display_name": "N", "bio": ""})
+    assert "Too many requests" in page.get_data(as_text=True)
+    assert page.headers.get("Retry-After")
+    assert user_client.get("/settings/profile").status_code == 200  # reading is not limited
+
+
+@pytest.fixture
+def audit_lines():
+    """What the audit logger writes, one JSON object a line."""
+    lines = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(json.loads(JsonFormatter().format(record)))
+
+    handler = Collect()
+    audit_logger.addHandler(handler)
+    yield lines
+    audit_logger.removeHandler(handler)
+
+
+def test_auth_events_are_logged_as_json_without_secrets(client, audit_lines):
+    make_user("ana@example.com")
+    client.post("/login", data={"email": "ana@example.com", "password": "wrong-secret-value"})
+    lines = audit_lines
+    failed = [entry for entry in lines if entry.get("event") == "auth.login_failed"]
+    assert failed and failed[0]["failures"] == 1
+    raw = json.dumps(lines)
+    assert "wrong-secret-value" not in raw and "ana@example.com" not in raw
+
+
+def test_failed_authorisations_are_logged(app, client, audit_lines):
+    from tests.support.factories import login, make_org, add_member
+
+    org = make_org(slug="acme")
+    judge = add_member(org, None, "judge")
+    login(client, judge)
+    assert client.get("/orgs/acme/settings").status_code == 403
+    events = [line["event"] for line in audit_lines]
+    assert "authz.denied" in events

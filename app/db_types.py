@@ -57,3 +57,15 @@ def tune_sqlite(engine: Engine) -> None:
     def _on_begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin", "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def begin_write(session) -> None:
+    """Start the transaction a write service runs in.
+
+    On SQLite a transaction that reads first and writes later fails at once (SQLITE_BUSY) when
+    another writer got in between; BEGIN IMMEDIATE takes the write lock up front, so concurrent
+    writers queue on the busy timeout instead. Other databases ignore the option and rely on
+    row locks. Whatever the request read before is committed (it only read) and reloads lazily.
+    """
+    session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

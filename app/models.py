@@ -2,3 +2,8 @@
 from app.api.models import ApiToken  # noqa: F401
 from app.auth.models import AuthSession, LoginThrottle, User  # noqa: F401
 from app.orgs.models import Invitation, Membership, Organisation  # noqa: F401
+from app.notifications.models import Notification  # noqa: F401
+from ideas.models import (Board, BoardBlock, BoardMember, Category, Comment, Follow, Idea,  # noqa: F401
+                          IdeaMerge, IdeaRevision, IdeaTag, StatusChange, Tag)
+from ideas.moderation.models import Flag, ModerationLog  # noqa: F401
+from voting.models import Vote, VoteBudget  # noqa: F401

@@ -38,6 +38,9 @@ def role_names(roles) -> str:
 
 
 def register(app: Flask) -> None:
+    from app.markdown import render_markdown
+
+    app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(role_names, "role_names")
     app.add_template_filter(time_ago, "ago")
     app.add_template_filter(iso, "iso")

@@ -1,5 +1,6 @@
 """The home page and the health check."""
 from flask import render_template
+from flask_login import current_user
 from sqlalchemy import select, text
 
 from app.extensions import db, limiter
@@ -9,8 +10,11 @@ from app.orgs.models import Organisation
 
 @bp.get("/")
 def home():
+    from ideas.services.home import featured_boards
+
     organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.name).limit(12)))
-    return render_template("main/home.html", organisations=organisations)
+    return render_template("main/home.html", organisations=organisations,
+                           featured=featured_boards(current_user))
 
 
 @bp.get("/healthz")

@@ -53,10 +53,14 @@ def create():
 
 @bp.get("/<slug>")
 def show(slug: str):
+    from ideas.services.home import visible_boards
+
     organisation = _organisation_or_404(slug)
     return render_template("orgs/show.html", organisation=organisation,
                            membership=policy.membership_of(current_user, organisation),
-                           can_admin=policy.has_role(current_user, organisation, "admin"))
+                           boards=visible_boards(current_user, organisation),
+                           can_admin=policy.has_role(current_user, organisation, "admin"),
+                           can_manage_boards=policy.has_role(current_user, organisation, "pm"))
 
 
 @bp.route("/<slug>/settings", methods=["GET", "POST"])

@@ -1,12 +1,14 @@
 """The schema comes only from migrations: the migrated database must match the models."""
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from ideas.search_schema import include_object
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
 
 def _differences(engine, metadata):
     with engine.connect() as conn:
-        return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
+        return compare_metadata(context, metadata)
 
 
 def test_migrated_schema_matches_the_models(db):

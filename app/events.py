@@ -1,0 +1,58 @@
+"""Domain events. Services publish what happened; subscribers (notifications now, mail and
+webhooks later) react in the same transaction, so a rolled-back action notifies no one."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+_subscribers: dict[type, list[Callable]] = defaultdict(list)
+
+
+def subscribe(event_type: type) -> Callable:
+    def register(handler: Callable) -> Callable:
+        if handler not in _subscribers[event_type]:
+            _subscribers[event_type].append(handler)
+        return handler
+    return register
+
+
+def publish(event) -> None:
+    for handler in _subscribers[type(event)]:
+        handler(event)
+
+
+@dataclass(frozen=True)
+class IdeaStatusChanged:
+    idea_id: int
+    from_status: str
+    to_status: str
+    message: str
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class IdeaMerged:
+    source_id: int
+    target_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class CommentPosted:
+    comment_id: int
+    idea_id: int
+    parent_id: int | None
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class CommentAccepted:
+    comment_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class IdeaSubmitted:
+    idea_id: int
+    actor_id: int | None

@@ -1,0 +1,48 @@
+"""In-app notifications: written in the transaction of the event that caused them."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select, update
+
+from app.auth.models import User
+from app.clock import utcnow
+from app.extensions import db
+from app.notifications.models import Notification
+
+PAGE_SIZE = 30
+
+
+def notify(user_ids: Iterable[int], kind: str, text: str, link: str = "", actor_id: int | None = None) -> int:
+    """One notification per recipient; the actor is never told of their own action."""
+    recipients = sorted({uid for uid in user_ids if uid and uid != actor_id})
+    db.session.add_all(Notification(user_id=uid, kind=kind, text=text[:500], link=link[:500], actor_id=actor_id)
+                       for uid in recipients)
+    return len(recipients)
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def recent(user: User, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user.id)
+    if before_id:
+        query = query.where(Notification.id < before_id)
+    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_read(user: User, notification_id: int) -> bool:
+    changed = db.session.execute(update(Notification).where(
+        Notification.id == notification_id, Notification.user_id == user.id, Notification.read_at.is_(None)
+    ).values(read_at=utcnow())).rowcount
+    db.session.commit()
+    return bool(changed)
+
+
+def mark_all_read(user: User) -> int:
+    changed = db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount
+    db.session.commit()
+    return changed

@@ -1,0 +1,51 @@
+"""Flags raised by members, and the log of every moderation action."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.clock import utcnow
+from app.db_types import UTCDateTime
+from app.extensions import db
+
+REASONS = {"spam": "Spam", "abuse": "Abusive or harmful", "off_topic": "Off-topic", "duplicate": "Duplicate"}
+
+
+class Flag(db.Model):
+    __tablename__ = "flags"
+    __table_args__ = (
+        UniqueConstraint("target_type", "target_id", "reporter_id"),
+        Index("ix_flags_board_open", "board_id", "resolved_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
+    target_type: Mapped[str] = mapped_column(String(10))  # "idea" or "comment"
+    target_id: Mapped[int] = mapped_column()
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolution: Mapped[str | None] = mapped_column(String(20))  # "hidden", "dismissed"
+
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+
+
+class ModerationLog(db.Model):
+    __tablename__ = "moderation_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(30))
+    target_type: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[int] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,204 @@
+"""Flags, the moderation queue, hiding and restoring content, blocking members from a board.
+Every action a moderator takes is written to the moderation log."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.auth.models import User
+from app.clock import utcnow
+from app.errors_domain import NotAllowed, NotFound, ValidationFailed
+from app.extensions import db
+from ideas import policy
+from ideas.models import Board, BoardBlock, Comment, Idea, Visibility
+from ideas.moderation import spam
+from ideas.moderation.models import REASONS, Flag, ModerationLog
+from voting import counters
+
+SYSTEM_REASON = "held"  # a flag raised by the spam filter, not by a member
+
+
+def moderation_state(author: User, text: str, now: datetime) -> tuple[str, str | None]:
+    """VISIBLE, or PENDING with the reason, for new content by `author`."""
+    if not spam.is_new_account(author.created_at, now):
+        return Visibility.VISIBLE, None
+    recent = list(db.session.scalars(select(Idea.title + " " + Idea.body).where(Idea.author_id == author.id)
+                                     .order_by(Idea.id.desc()).limit(10)))
+    recent += list(db.session.scalars(select(Comment.body).where(Comment.author_id == author.id)
+                                      .order_by(Comment.id.desc()).limit(10)))
+    reason = spam.spam_reason(text, recent)
+    return (Visibility.PENDING, reason) if reason else (Visibility.VISIBLE, None)
+
+
+def _log(board_id: int, actor: User | None, action: str, target_type: str, target_id: int, note: str = "") -> None:
+    db.session.add(ModerationLog(board_id=board_id, actor_id=actor.id if actor else None, action=action,
+                                 target_type=target_type, target_id=target_id, note=note[:2000]))
+
+
+def hold_for_review(board: Board, target_type: str, target_id: int, reason: str | None) -> None:
+    """Called by the services that create content the spam filter held back."""
+    db.session.add(Flag(board_id=board.id, target_type=target_type, target_id=target_id, reporter_id=None,
+                        reason=SYSTEM_REASON, note=f"Held automatically: {reason}"))
+    _log(board.id, None, "held", target_type, target_id, reason or "")
+
+
+def load_target(target_type: str, target_id: int) -> Idea | Comment:
+    model = {"idea": Idea, "comment": Comment}.get(target_type)
+    target = db.session.get(model, target_id) if model else None
+    if target is None:
+        raise NotFound("That content no longer exists.")
+    return target
+
+
+def _board_of(target: Idea | Comment) -> Board:
+    return target.board if isinstance(target, Idea) else target.idea.board
+
+
+def flag(reporter: User, target_type: str, target_id: int, reason: str, note: str = "") -> Flag | None:
+    """Anyone signed in who can see the content may flag it once; None if already flagged."""
+    target = load_target(target_type, target_id)
+    board = _board_of(target)
+    idea = target if isinstance(target, Idea) else target.idea
+    if not policy.can_participate(reporter, board) or not policy.can_see_idea(reporter, idea):
+        raise NotFound("That content no longer exists.")
+    if reason not in REASONS:
+        raise ValidationFailed("Choose a reason.", {"reason": ["Choose one of the reasons."]})
+    item = Flag(board_id=board.id, target_type=target_type, target_id=target_id, reporter_id=reporter.id,
+                reason=reason, note=(note or "").strip()[:500])
+    try:
+        with db.session.begin_nested():
+            db.session.add(item)
+    except IntegrityError:
+        return None
+    db.session.commit()
+    audit.event("moderation.flagged", target_type=target_type, target_id=target_id, user_id=reporter.id)
+    return item
+
+
+@dataclass
+class QueueItem:
+    target_type: str
+    target: Idea | Comment
+    flags: list[Flag]
+
+
+def queue(board: Board) -> list[QueueItem]:
+    """Open flags grouped by the content they point at, oldest first."""
+    grouped: dict[tuple[str, int], list[Flag]] = {}
+    for item in db.session.scalars(select(Flag).where(Flag.board_id == board.id, Flag.resolved_at.is_(None))
+                                   .order_by(Flag.created_at, Flag.id)):
+        grouped.setdefault((item.target_type, item.target_id), []).append(item)
+    items = []
+    for (target_type, target_id), flags in grouped.items():
+        model = Idea if target_type == "idea" else Comment
+        target = db.session.get(model, target_id)
+        if target is not None:
+            items.append(QueueItem(target_type, target, flags))
+    return items
+
+
+def open_flag_count(board: Board) -> int:
+    return len({(f.target_type, f.target_id) for f in db.session.scalars(
+        select(Flag).where(Flag.board_id == board.id, Flag.resolved_at.is_(None)))})
+
+
+def _require_moderator(actor: User, board: Board) -> None:
+    if not policy.can_moderate(actor, board):
+        raise NotAllowed("Only moderators can do that.")
+
+
+def _set_visibility(target: Idea | Comment, visibility: str) -> None:
+    """Keep the counters of what lists show in step with what is visible."""
+    was_visible = target.visibility == Visibility.VISIBLE
+    now_visible = visibility == Visibility.VISIBLE
+    target.visibility = visibility
+    if was_visible == now_visible:
+        return
+    step = 1 if now_visible else -1
+    if isinstance(target, Idea):
+        db.session.execute(update(Board).where(Board.id == target.board_id)
+                           .values(idea_count=Board.idea_count + step))
+    elif not target.is_deleted:
+        db.session.flush()
+        counters.recompute_idea(target.idea_id)
+
+
+def _resolve_flags(target_type: str, target_id: int, actor: User, resolution: str, now: datetime) -> None:
+    db.session.execute(update(Flag).where(Flag.target_type == target_type, Flag.target_id == target_id,
+                                          Flag.resolved_at.is_(None))
+                       .values(resolved_at=now, resolved_by_id=actor.id, resolution=resolution))
+
+
+def hide(actor: User, target_type: str, target_id: int, note: str = "", now: datetime | None = None) -> None:
+    target = load_target(target_type, target_id)
+    board = _board_of(target)
+    _require_moderator(actor, board)
+    _set_visibility(target, Visibility.HIDDEN)
+    _resolve_flags(target_type, target_id, actor, "hidden", now or utcnow())
+    _log(board.id, actor, "hide", target_type, target_id, note)
+    db.session.commit()
+    audit.event("moderation.hide", target_type=target_type, target_id=target_id, user_id=actor.id)
+
+
+def restore(actor: User, target_type: str, target_id: int, note: str = "", now: datetime | None = None) -> None:
+    """Make hidden or held content public again (approving what the spam filter held)."""
+    target = load_target(target_type, target_id)
+    board = _board_of(target)
+    _require_moderator(actor, board)
+    _set_visibility(target, Visibility.VISIBLE)
+    _resolve_flags(target_type, target_id, actor, "restored", now or utcnow())
+    _log(board.id, actor, "restore", target_type, target_id, note)
+    db.session.commit()
+    audit.event("moderation.restore", target_type=target_type, target_id=target_id, user_id=actor.id)
+
+
+def dismiss(actor: User, target_type: str, target_id: int, now: datetime | None = None) -> None:
+    """The flags were wrong: close them and leave the content as it is."""
+    target = load_target(target_type, target_id)
+    board = _board_of(target)
+    _require_moderator(actor, board)
+    if target.visibility == Visibility.PENDING:
+        _set_visibility(target, Visibility.VISIBLE)
+    _resolve_flags(target_type, target_id, actor, "dismissed", now or utcnow())
+    _log(board.id, actor, "dismiss", target_type, target_id)
+    db.session.commit()
+
+
+def block(actor: User, board: Board, user: User, reason: str = "") -> None:
+    _require_moderator(actor, board)
+    if policy.can_manage(user, board):
+        raise NotAllowed("Product managers of the organisation cannot be blocked from its boards.")
+    try:
+        with db.session.begin_nested():
+            db.session.add(BoardBlock(board_id=board.id, user_id=user.id, reason=(reason or "")[:500],
+                                      blocked_by_id=actor.id))
+    except IntegrityError:
+        return
+    _log(board.id, actor, "block", "user", user.id, reason)
+    db.session.commit()
+    audit.event("moderation.block", board_id=board.id, user_id=user.id, actor_id=actor.id)
+
+
+def unblock(actor: User, board: Board, user_id: int) -> None:
+    _require_moderator(actor, board)
+    blocked = db.session.scalar(select(BoardBlock).where(BoardBlock.board_id == board.id,
+                                                         BoardBlock.user_id == user_id))
+    if blocked is None:
+        raise NotFound("That member is not blocked.")
+    db.session.delete(blocked)
+    _log(board.id, actor, "unblock", "user", user_id)
+    db.session.commit()
+
+
+def blocked_members(board: Board) -> list[BoardBlock]:
+    return list(db.session.scalars(select(BoardBlock).where(BoardBlock.board_id == board.id)
+                                   .order_by(BoardBlock.created_at.desc())))
+
+
+def log_entries(board: Board, limit: int = 100) -> list[ModerationLog]:
+    return list(db.session.scalars(select(ModerationLog).where(ModerationLog.board_id == board.id)
+                                   .order_by(ModerationLog.id.desc()).limit(limit)))

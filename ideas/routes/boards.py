@@ -1,0 +1,188 @@
+"""Board pages: the idea list with its sorts, filters and search; roadmap; changelog; and the
+product managers' board settings."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import abort, flash, render_template, request, url_for
+from flask_login import current_user, login_required
+from pydantic import ValidationError
+
+from app.api.pagination import PageQuery
+from app.errors_domain import DomainError
+from app.forms import apply_errors
+from app.orgs import policy as org_policy
+from app.orgs.services import get_by_slug
+from app.web import redirect_to, render
+from ideas import bp, policy
+from ideas.forms import BoardForm, CategoryForm, CustomerForm
+from ideas.models import Status
+from ideas.routes.common import board_args, board_or_404
+from ideas.services import boards as board_services
+from ideas.services import listing
+from voting.ranking import SORTS
+from voting.services import remaining_votes
+
+PAGE_SIZE = 20
+
+
+def _page_query() -> PageQuery:
+    try:
+        return PageQuery(cursor=request.args.get("cursor") or None, limit=PAGE_SIZE)
+    except ValidationError:
+        abort(400, "That page link is not valid.")
+
+
+def current_filter() -> listing.IdeaFilter:
+    args = request.args
+    return listing.IdeaFilter(sort=args.get("sort", listing.DEFAULT_SORT), status=args.get("status"),
+                              category=args.get("category"), tag=args.get("tag"), q=args.get("q")).normalised()
+
+
+def sorts_for(board) -> dict:
+    return {key: value for key, value in SORTS.items() if key != "confidence" or board.allow_downvotes}
+
+
+@bp.get("/boards/<org_slug>/<board_slug>")
+def board(org_slug: str, board_slug: str):
+    board = board_or_404(org_slug, board_slug)
+    flt = current_filter()
+    try:
+        ideas, next_cursor = listing.list_ideas(board, flt, _page_query())
+    except DomainError:
+        abort(400, "That page link is not valid; start from the first page.")
+    flt_args = {key: value for key, value in asdict(flt).items() if value and key != "author_id"}
+    context = dict(board=board, ideas=ideas, next_cursor=next_cursor, flt=flt, flt_args=flt_args, sorts=sorts_for(board),
+                   statuses=Status.LABELS, my_votes=listing.votes_of(current_user, ideas),
+                   tags=listing.tags_of(board), can_manage=policy.can_manage(current_user, board),
+                   can_participate=policy.can_participate(current_user, board),
+                   remaining=remaining_votes(current_user, board), **board_args(board))
+    # "Load more" asks for the next rows only; the filter form swaps the whole list.
+    partial = "ideas/_idea_rows.html" if request.args.get("cursor") else "ideas/_idea_list.html"
+    return render("boards/show.html", partial=partial, **context)
+
+
+@bp.get("/boards/<org_slug>/<board_slug>/roadmap")
+def roadmap(org_slug: str, board_slug: str):
+    board = board_or_404(org_slug, board_slug)
+    return render_template("boards/roadmap.html", board=board, columns=listing.roadmap(board),
+                           statuses=Status.LABELS, **board_args(board))
+
+
+@bp.get("/boards/<org_slug>/<board_slug>/changelog")
+def changelog(org_slug: str, board_slug: str):
+    board = board_or_404(org_slug, board_slug)
+    try:
+        ideas, next_cursor = listing.changelog(board, _page_query())
+    except DomainError:
+        abort(400, "That page link is not valid; start from the first page.")
+    return render_template("boards/changelog.html", board=board, ideas=ideas, next_cursor=next_cursor,
+                           **board_args(board))
+
+
+@bp.route("/orgs/<org_slug>/boards/new", methods=["GET", "POST"])
+@login_required
+def new_board(org_slug: str):
+    organisation = get_by_slug(org_slug)
+    if organisation is None:
+        abort(404)
+    org_policy.require_role(current_user, organisation, "pm")
+    form = BoardForm()
+    if form.validate_on_submit():
+        try:
+            created = board_services.create_board(
+                current_user, organisation, form.name.data, form.slug.data, form.description.data,
+                form.is_private.data, form.allow_downvotes.data, form.vote_budget.data,
+                (form.categories.data or "").split(","))
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            flash(f"The board {created.name} is open.", "success")
+            return redirect_to(url_for("ideas.board", **board_args(created)))
+    return render_template("boards/new.html", organisation=organisation, form=form), 422 if form.errors else 200
+
+
+@bp.route("/boards/<org_slug>/<board_slug>/settings", methods=["GET", "POST"])
+@login_required
+def settings(org_slug: str, board_slug: str):
+    board = board_or_404(org_slug, board_slug)
+    policy.require_manage(current_user, board)
+    form = BoardForm(obj=board)
+    del form.slug, form.categories
+    if form.validate_on_submit():
+        budget_changed = form.vote_budget.data != board.vote_budget
+        try:
+            board_services.update_board(board, form.name.data, form.description.data, form.is_private.data,
+                                        form.allow_downvotes.data, form.vote_budget.data)
+            if budget_changed and board.vote_budget is not None:
+                from app.extensions import db
+                from voting.services import recount_budgets
+
+                recount_budgets(board)
+                db.session.commit()
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            flash("Board settings saved.", "success")
+            return redirect_to(url_for("ideas.settings", **board_args(board)))
+    return render_template("boards/settings.html", board=board, form=form, category_form=CategoryForm(),
+                           customer_form=CustomerForm(), customers=board_services.customers(board),
+                           **board_args(board)), 422 if form.errors else 200
+
+
+@bp.post("/boards/<org_slug>/<board_slug>/categories")
+@login_required
+def add_category(org_slug: str, board_slug: str):
+    board = board_or_404(org_slug, board_slug)
+    policy.require_manage(current_user, board)
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            category = board_services.add_category(board, form.name.data)
+            flash(f"Category {category.name} added.", "success")
+        except DomainError as error:
+            flash(error.message, "error")
+    else:
+        flash("Enter a category name.", "error")
+    return redirect_to(url_for("ideas.settings", **board_args(board)))
+
+
+@bp.post("/boards/<org_slug>/<board_slug>/categories/<int:category_id>/delete")
+@login_required
+def remove_category(org_slug: str, board_slug: str, category_id: int):
+    board = board_or_404(org_slug, board_slug)
+    policy.require_manage(current_user, board)
+    try:
+        board_services.remove_category(board, category_id)
+        flash("Category removed; its ideas keep their place without a category.", "success")
+    except DomainError as error:
+        abort(error.status, error.message)
+    return redirect_to(url_for("ideas.settings", **board_args(board)))
+
+
+@bp.post("/boards/<org_slug>/<board_slug>/customers")
+@login_required
+def add_customer(org_slug: str, board_slug: str):
+    board = board_or_404(org_slug, board_slug)
+    policy.require_manage(current_user, board)
+    form = CustomerForm()
+    if form.validate_on_submit():
+        try:
+            member = board_services.invite_customer(current_user, board, form.email.data)
+            flash(f"{member.email} can see this board once signed in with that confirmed address.", "success")
+        except DomainError as error:
+            flash(error.message, "error")
+    return redirect_to(url_for("ideas.settings", **board_args(board)))
+
+
+@bp.post("/boards/<org_slug>/<board_slug>/customers/<int:member_id>/delete")
+@login_required
+def remove_customer(org_slug: str, board_slug: str, member_id: int):
+    board = board_or_404(org_slug, board_slug)
+    policy.require_manage(current_user, board)
+    try:
+        board_services.remove_customer(current_user, board, member_id)
+        flash("Access removed.", "success")
+    except DomainError as error:
+        abort(error.status, error.message)
+    return redirect_to(url_for("ideas.settings", **board_args(board)))

@@ -1,0 +1,204 @@
+"""An idea's life: submit (with similar ideas while typing), read, edit, delete, follow, and
+the product managers' status changes and merges."""
+from __future__ import annotations
+
+from flask import abort, flash, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.forms import apply_errors
+from app.markdown import render_markdown
+from app.web import redirect_to, render
+from ideas import bp, policy
+from ideas.forms import CommentForm, FlagForm, IdeaForm, MergeForm, StatusForm
+from ideas.models import Idea, Status
+from ideas.routes.common import board_args, board_or_404, idea_or_404
+from ideas.services import comments as comment_services
+from ideas.services import follows, ideas as idea_services, listing, merging, statuses
+from voting.services import my_vote, remaining_votes
+
+
+def _category_choices(form: IdeaForm, board) -> None:
+    form.category_id.choices = [("", "No category")] + [(c.id, c.name) for c in board.categories]
+
+
+@bp.route("/boards/<org_slug>/<board_slug>/new", methods=["GET", "POST"])
+@login_required
+def new_idea(org_slug: str, board_slug: str):
+    board = board_or_404(org_slug, board_slug)
+    if not policy.can_participate(current_user, board):
+        abort(403, "You cannot post on this board.")
+    form = IdeaForm(title=request.args.get("title", ""))
+    _category_choices(form, board)
+    if form.validate_on_submit():
+        data = idea_services.IdeaInput(form.title.data, form.body.data, form.category_id.data,
+                                       idea_services.parse_tags(form.tags.data))
+        try:
+            idea = idea_services.submit_idea(current_user, board, data)
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            if idea.visibility == "pending":
+                flash("Thanks! Your idea will appear once a moderator has had a look.", "info")
+            else:
+                flash("Your idea is posted. Share it so others can vote.", "success")
+            return redirect_to(url_for("ideas.show", idea_id=idea.id))
+    similar = listing.similar_ideas(board, form.title.data or "") if form.title.data else []
+    return render_template("ideas/new.html", board=board, form=form, similar=similar,
+                           **board_args(board)), 422 if form.errors else 200
+
+
+@bp.get("/boards/<org_slug>/<board_slug>/similar")
+def similar(org_slug: str, board_slug: str):
+    """The 'is it already here?' panel the submit form refreshes while the title is typed."""
+    board = board_or_404(org_slug, board_slug)
+    ideas = listing.similar_ideas(board, request.args.get("title", ""))
+    return render("ideas/_similar.html", partial="ideas/_similar.html", board=board, similar=ideas)
+
+
+@bp.get("/ideas/<int:idea_id>")
+def show(idea_id: int):
+    idea = idea_or_404(idea_id)
+    if idea.status == Status.MERGED and idea.merged_into_id and not request.args.get("stay"):
+        target = db.session.get(Idea, idea.merged_into_id)
+        if target is not None and policy.can_see_idea(current_user, target):
+            flash(f"“{idea.title}” was merged into this idea; its votes and comments are here now.", "info")
+            return redirect_to(url_for("ideas.show", idea_id=target.id) + f"?merged_from={idea.id}", code=301)
+    board = idea.board
+    can_manage = policy.can_manage(current_user, board)
+    status_form = StatusForm(status=idea.status if idea.status in Status.SETTABLE else Status.OPEN)
+    return render_template(
+        "ideas/show.html", idea=idea, board=board, body_html=render_markdown(idea.body),
+        response_html=render_markdown(idea.official_response) if idea.official_response else None,
+        history=statuses.history(idea), thread=comment_services.thread(idea, current_user),
+        comment_form=CommentForm(), status_form=status_form, merge_form=MergeForm(), flag_form=FlagForm(),
+        can_manage=can_manage, can_participate=policy.can_participate(current_user, board),
+        can_edit=idea_services.can_edit(current_user, idea), following=follows.is_following(current_user, idea),
+        my_vote=my_vote(current_user, idea), remaining=remaining_votes(current_user, board),
+        related=listing.similar_ideas(board, idea.title, limit=4, exclude_id=idea.id),
+        undo=merging.undoable_merge(idea) if can_manage else None,
+        merged_from=request.args.get("merged_from", type=int), render_markdown=render_markdown,
+        can_edit_comment=lambda c: comment_services.can_edit_comment(current_user, c),
+        **board_args(board))
+
+
+@bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(idea_id: int):
+    idea = idea_or_404(idea_id)
+    if not idea_services.can_edit(current_user, idea):
+        abort(403, "This idea can no longer be edited: the edit window has closed or it has votes.")
+    form = IdeaForm(obj=idea, tags=", ".join(t.name for t in idea.tags))
+    _category_choices(form, idea.board)
+    if form.validate_on_submit():
+        data = idea_services.IdeaInput(form.title.data, form.body.data, form.category_id.data,
+                                       idea_services.parse_tags(form.tags.data))
+        try:
+            idea_services.edit_idea(current_user, idea, data)
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            flash("Idea updated; the earlier text is kept in its history.", "success")
+            return redirect_to(url_for("ideas.show", idea_id=idea.id))
+    return render_template("ideas/edit.html", idea=idea, board=idea.board, form=form,
+                           **board_args(idea.board)), 422 if form.errors else 200
+
+
+@bp.get("/ideas/<int:idea_id>/history")
+def history(idea_id: int):
+    idea = idea_or_404(idea_id)
+    return render_template("ideas/history.html", idea=idea, revisions=idea_services.revisions(idea),
+                           render_markdown=render_markdown, **board_args(idea.board))
+
+
+@bp.post("/ideas/<int:idea_id>/delete")
+@login_required
+def delete(idea_id: int):
+    idea = idea_or_404(idea_id)
+    board = idea.board
+    try:
+        idea_services.delete_idea(current_user, idea)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect_to(url_for("ideas.show", idea_id=idea_id))
+    flash("Your idea was deleted.", "success")
+    return redirect_to(url_for("ideas.board", **board_args(board)))
+
+
+@bp.post("/ideas/<int:idea_id>/follow")
+@login_required
+def follow(idea_id: int):
+    idea = idea_or_404(idea_id)
+    try:
+        if request.form.get("follow") == "0":
+            follows.unfollow(current_user, idea)
+        else:
+            follows.follow(current_user, idea)
+    except DomainError as error:
+        abort(error.status, error.message)
+    idea = db.session.get(Idea, idea_id)
+    return render("ideas/_follow.html", partial="ideas/_follow.html", idea=idea,
+                  following=follows.is_following(current_user, idea)) if _htmx() else \
+        redirect_to(url_for("ideas.show", idea_id=idea_id))
+
+
+def _htmx() -> bool:
+    from app.extensions import htmx
+
+    return bool(htmx)
+
+
+@bp.post("/ideas/<int:idea_id>/status")
+@login_required
+def change_status(idea_id: int):
+    idea = idea_or_404(idea_id)
+    policy.require_manage(current_user, idea.board)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            statuses.change_status(current_user, idea, form.status.data, form.message.data, form.release_note.data)
+            flash(f"Status set to {Status.LABELS[form.status.data]}; followers and voters are told.", "success")
+        except DomainError as error:
+            flash(error.message, "error")
+    else:
+        flash("Choose a status.", "error")
+    return redirect_to(url_for("ideas.show", idea_id=idea_id))
+
+
+@bp.post("/ideas/<int:idea_id>/merge")
+@login_required
+def merge(idea_id: int):
+    idea = idea_or_404(idea_id)
+    policy.require_manage(current_user, idea.board)
+    form = MergeForm()
+    if not form.validate_on_submit():
+        flash("Enter the number of the idea to merge into.", "error")
+        return redirect_to(url_for("ideas.show", idea_id=idea_id))
+    target = db.session.get(Idea, form.target_id.data)
+    if target is None or not policy.can_see_idea(current_user, target):
+        flash("There is no idea with that number on this board.", "error")
+        return redirect_to(url_for("ideas.show", idea_id=idea_id))
+    try:
+        merging.merge_ideas(current_user, idea, target)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect_to(url_for("ideas.show", idea_id=idea_id))
+    flash(f"Merged into #{target.id}. Its voters, followers and comments moved there.", "success")
+    return redirect_to(url_for("ideas.show", idea_id=target.id))
+
+
+@bp.post("/ideas/<int:idea_id>/merge/undo")
+@login_required
+def undo_merge(idea_id: int):
+    idea = idea_or_404(idea_id)
+    policy.require_manage(current_user, idea.board)
+    merge = merging.undoable_merge(idea)
+    if merge is None:
+        abort(409, "This merge can no longer be undone.")
+    try:
+        merging.undo_merge(current_user, merge)
+    except DomainError as error:
+        abort(error.status, error.message)
+    flash("The merge is undone; votes, followers and comments are back.", "success")
+    return redirect_to(url_for("ideas.show", idea_id=idea_id, stay=1))

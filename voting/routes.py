@@ -1,0 +1,36 @@
+"""The vote widget: a real form that htmx upgrades to an in-place update."""
+from __future__ import annotations
+
+from flask import abort, flash, request, url_for
+from flask_login import current_user, login_required
+
+from app.errors_domain import DomainError
+from app.extensions import htmx
+from app.web import redirect_to, render, safe_next
+from ideas.routes.common import idea_or_404
+from voting import bp, services
+
+
+@bp.post("/ideas/<int:idea_id>/vote")
+@login_required
+def vote(idea_id: int):
+    """`value` 1 or -1 casts (or switches) the vote, 0 retracts it."""
+    idea = idea_or_404(idea_id)
+    raw = request.form.get("value", "")
+    if raw not in ("1", "-1", "0"):
+        abort(400, "A vote is 1, -1 or 0 (to take it back).")
+    try:
+        if raw == "0":
+            result = services.retract_vote(current_user, idea)
+        else:
+            result = services.cast_vote(current_user, idea, int(raw))
+    except DomainError as error:
+        if htmx:
+            abort(error.status, error.message)
+        flash(error.message, "error")
+        return redirect_to(url_for("ideas.show", idea_id=idea_id))
+    if htmx:
+        return render("voting/_widget.html", partial="voting/_vote_response.html", idea=result.idea,
+                      my_vote=result.my_vote, remaining=result.remaining, board=result.idea.board,
+                      vote_context="page" if request.form.get("context") == "page" else "list")
+    return redirect_to(safe_next(request.form.get("next"), url_for("ideas.show", idea_id=idea_id)))

@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
+    from app.api import pages_bp as api_pages_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
     from app.orgs import bp as orgs_bp
@@ -72,6 +73,6 @@ def _register_blueprints(app: Flask) -> None:
     from ideas import bp as ideas_bp
     from voting import bp as voting_bp
 
-    for blueprint in (main_bp, auth_bp, accounts_bp, orgs_bp, admin_bp, api_bp,
+    for blueprint in (main_bp, auth_bp, accounts_bp, orgs_bp, admin_bp, api_bp, api_pages_bp,
                       ideas_bp, voting_bp, challenges_bp):
         app.register_blueprint(blueprint)

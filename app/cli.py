@@ -96,6 +96,9 @@ def seed_demo() -> None:
 
 
 def register(app: Flask) -> None:
+    from app.api.cli import tokens_cli
+
+    app.cli.add_command(tokens_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(seed_demo)

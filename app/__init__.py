@@ -22,7 +22,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path, config))
-    app.config.setdefault("RATELIMIT_DEFAULT", app.config["RATELIMIT_WRITE"])
 
     from app import audit
 
@@ -68,11 +67,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import pages_bp as api_pages_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
+    from app.notifications import bp as notifications_bp
     from app.orgs import bp as orgs_bp
     from challenges import bp as challenges_bp
     from ideas import bp as ideas_bp
     from voting import bp as voting_bp
 
-    for blueprint in (main_bp, auth_bp, accounts_bp, orgs_bp, admin_bp, api_bp, api_pages_bp,
+    for blueprint in (main_bp, notifications_bp, auth_bp, accounts_bp, orgs_bp, admin_bp, api_bp, api_pages_bp,
                       ideas_bp, voting_bp, challenges_bp):
         app.register_blueprint(blueprint)

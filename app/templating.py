@@ -49,6 +49,9 @@ def register(app: Flask) -> None:
     @app.context_processor
     def site_context():
         from app.orgs.services import organisations_of
+        from app.notifications.services import unread_count
 
-        orgs = organisations_of(current_user) if current_user.is_authenticated else []
-        return {"site_name": current_app.config["SITE_NAME"], "my_organisations": orgs}
+        signed_in = current_user.is_authenticated
+        return {"site_name": current_app.config["SITE_NAME"],
+                "my_organisations": organisations_of(current_user) if signed_in else [],
+                "unread_notifications": unread_count(current_user) if signed_in else 0}

@@ -5,8 +5,10 @@ from app.mail import send_template
 from app.urls import external_url
 
 
-def send_verification(user: User) -> None:
-    link = external_url("auth.verify_email", token=services.make_verify_token(user))
+def send_verification(user: User, next_path: str | None = None) -> None:
+    """`next_path` (a local page, such as an invitation) is where confirming leads."""
+    extra = {"next": next_path} if next_path else {}
+    link = external_url("auth.verify_email", token=services.make_verify_token(user), **extra)
     send_template(user.email, "Confirm your email address", "verify_email", user=user, link=link)
 
 

@@ -52,8 +52,11 @@ def signup():
         else:
             # Both cases answer alike, so sign-up reveals nothing about which addresses exist;
             # a new account is signed in when its owner confirms the emailed link.
-            send = emails.send_verification if result.created else emails.send_already_registered
-            _send_quietly(send, result.user)
+            next_path = safe_next(request.args.get("next")) if request.args.get("next") else None
+            if result.created:
+                _send_quietly(lambda user: emails.send_verification(user, next_path), result.user)
+            else:
+                _send_quietly(emails.send_already_registered, result.user)
             flash(SIGNUP_SENT, "success")
             return redirect_to(url_for("auth.check_inbox"))
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
@@ -153,7 +156,7 @@ def verify_email(token: str):
             logout_user()
             _sign_in(user, remember=False)
         flash("Thank you: your email address is confirmed.", "success")
-        return redirect_to(url_for("main.home"))
+        return redirect_to(safe_next(request.args.get("next")))
     return render_template("auth/verify_email.html", form=form, user=user)
 
 

@@ -92,3 +92,18 @@ def test_password_containing_the_email_is_refused(client):
     response = _signup(client, email="carmen.lopez@example.com", password="carmen.lopez-2026!")
     assert response.status_code == 422
     assert "must not contain your email" in response.get_data(as_text=True)
+
+
+def test_confirming_leads_back_to_the_page_sign_up_started_from(client, mailbox):
+    client.post("/signup?next=/orgs/invitations/abc", data={"display_name": "Jo", "email": "jo@example.com",
+                                                            "password": STRONG})
+    link = link_in(mailbox.last_to("jo@example.com"), "/verify-email/")
+    assert "next=/orgs/invitations/abc" in link.replace("%2F", "/")
+    assert client.post(path_of(link)).headers["Location"] == "/orgs/invitations/abc"
+
+
+def test_a_foreign_next_is_ignored_when_confirming(client, mailbox):
+    client.post("/signup?next=https://evil.example/", data={"display_name": "Jo", "email": "jo@example.com",
+                                                            "password": STRONG})
+    link = link_in(mailbox.last_to("jo@example.com"), "/verify-email/")
+    assert client.post(path_of(link)).headers["Location"] == "/"

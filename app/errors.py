@@ -66,8 +66,8 @@ def handle_http_error(error: HTTPException):
     if status == 429:
         audit.event("ratelimit.exceeded", logging.WARNING, limit=str(error.description))
         message = MESSAGES[429]
-    headers = dict(error.get_headers()) if status == 429 else {}
-    headers.pop("Content-Type", None)
+    # Keep what the exception says beyond the body: Allow on 405, Retry-After on 429.
+    headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
     if wants_json():
         return error_response(status, code, message, headers=headers)
     return _error_page(status, message), status, headers

@@ -85,3 +85,8 @@ def test_failed_authorisations_are_logged(app, client, audit_lines):
     assert client.get("/orgs/acme/settings").status_code == 403
     events = [line["event"] for line in audit_lines]
     assert "authz.denied" in events
+
+
+def test_405_pages_say_which_methods_are_allowed(client):
+    response = client.get("/logout")
+    assert response.status_code == 405 and response.headers["Allow"] == "POST"

@@ -89,4 +89,4 @@ def test_failed_authorisations_are_logged(app, client, audit_lines):
 
 def test_405_pages_say_which_methods_are_allowed(client):
     response = client.get("/logout")
-    assert response.status_code == 405 and response.headers["Allow"] == "POST"
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]

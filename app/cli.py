@@ -97,7 +97,10 @@ def seed_demo() -> None:
 
 def register(app: Flask) -> None:
     from app.api.cli import tokens_cli
+    from voting.cli import ranking_cli, votes_cli
 
+    app.cli.add_command(votes_cli)
+    app.cli.add_command(ranking_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)

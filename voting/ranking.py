@@ -18,7 +18,7 @@ EMPTY = -1.0e9  # the stored Trending value of an idea with no activity: 2**EMPT
 
 
 def top(upvotes: int, downvotes: int) -> int:
-    """Top: the net score, upvotes - downvotes."""
+    """Top: the net score, top = upvotes - downvotes."""
     return upvotes - downvotes
 
 

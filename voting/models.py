@@ -32,6 +32,7 @@ class Vote(db.Model):
     proxy_note: Mapped[str | None] = mapped_column(String(500))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+    proxy_by: Mapped[User | None] = relationship(foreign_keys=[proxy_by_id])
 
 
 class VoteBudget(db.Model):

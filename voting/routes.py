@@ -34,3 +34,25 @@ def vote(idea_id: int):
                       my_vote=result.my_vote, remaining=result.remaining, board=result.idea.board,
                       vote_context="page" if request.form.get("context") == "page" else "list")
     return redirect_to(safe_next(request.form.get("next"), url_for("ideas.show", idea_id=idea_id)))
+
+
+@bp.post("/ideas/<int:idea_id>/proxy-vote")
+@login_required
+def proxy_vote(idea_id: int):
+    """A product manager records a customer's vote (from a call or an email)."""
+    from ideas import policy
+    from voting.forms import ProxyVoteForm
+
+    idea = idea_or_404(idea_id)
+    policy.require_manage(current_user, idea.board)
+    form = ProxyVoteForm()
+    if form.validate_on_submit():
+        try:
+            services.record_proxy_vote(current_user, idea, form.email.data, form.note.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Vote recorded for {form.email.data}.", "success")
+    else:
+        flash("Enter the customer's email address.", "error")
+    return redirect_to(url_for("ideas.show", idea_id=idea_id) + "#proxy-votes")

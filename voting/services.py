@@ -202,3 +202,39 @@ def recount_budgets(board: Board) -> None:
         select(Vote.user_id, func.count()).join(Idea, Idea.id == Vote.idea_id)
         .where(Idea.board_id == board.id, Idea.status.not_in(Status.CLOSED)).group_by(Vote.user_id)).all()
     db.session.add_all(VoteBudget(board_id=board.id, user_id=user_id, used=count) for user_id, count in rows)
+
+
+def record_proxy_vote(pm: User, idea: Idea, email: str, note: str = "", now: datetime | None = None) -> VoteResult:
+    """A product manager records an up-vote for a customer who asked by phone or mail. The vote
+    is the customer's (it counts once, spends their budget) and is marked with who recorded it.
+    A customer without an account gets one they can claim through a password reset.
+    Raises NotAllowed, ValidationFailed, VotingClosed or OverBudget."""
+    from app.auth import passwords
+    from app.auth.services import find_user_by_email, normalise_email
+    from ideas.services.boards import invite_customer
+
+    if not policy.can_manage(pm, idea.board):
+        raise NotAllowed("Only the organisation's product managers can record votes for customers.")
+    address = normalise_email(email)
+    customer = find_user_by_email(address)
+    if customer is None:
+        import secrets
+
+        customer = User(email=address, display_name=address.split("@")[0][:80],
+                        password_hash=passwords.hash_password(secrets.token_urlsafe(24)))
+        db.session.add(customer)
+        db.session.commit()
+        audit.event("vote.proxy_account_created", user_id=customer.id, actor_id=pm.id)
+    if idea.board.is_private and not policy.can_view(customer, idea.board):
+        invite_customer(pm, idea.board, address)
+    if customer.id == pm.id:
+        raise ValidationFailed("Record your own vote with the vote button.", {"email": ["That is you."]})
+    return cast_vote(customer, idea, 1, proxy_by=pm, proxy_note=(note or "").strip()[:500], now=now)
+
+
+def proxy_votes(idea: Idea) -> list[Vote]:
+    """Votes product managers recorded for customers, newest first."""
+    from sqlalchemy.orm import selectinload
+
+    return list(db.session.scalars(select(Vote).where(Vote.idea_id == idea.id, Vote.proxy_by_id.is_not(None))
+                                   .options(selectinload(Vote.user)).order_by(Vote.created_at.desc())))

@@ -16,7 +16,8 @@ from ideas.models import Idea, Status
 from ideas.routes.common import board_args, board_or_404, idea_or_404
 from ideas.services import comments as comment_services
 from ideas.services import follows, ideas as idea_services, listing, merging, statuses
-from voting.services import my_vote, remaining_votes
+from voting.forms import ProxyVoteForm
+from voting.services import my_vote, proxy_votes, remaining_votes
 
 
 def _category_choices(form: IdeaForm, board) -> None:
@@ -78,6 +79,7 @@ def show(idea_id: int):
         my_vote=my_vote(current_user, idea), remaining=remaining_votes(current_user, board),
         related=listing.similar_ideas(board, idea.title, limit=4, exclude_id=idea.id),
         undo=merging.undoable_merge(idea) if can_manage else None,
+        proxy_votes=proxy_votes(idea) if can_manage else [], proxy_form=ProxyVoteForm(),
         merged_from=request.args.get("merged_from", type=int), render_markdown=render_markdown,
         can_edit_comment=lambda c: comment_services.can_edit_comment(current_user, c),
         **board_args(board))

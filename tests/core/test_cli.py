@@ -42,5 +42,7 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(runner, db, client):
     assert first.exit_code == second.exit_code == 0
     assert (db.session.query(User).count(), db.session.query(Organisation).count()) == counts
     assert "admin@ideaforge.example.com" in second.output and DEMO_PASSWORD in second.output
+    # The login list stays short: the named accounts, then a count of the customers.
+    assert "customer accounts" in second.output and "hannah.weber@" not in second.output
     response = client.post("/login", data={"email": "admin@ideaforge.example.com", "password": DEMO_PASSWORD})
     assert response.status_code == 303

@@ -1,6 +1,8 @@
 """Column types and database tuning shared by every package's models."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from functools import wraps
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, event
@@ -57,6 +59,29 @@ def tune_sqlite(engine: Engine) -> None:
     def _on_begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin", "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+@contextmanager
+def write_transaction(session):
+    """The transaction of a write service: begun with `begin_write`, rolled back (releasing
+    SQLite's write lock at once) when the service raises; the service commits on success."""
+    begin_write(session)
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def writes(service):
+    """Run a service function inside `write_transaction` on the application's session."""
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        from app.extensions import db
+
+        with write_transaction(db.session):
+            return service(*args, **kwargs)
+    return wrapper
 
 
 def begin_write(session) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.auth.models import User
 from app.clock import utcnow
-from app.db_types import begin_write
+from app.db_types import write_transaction
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy
@@ -120,22 +120,26 @@ def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = Non
     Raises NotAllowed, VotingClosed, ValidationFailed or OverBudget; nothing is written then."""
     now = now or utcnow()
     idea_id = idea.id
-    begin_write(db.session)
-    idea = db.session.get(Idea, idea_id)
-    _check_can_vote(user, idea, value)
-    board = idea.board
-    try:
-        with db.session.begin_nested():
-            if board.vote_budget is not None:
-                _spend(board, user.id)
-            db.session.add(Vote(idea_id=idea.id, user_id=user.id, value=value, created_at=now, updated_at=now,
-                                proxy_by_id=proxy_by.id if proxy_by else None,
-                                proxy_note=(proxy_note or None) if proxy_by else None))
-    except IntegrityError:
-        _change_existing(idea, user, value, now)
-    else:
-        _apply(idea.id, int(value == 1), int(value == -1), now, 1.0 if value == 1 else 0.0, now)
-    db.session.commit()
+    with write_transaction(db.session):
+        idea = db.session.get(Idea, idea_id)
+        _check_can_vote(user, idea, value)
+        board = idea.board
+        already = db.session.scalar(select(Vote.id).where(Vote.idea_id == idea.id, Vote.user_id == user.id))
+        if already is not None:  # repeating or switching a vote spends no budget
+            _change_existing(idea, user, value, now)
+        else:
+            try:
+                with db.session.begin_nested():
+                    if board.vote_budget is not None:
+                        _spend(board, user.id)
+                    db.session.add(Vote(idea_id=idea.id, user_id=user.id, value=value, created_at=now,
+                                        updated_at=now, proxy_by_id=proxy_by.id if proxy_by else None,
+                                        proxy_note=(proxy_note or None) if proxy_by else None))
+            except IntegrityError:  # the same member's concurrent request inserted it first
+                _change_existing(idea, user, value, now)
+            else:
+                _apply(idea.id, int(value == 1), int(value == -1), now, 1.0 if value == 1 else 0.0, now)
+        db.session.commit()
     audit.event("vote.cast", idea_id=idea.id, user_id=user.id, value=value,
                 proxy_by=proxy_by.id if proxy_by else None)
     return VoteResult(db.session.get(Idea, idea.id), value, remaining_votes(user, board))
@@ -159,20 +163,20 @@ def retract_vote(user: User, idea: Idea, now: datetime | None = None) -> VoteRes
     """Take a vote back (a no-op without one). Raises NotAllowed or VotingClosed."""
     now = now or utcnow()
     idea_id = idea.id
-    begin_write(db.session)
-    idea = db.session.get(Idea, idea_id)
-    _check_can_vote(user, idea)
-    removed = db.session.execute(delete(Vote).where(Vote.idea_id == idea.id, Vote.user_id == user.id)
-                                 .returning(Vote.value, Vote.created_at)).first()
-    if removed is not None:
-        value, created_at = removed
-        if value == 1:
-            _apply(idea.id, -1, 0, now, -1.0, created_at)
-        else:
-            _apply(idea.id, 0, -1, now, 0.0, created_at)
-        if idea.board.vote_budget is not None:
-            _refund(idea.board, user.id)
-    db.session.commit()
+    with write_transaction(db.session):
+        idea = db.session.get(Idea, idea_id)
+        _check_can_vote(user, idea)
+        removed = db.session.execute(delete(Vote).where(Vote.idea_id == idea.id, Vote.user_id == user.id)
+                                     .returning(Vote.value, Vote.created_at)).first()
+        if removed is not None:
+            value, created_at = removed
+            if value == 1:
+                _apply(idea.id, -1, 0, now, -1.0, created_at)
+            else:
+                _apply(idea.id, 0, -1, now, 0.0, created_at)
+            if idea.board.vote_budget is not None:
+                _refund(idea.board, user.id)
+        db.session.commit()
     audit.event("vote.retracted", idea_id=idea.id, user_id=user.id, had_vote=removed is not None)
     return VoteResult(db.session.get(Idea, idea.id), 0, remaining_votes(user, idea.board))
 

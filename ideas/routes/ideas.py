@@ -65,7 +65,7 @@ def show(idea_id: int):
         target = db.session.get(Idea, idea.merged_into_id)
         if target is not None and policy.can_see_idea(current_user, target):
             flash(f"“{idea.title}” was merged into this idea; its votes and comments are here now.", "info")
-            return redirect_to(url_for("ideas.show", idea_id=target.id) + f"?merged_from={idea.id}", code=301)
+            return redirect_to(url_for("ideas.show", idea_id=target.id, merged_from=idea.id), code=301)
     board = idea.board
     can_manage = policy.can_manage(current_user, board)
     status_form = StatusForm(status=idea.status if idea.status in Status.SETTABLE else Status.OPEN)
@@ -80,7 +80,7 @@ def show(idea_id: int):
         related=listing.similar_ideas(board, idea.title, limit=4, exclude_id=idea.id),
         undo=merging.undoable_merge(idea) if can_manage else None,
         proxy_votes=proxy_votes(idea) if can_manage else [], proxy_form=ProxyVoteForm(),
-        merged_from=request.args.get("merged_from", type=int), render_markdown=render_markdown,
+        render_markdown=render_markdown,
         can_edit_comment=lambda c: comment_services.can_edit_comment(current_user, c),
         **board_args(board))
 

@@ -15,13 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
-from app.db_types import begin_write
+from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy
 from ideas.models import Comment, Follow, Idea, IdeaMerge, Status, StatusChange
 from voting import counters
-from voting.models import Vote, VoteBudget
+from voting.models import Vote
+from voting.services import recount_budgets
 
 UNDO_WINDOW = timedelta(days=7)
 
@@ -32,11 +33,11 @@ def _lock(*idea_ids: int) -> dict[int, Idea]:
     return {idea.id: idea for idea in rows}
 
 
+@writes
 def merge_ideas(pm: User, source: Idea, target: Idea, now: datetime | None = None) -> IdeaMerge:
     """Raises NotAllowed (not a PM), ValidationFailed (same idea, other board) or Conflict."""
     now = now or utcnow()
     source_id, target_id = source.id, target.id
-    begin_write(db.session)
     ideas = _lock(source_id, target_id)
     source, target = ideas.get(source_id), ideas.get(target_id)
     if source is None or target is None:
@@ -62,13 +63,7 @@ def merge_ideas(pm: User, source: Idea, target: Idea, now: datetime | None = Non
     try:
         db.session.execute(update(Vote).where(Vote.idea_id == source_id).values(idea_id=target_id))
     except IntegrityError:
-        db.session.rollback()
         raise Conflict("Someone voted while the ideas were being merged; please try again.") from None
-    if source.status not in Status.CLOSED and source.board.vote_budget is not None:
-        for vote in dropped:  # a duplicate vote dropped is a vote returned to its budget
-            db.session.execute(update(VoteBudget).where(
-                VoteBudget.board_id == source.board_id, VoteBudget.user_id == vote["user_id"],
-                VoteBudget.used > 0).values(used=VoteBudget.used - 1))
 
     target_followers = select(Follow.user_id).where(Follow.idea_id == target_id)
     moved_follows = list(db.session.scalars(select(Follow.id).where(
@@ -90,6 +85,11 @@ def merge_ideas(pm: User, source: Idea, target: Idea, now: datetime | None = Non
     target.last_activity_at = now
     counters.recompute_idea(source_id)
     counters.recompute_idea(target_id)
+    if source.board.vote_budget is not None:
+        # Dropped duplicates return to their budgets; votes moved from a closed idea to an open
+        # one become active again. Recounting from the votes table gets every case right.
+        db.session.flush()
+        recount_budgets(source.board)
     events.publish(events.IdeaMerged(source_id, target_id, pm.id))
     db.session.commit()
     audit.event("idea.merged", source_id=source_id, target_id=target_id, user_id=pm.id,
@@ -106,12 +106,12 @@ def undoable_merge(idea: Idea, now: datetime | None = None) -> IdeaMerge | None:
     return merge
 
 
+@writes
 def undo_merge(pm: User, merge: IdeaMerge, now: datetime | None = None) -> None:
     """Move back what the merge moved (votes still on the target, their comments and follows),
     restore the dropped duplicate votes and the source's status. Raises NotAllowed or Conflict."""
     now = now or utcnow()
     merge_id = merge.id
-    begin_write(db.session)
     merge = db.session.get(IdeaMerge, merge_id)
     ideas = _lock(merge.source_id, merge.target_id)
     source = ideas[merge.source_id]
@@ -141,8 +141,6 @@ def undo_merge(pm: User, merge: IdeaMerge, now: datetime | None = None) -> None:
     counters.recompute_idea(merge.source_id)
     counters.recompute_idea(merge.target_id)
     if source.board.vote_budget is not None:
-        from voting.services import recount_budgets
-
         recount_budgets(source.board)
     db.session.commit()
     audit.event("idea.merge_undone", source_id=merge.source_id, target_id=merge.target_id, user_id=pm.id)

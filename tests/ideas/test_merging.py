@@ -97,3 +97,18 @@ def test_a_dropped_duplicate_vote_goes_back_to_the_budget(db):
     assert remaining_votes(voter, board) == 1
     merge_ideas(_pm(board), duplicate, keep)
     assert remaining_votes(voter, board) == 2
+
+
+def test_a_vote_moved_from_a_declined_idea_to_an_open_one_is_charged_again(db):
+    """Found by the voting state machine: a declined idea's votes were back in their budgets;
+    merged into an open idea they are active again and must count."""
+    from ideas.services.statuses import change_status
+
+    board = make_board(budget=2)
+    declined, keep = make_idea(board), make_idea(board)
+    voter = seasoned_user()
+    cast_vote(voter, declined, 1)
+    change_status(_pm(board), declined, Status.DECLINED, "No")
+    assert remaining_votes(voter, board) == 2
+    merge_ideas(_pm(board), declined, keep)
+    assert remaining_votes(voter, board) == 1

@@ -65,3 +65,15 @@ def test_budget_limits_active_votes_and_closed_ideas_give_them_back(db):
     cast_vote(voter, third, 1)
     retract_vote(voter, second)
     assert remaining_votes(voter, board) == 1
+
+
+def test_repeating_or_switching_a_vote_with_a_full_budget_spends_nothing(db):
+    """Found by the voting state machine: the same vote again was refused as over budget."""
+    board = make_board(budget=2, downvotes=True)
+    first, second = make_idea(board), make_idea(board)
+    voter = seasoned_user()
+    cast_vote(voter, first, 1)
+    cast_vote(voter, second, 1)
+    assert cast_vote(voter, first, 1).idea.score == 1
+    assert cast_vote(voter, first, -1).idea.score == -1
+    assert remaining_votes(voter, board) == 0

@@ -5,6 +5,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from app.extensions import db
+from tests.support import factories
+
 LINK = re.compile(r"https?://\S+")
 
 
@@ -24,6 +27,18 @@ def sign_up(page: Page, name: str, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create account").click()
+
+
+def sign_in_as(page: Page, live_server, user) -> None:
+    """Sign `user` in without the login form, for journeys about something else: the session
+    cookie the form would leave, made by the served app (so no password hashing, no rate limit)."""
+    # End the test's read transaction first: on SQLite a snapshot older than the server's
+    # latest writes cannot become a write transaction ("database is locked").
+    db.session.commit()
+    client = live_server.app.test_client()
+    factories.login(client, user)
+    cookie = client.get_cookie(live_server.app.config["SESSION_COOKIE_NAME"])
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
@@ -47,6 +62,16 @@ def sign_out(page: Page, name: str) -> None:
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def mark_page(page: Page) -> None:
+    """Set a marker that lives as long as the document: a page load drops it. Pair with
+    expect_same_page() to show that something changed in place (htmx), not by navigating."""
+    page.evaluate("window.__samePage = true")
+
+
+def expect_same_page(page: Page) -> None:
+    assert page.evaluate("window.__samePage === true"), "the page was loaded again instead of updated in place"
 
 
 def focus_top_of_page(page: Page) -> None:

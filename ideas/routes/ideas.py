@@ -6,7 +6,7 @@ from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.errors_domain import DomainError
-from app.extensions import db
+from app.extensions import db, htmx
 from app.forms import apply_errors
 from app.markdown import render_markdown
 from app.web import redirect_to, render
@@ -139,16 +139,11 @@ def follow(idea_id: int):
             follows.follow(current_user, idea)
     except DomainError as error:
         abort(error.status, error.message)
+    if not htmx:
+        return redirect_to(url_for("ideas.show", idea_id=idea_id))
     idea = db.session.get(Idea, idea_id)
     return render("ideas/_follow.html", partial="ideas/_follow.html", idea=idea,
-                  following=follows.is_following(current_user, idea)) if _htmx() else \
-        redirect_to(url_for("ideas.show", idea_id=idea_id))
-
-
-def _htmx() -> bool:
-    from app.extensions import htmx
-
-    return bool(htmx)
+                  following=follows.is_following(current_user, idea))
 
 
 @bp.post("/ideas/<int:idea_id>/status")

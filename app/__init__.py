@@ -72,7 +72,9 @@ def _register_blueprints(app: Flask) -> None:
     from challenges import bp as challenges_bp
     from ideas import bp as ideas_bp
     from voting import bp as voting_bp
+    from voting.demand_api import bp as demand_api_bp
+    from voting.demand_routes import bp as demand_bp
 
     for blueprint in (main_bp, notifications_bp, auth_bp, accounts_bp, orgs_bp, admin_bp, api_bp, api_pages_bp,
-                      ideas_bp, voting_bp, challenges_bp):
+                      ideas_bp, voting_bp, demand_bp, demand_api_bp, challenges_bp):
         app.register_blueprint(blueprint)

@@ -7,3 +7,4 @@ from ideas.models import (Board, BoardBlock, BoardMember, Category, Comment, Fol
                           IdeaMerge, IdeaRevision, IdeaTag, StatusChange, Tag)
 from ideas.moderation.models import Flag, ModerationLog  # noqa: F401
 from voting.models import Vote, VoteBudget  # noqa: F401
+from voting.demand_models import CustomerDomain, CustomerValue, Segment  # noqa: F401

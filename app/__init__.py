@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from app.config import build_config
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
@@ -30,6 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    # Ids in URLs beyond a database INTEGER cannot exist: a plain 404, not an overflow error.
+    app.url_map.converters["int"] = DatabaseIdConverter
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -40,6 +43,12 @@ def create_app(config: dict | None = None) -> Flask:
     templating.register(app)
     cli.register(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
+                 max: int | None = 2**31 - 1, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -71,10 +80,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.orgs import bp as orgs_bp
     from challenges import bp as challenges_bp
     from ideas import bp as ideas_bp
+    from ideas.api import ideas_api
     from voting import bp as voting_bp
     from voting.demand_api import bp as demand_api_bp
     from voting.demand_routes import bp as demand_bp
+    from voting.api import voting_api
 
     for blueprint in (main_bp, notifications_bp, auth_bp, accounts_bp, orgs_bp, admin_bp, api_bp, api_pages_bp,
-                      ideas_bp, voting_bp, demand_bp, demand_api_bp, challenges_bp):
+                      ideas_bp, voting_bp, demand_bp, demand_api_bp, challenges_bp, ideas_api, voting_api):
         app.register_blueprint(blueprint)

@@ -3,7 +3,7 @@ URL map, so a route added later is covered without anyone remembering to add it 
 import re
 
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from app import create_app
 from tests.support.factories import login, make_user
@@ -18,7 +18,7 @@ EXEMPT = {
 def _example_url(rule: Rule) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        values[name] = 1 if converter.__class__.__name__ == "IntegerConverter" else "x"
+        values[name] = 1 if isinstance(converter, IntegerConverter) else "x"
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 

@@ -90,3 +90,9 @@ def test_failed_authorisations_are_logged(app, client, audit_lines):
 def test_405_pages_say_which_methods_are_allowed(client):
     response = client.get("/logout")
     assert response.status_code == 405 and "POST" in response.headers["Allow"]
+
+
+def test_ids_beyond_the_database_range_are_404_not_500(user_client):
+    for url in ("/ideas/99999999999999999999", "/people/2147483648", "/api/v1/ideas/9223372036854775808"):
+        assert user_client.get(url).status_code == 404, url
+    assert user_client.post("/ideas/99999999999999999999/vote", data={"value": "1"}).status_code == 404

@@ -46,9 +46,15 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 class DatabaseIdConverter(IntegerConverter):
+    """Matches only 0 … 2 147 483 647 (a database INTEGER), by regex, so a larger number
+    matches no rule at all and answers 404 (rejecting it later would confuse method matching)."""
+
+    regex = (r"(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+             r"|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])")
+
     def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
-                 max: int | None = 2**31 - 1, signed: bool = False) -> None:  # noqa: A002
-        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+                 max: int | None = None, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
 
 
 def _init_extensions(app: Flask) -> None:

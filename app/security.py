@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, current_app, request
+from flask import Blueprint, Flask, abort, current_app, request
 
 from app import audit
 from app.extensions import csrf, limiter
@@ -55,6 +55,23 @@ def set_security_headers(response):
     return response
 
 
+NUL_MESSAGE = "Text may not contain NUL characters."
+
+
+def refuse_nul_characters():
+    """NUL cannot be stored in PostgreSQL text and is never meant: refuse it up front, with a
+    clear 400, instead of failing deep in the database. (The JSON API cleans its own inputs.)"""
+    values = list(request.form.values())
+    if not request.path.startswith("/api/"):
+        values += list(request.args.values())
+    if any("\x00" in value for value in values):
+        abort(400, NUL_MESSAGE)
+    if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH") and request.is_json:
+        if b"\\u0000" in request.get_data(cache=True):
+            abort(400, NUL_MESSAGE)
+
+
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)

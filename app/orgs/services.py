@@ -51,7 +51,7 @@ def create_organisation(creator: User, name: str, slug: str = "", description: s
     if not 2 <= len(name) <= 120:
         raise ValidationFailed("The name needs 2 to 120 characters.", {"name": ["2 to 120 characters."]})
     slug = (slug or "").strip().lower() or slugify(name)
-    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS or len(slug) < 2:
+    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS or not 2 <= len(slug) <= 64:
         raise ValidationFailed("Use lower-case letters, digits and dashes for the address.",
                                {"slug": ["Letters, digits and dashes only."]})
     organisation = Organisation(name=name, slug=slug, description=(description or "").strip()[:5000],

@@ -29,7 +29,7 @@ def _check(name: str, slug: str, vote_budget: int | None) -> tuple[str, str]:
     if not 2 <= len(name) <= 120:
         raise ValidationFailed("The name needs 2 to 120 characters.", {"name": ["2 to 120 characters."]})
     slug = (slug or "").strip().lower() or slugify(name)
-    if not SLUG_RE.match(slug) or len(slug) < 2:
+    if not SLUG_RE.match(slug) or not 2 <= len(slug) <= 64:
         raise ValidationFailed("Use lower-case letters, digits and dashes for the address.",
                                {"slug": ["Letters, digits and dashes only."]})
     if vote_budget is not None and not 1 <= vote_budget <= 1000:

@@ -96,3 +96,19 @@ def test_ids_beyond_the_database_range_are_404_not_500(user_client):
     for url in ("/ideas/99999999999999999999", "/people/2147483648", "/api/v1/ideas/9223372036854775808"):
         assert user_client.get(url).status_code == 404, url
     assert user_client.post("/ideas/99999999999999999999/vote", data={"value": "1"}).status_code == 404
+
+
+def test_ids_beyond_the_range_never_confuse_method_matching(user_client):
+    assert user_client.open("/api/v1/ideas/99999999999999", method="PATCH", json={}).status_code in (401, 404)
+    assert user_client.post("/comments/2147483648/delete").status_code == 404
+    assert user_client.post("/comments/2147483647/delete").status_code == 404  # in range, just absent
+
+
+def test_nul_characters_are_refused_with_a_clear_message_and_change_nothing(user_client, db):
+    response = user_client.post("/settings/profile", data={"display_name": "Bad\x00Name", "bio": ""})
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+    assert user_client.get("/orgs/?q=%00").status_code == 400
+    api = user_client.patch("/api/v1/me", json={"bio": "nul \u0000 here"})
+    assert api.status_code in (400, 200)
+    db.session.refresh(user_client.user)
+    assert "\x00" not in user_client.user.display_name + user_client.user.bio

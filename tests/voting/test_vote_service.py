@@ -77,3 +77,16 @@ def test_repeating_or_switching_a_vote_with_a_full_budget_spends_nothing(db):
     assert cast_vote(voter, first, 1).idea.score == 1
     assert cast_vote(voter, first, -1).idea.score == -1
     assert remaining_votes(voter, board) == 0
+
+
+def test_voting_is_rate_limited_per_member(app, db):
+    from tests.support.factories import login
+
+    app.config["RATELIMIT_WRITE"] = "4 per minute"
+    idea = make_idea()
+    client = app.test_client()
+    login(client, seasoned_user())
+    statuses = [client.post(f"/ideas/{idea.id}/vote", data={"value": str(v)}, headers={"HX-Request": "true"}).status_code
+                for v in (1, 0, 1, 0, 1)]
+    assert statuses == [200, 200, 200, 200, 429]
+    assert idea.score == 0  # the refused vote changed nothing

@@ -7,15 +7,28 @@ from app import events
 from app.extensions import db
 from app.notifications.services import notify
 from app.urls import path_for
-from ideas.models import Comment, Idea, Status
+from app.auth.models import User
+from ideas import policy
+from ideas.models import Comment, Idea, Status, Visibility
 from ideas.services.follows import follower_ids
 from voting.models import Vote
 
 
 def _audience(idea_id: int) -> set[int]:
-    """Followers and voters of an idea."""
+    """Followers and voters of an idea who may still see it."""
     voters = db.session.scalars(select(Vote.user_id).where(Vote.idea_id == idea_id))
-    return set(follower_ids(idea_id)) | set(voters)
+    return _who_can_see(set(follower_ids(idea_id)) | set(voters), db.session.get(Idea, idea_id))
+
+
+def _who_can_see(user_ids, idea: Idea) -> set[int]:
+    """Never tell someone about what they may no longer see (a private board they left)."""
+    ids = {uid for uid in user_ids if uid}
+    if not ids or (not idea.board.is_private and idea.visibility == Visibility.VISIBLE):
+        return ids
+    users = db.session.scalars(select(User).where(User.id.in_(ids)))
+    return {user.id for user in users if policy.can_see_idea(user, idea)}
+
+
 
 
 def _link(idea_id: int, anchor: str = "") -> str:
@@ -47,12 +60,12 @@ def comment_posted(event: events.CommentPosted) -> None:
         return
     parent_author = db.session.scalar(select(Comment.author_id).where(Comment.id == event.parent_id))
     idea_title = db.session.scalar(select(Idea.title).where(Idea.id == event.idea_id))
-    notify([parent_author], "comment.reply", f"New reply to your comment on “{idea_title}”",
+    notify(_who_can_see([parent_author], db.session.get(Idea, event.idea_id)), "comment.reply", f"New reply to your comment on “{idea_title}”",
            _link(event.idea_id, f"comment-{event.comment_id}"), event.actor_id)
 
 
 @events.subscribe(events.CommentAccepted)
 def comment_accepted(event: events.CommentAccepted) -> None:
     comment = db.session.get(Comment, event.comment_id)
-    notify([comment.author_id], "comment.accepted", f"Your comment on “{comment.idea.title}” was accepted as the answer",
+    notify(_who_can_see([comment.author_id], comment.idea), "comment.accepted", f"Your comment on “{comment.idea.title}” was accepted as the answer",
            _link(comment.idea_id, f"comment-{comment.id}"), event.actor_id)

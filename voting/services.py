@@ -18,7 +18,7 @@ from app.db_types import write_transaction
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy
-from ideas.models import Board, Idea, Status
+from ideas.models import Board, Idea, Status, Visibility
 from voting import ranking
 from voting.models import Vote, VoteBudget
 
@@ -43,9 +43,15 @@ class VoteResult:
     remaining: int | None  # votes left on a board with a budget
 
 
-def _check_can_vote(user: User, idea: Idea, value: int | None = None) -> None:
-    if not policy.can_participate(user, idea.board) or not policy.can_see_idea(user, idea):
+def _check_can_vote(user: User, idea: Idea, value: int | None = None, proxy_by: User | None = None) -> None:
+    if proxy_by is not None:
+        # A product manager records it: the customer need not have seen the board themselves.
+        if not policy.can_manage(proxy_by, idea.board) or policy.is_blocked(user, idea.board):
+            raise NotAllowed("You cannot record a vote for this customer.")
+    elif not policy.can_participate(user, idea.board) or not policy.can_see_idea(user, idea):
         raise NotAllowed("You cannot vote on this board.")
+    if idea.visibility != Visibility.VISIBLE:
+        raise VotingClosed("Voting opens once a moderator has approved this idea.")
     if not idea.voting_open:
         raise VotingClosed(f"Voting is closed: this idea is {idea.status_label.lower()}.")
     if value is not None and value not in (1, -1):
@@ -122,7 +128,7 @@ def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = Non
     idea_id = idea.id
     with write_transaction(db.session):
         idea = db.session.get(Idea, idea_id)
-        _check_can_vote(user, idea, value)
+        _check_can_vote(user, idea, value, proxy_by)
         board = idea.board
         already = db.session.scalar(select(Vote.id).where(Vote.idea_id == idea.id, Vote.user_id == user.id))
         if already is not None:  # repeating or switching a vote spends no budget
@@ -199,40 +205,47 @@ def release_budget_if_closed(idea: Idea, previous_status: str) -> None:
 
 
 def recount_budgets(board: Board) -> None:
-    """Rebuild every member's budget use on a board from the votes on its open ideas (when a
-    budget is switched on, and by `flask votes verify --fix`)."""
+    """Rebuild every member's budget use on a board from the votes on its open, visible ideas
+    (when a budget is switched on, an idea is hidden or restored, a merge, and by
+    `flask votes verify --fix`)."""
     db.session.execute(delete(VoteBudget).where(VoteBudget.board_id == board.id))
     rows = db.session.execute(
         select(Vote.user_id, func.count()).join(Idea, Idea.id == Vote.idea_id)
-        .where(Idea.board_id == board.id, Idea.status.not_in(Status.CLOSED)).group_by(Vote.user_id)).all()
+        .where(Idea.board_id == board.id, Idea.status.not_in(Status.CLOSED), Idea.visibility == Visibility.VISIBLE)
+        .group_by(Vote.user_id)).all()
     db.session.add_all(VoteBudget(board_id=board.id, user_id=user_id, used=count) for user_id, count in rows)
 
 
 def record_proxy_vote(pm: User, idea: Idea, email: str, note: str = "", now: datetime | None = None) -> VoteResult:
     """A product manager records an up-vote for a customer who asked by phone or mail. The vote
     is the customer's (it counts once, spends their budget) and is marked with who recorded it.
-    A customer without an account gets one they can claim through a password reset.
-    Raises NotAllowed, ValidationFailed, VotingClosed or OverBudget."""
+    A customer without an account gets one they can claim through a password reset; it is
+    created only once every check has passed. Raises NotAllowed, ValidationFailed,
+    VotingClosed or OverBudget."""
+    import secrets
+
     from app.auth import passwords
     from app.auth.services import find_user_by_email, normalise_email
-    from ideas.services.boards import invite_customer
 
     if not policy.can_manage(pm, idea.board):
         raise NotAllowed("Only the organisation's product managers can record votes for customers.")
     address = normalise_email(email)
+    if address == pm.email:
+        raise ValidationFailed("Record your own vote with the vote button.", {"email": ["That is you."]})
+    if idea.visibility != Visibility.VISIBLE or not idea.voting_open:
+        raise VotingClosed(f"Voting is closed: this idea is {idea.status_label.lower()}.")
     customer = find_user_by_email(address)
     if customer is None:
-        import secrets
-
         customer = User(email=address, display_name=address.split("@")[0][:80],
                         password_hash=passwords.hash_password(secrets.token_urlsafe(24)))
         db.session.add(customer)
-        db.session.commit()
-        audit.event("vote.proxy_account_created", user_id=customer.id, actor_id=pm.id)
-    if idea.board.is_private and not policy.can_view(customer, idea.board):
-        invite_customer(pm, idea.board, address)
-    if customer.id == pm.id:
-        raise ValidationFailed("Record your own vote with the vote button.", {"email": ["That is you."]})
+        try:
+            db.session.commit()
+        except IntegrityError:  # created by a concurrent request a moment ago
+            db.session.rollback()
+            customer = find_user_by_email(address)
+        else:
+            audit.event("vote.proxy_account_created", user_id=customer.id, actor_id=pm.id)
     return cast_vote(customer, idea, 1, proxy_by=pm, proxy_note=(note or "").strip()[:500], now=now)
 
 

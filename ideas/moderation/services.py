@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -101,11 +101,6 @@ def queue(board: Board) -> list[QueueItem]:
     return items
 
 
-def open_flag_count(board: Board) -> int:
-    return len({(f.target_type, f.target_id) for f in db.session.scalars(
-        select(Flag).where(Flag.board_id == board.id, Flag.resolved_at.is_(None)))})
-
-
 def _require_moderator(actor: User, board: Board) -> None:
     if not policy.can_moderate(actor, board):
         raise NotAllowed("Only moderators can do that.")
@@ -122,6 +117,12 @@ def _set_visibility(target: Idea | Comment, visibility: str) -> None:
     if isinstance(target, Idea):
         db.session.execute(update(Board).where(Board.id == target.board_id)
                            .values(idea_count=Board.idea_count + step))
+        if target.board.vote_budget is not None:
+            # Votes on a hidden idea go back to their budgets, and return when it is restored.
+            from voting.services import recount_budgets
+
+            db.session.flush()
+            recount_budgets(target.board)
     elif not target.is_deleted:
         db.session.flush()
         counters.recompute_idea(target.idea_id)
@@ -202,3 +203,9 @@ def blocked_members(board: Board) -> list[BoardBlock]:
 def log_entries(board: Board, limit: int = 100) -> list[ModerationLog]:
     return list(db.session.scalars(select(ModerationLog).where(ModerationLog.board_id == board.id)
                                    .order_by(ModerationLog.id.desc()).limit(limit)))
+
+
+def forget_flags(target_type: str, target_ids: list[int]) -> None:
+    """Content that is deleted takes its flags with it (the queue could not act on them)."""
+    if target_ids:
+        db.session.execute(delete(Flag).where(Flag.target_type == target_type, Flag.target_id.in_(target_ids)))

@@ -8,10 +8,10 @@ from sqlalchemy import select, update
 from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
-from app.errors_domain import NotAllowed, NotFound, ValidationFailed
+from app.errors_domain import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from ideas import policy
-from ideas.models import Comment, Idea, Visibility
+from ideas.models import Comment, Idea, Status, Visibility
 from ideas.moderation.services import hold_for_review, moderation_state
 from ideas.services.follows import follow
 from voting import counters, ranking
@@ -42,10 +42,14 @@ def post_comment(author: User, idea: Idea, body: str, parent_id: int | None = No
     now = now or utcnow()
     if not policy.can_participate(author, idea.board) or not policy.can_see_idea(author, idea):
         raise NotAllowed("You cannot comment on this board.")
+    if idea.status == Status.MERGED:
+        raise Conflict(f"This idea was merged into #{idea.merged_into_id}; comment there.")
     body = _clean_body(body)
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
-        if parent is None or parent.idea_id != idea.id or parent.is_deleted:
+        seen = parent is not None and (parent.visibility == Visibility.VISIBLE or parent.author_id == author.id
+                                       or policy.can_moderate(author, idea.board))
+        if not seen or parent.idea_id != idea.id or parent.is_deleted:
             raise NotFound("The comment you reply to no longer exists.")
         # Replies stay one level deep: answering a reply joins its thread.
         parent_id = parent.parent_id or parent.id

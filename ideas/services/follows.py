@@ -5,10 +5,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.errors_domain import NotAllowed
+from app.errors_domain import Conflict, NotAllowed
 from app.extensions import db
 from ideas import policy
-from ideas.models import Follow, Idea
+from ideas.models import Follow, Idea, Status
 
 
 def is_following(user: User | None, idea: Idea) -> bool:
@@ -21,6 +21,8 @@ def follow(user: User, idea: Idea, commit: bool = True) -> bool:
     """True when this started a follow. The database's uniqueness makes a double click harmless."""
     if not policy.can_see_idea(user, idea):
         raise NotAllowed("You cannot follow this idea.")
+    if idea.status == Status.MERGED:
+        raise Conflict(f"This idea was merged into #{idea.merged_into_id}; follow that one.")
     try:
         with db.session.begin_nested():
             db.session.add(Follow(idea_id=idea.id, user_id=user.id))

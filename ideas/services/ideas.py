@@ -13,8 +13,8 @@ from app.clock import utcnow
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy
-from ideas.models import Board, Category, Comment, Follow, Idea, IdeaRevision, IdeaTag, Tag, Visibility
-from ideas.moderation.services import hold_for_review, moderation_state
+from ideas.models import Board, Category, Comment, Follow, Idea, IdeaRevision, IdeaTag, Status, Tag, Visibility
+from ideas.moderation.services import forget_flags, hold_for_review, moderation_state
 from voting import ranking
 from voting.models import Vote
 
@@ -145,7 +145,10 @@ def delete_idea(user: User, idea: Idea) -> None:
     has_comments = db.session.scalar(select(exists().where(Comment.idea_id == idea.id)))
     if has_votes(idea) or has_comments:
         raise Conflict("This idea has votes or comments, so it stays; you can still edit it for a while.")
+    if idea.status == Status.MERGED or db.session.scalar(select(exists().where(Idea.merged_into_id == idea.id))):
+        raise Conflict("Merged ideas stay, so the merge can be undone and links keep working.")
     board_id, was_visible = idea.board_id, idea.visibility == Visibility.VISIBLE
+    forget_flags("idea", [idea.id])
     db.session.execute(delete(IdeaTag).where(IdeaTag.idea_id == idea.id))
     db.session.delete(idea)
     if was_visible:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app import audit, events
 from app.auth.models import User
@@ -70,8 +71,12 @@ def _set_tags(idea: Idea, names: list[str]) -> None:
     for name in names:
         tag = db.session.scalar(select(Tag).where(Tag.board_id == idea.board_id, Tag.name == name))
         if tag is None:
-            tag = Tag(board_id=idea.board_id, name=name)
-            db.session.add(tag)
+            try:
+                with db.session.begin_nested():
+                    tag = Tag(board_id=idea.board_id, name=name)
+                    db.session.add(tag)
+            except IntegrityError:  # another idea created the same tag a moment ago
+                tag = db.session.scalar(select(Tag).where(Tag.board_id == idea.board_id, Tag.name == name))
         tags.append(tag)
     idea.tags = tags
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
+from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy
@@ -17,9 +18,14 @@ from ideas.models import Idea, Status, StatusChange
 MESSAGE_MAX = 10_000
 
 
+@writes
 def change_status(pm: User, idea: Idea, status: str, message: str = "", release_note: str = "",
                   now: datetime | None = None) -> StatusChange:
-    """Raises NotAllowed (not a PM), ValidationFailed (unknown status) or Conflict (merged)."""
+    """Raises NotAllowed (not a PM), ValidationFailed (unknown status) or Conflict (merged).
+
+    The idea's row is locked for the transaction, so two simultaneous changes cannot both
+    return its votes to their budgets."""
+    idea = db.session.scalars(select(Idea).where(Idea.id == idea.id).with_for_update()).one()
     if not policy.can_manage(pm, idea.board):
         raise NotAllowed("Only the organisation's product managers can change a status.")
     if status not in Status.SETTABLE:

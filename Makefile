@@ -12,12 +12,13 @@ TEST_WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: help run serve test test-postgres install install-dev chromium migrate seed clean
+.PHONY: help run serve test test-postgres bench install install-dev chromium migrate seed clean
 
 help:
 	@echo "make run     install, migrate, seed demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test    install test tools (Chromium included) and run the whole suite"
 	@echo "make serve   run under gunicorn with $(WORKERS) workers"
+	@echo "make bench   seed 100k ideas / 5M votes (once) and load-test on SQLite and PostgreSQL"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +66,16 @@ test: install-dev chromium
 
 test-postgres: install-dev chromium
 	TEST_DATABASE_URL=$(PG_TEST_URL) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# Benchmarks (not part of `make test`): seeds bench databases once (instance/bench.db and the
+# PostgreSQL database in BENCH_PG_URL, never the dev or test ones), then measures the app against a
+# bare Flask yardstick under gunicorn with wrk. BENCH_DBS=sqlite skips PostgreSQL;
+# BENCH_ARGS="--seconds 30" lengthens the rounds. Results: bench/results/<time>/, bench/RESULTS.md.
+BENCH_DBS ?= sqlite postgres
+BENCH_ARGS ?=
+bench: install-dev
+	@for db in $(BENCH_DBS); do $(BIN)/python -m bench.seed --db $$db --if-missing || exit 1; done
+	$(BIN)/python -m bench.run $(foreach db,$(BENCH_DBS),--db $(db)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.api.pagination import PageQuery, keyset_page
 from app.auth.models import User
@@ -56,7 +56,10 @@ def list_ideas(board: Board, flt: IdeaFilter, page: PageQuery) -> tuple[list[Ide
     """One page of a board's ideas. Raises ValidationFailed for a bad cursor."""
     flt = flt.normalised()
     column = getattr(Idea, SORTS[flt.sort][1])
-    stmt = _base(board.id, flt).options(selectinload(Idea.author), selectinload(Idea.category),
+    # Author and category (many-to-one) come in the page's own query through joins on primary
+    # keys; only the tags (a collection) need a second query. Measured on the bench seed: about
+    # a third less CPU for this function than three selectin loads (bench/RESULTS.md).
+    stmt = _base(board.id, flt).options(joinedload(Idea.author), joinedload(Idea.category),
                                         selectinload(Idea.tags))
     return keyset_page(db.session, stmt, kind=f"ideas.{flt.sort}", columns=[column, Idea.id], query=page)
 

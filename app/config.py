@@ -43,6 +43,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL"), instance),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # How long a SQLite writer waits for another writer before giving up.
+        "SQLITE_BUSY_TIMEOUT_MS": _int(env.get("SQLITE_BUSY_TIMEOUT_MS"), 10_000),
         "REDIS_URL": env.get("REDIS_URL") or None,
         # Requests and uploads larger than this are refused with 413.
         "MAX_CONTENT_LENGTH": _int(env.get("MAX_CONTENT_LENGTH"), 16 * 1024 * 1024),

@@ -35,7 +35,7 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def tune_sqlite(engine: Engine) -> None:
+def tune_sqlite(engine: Engine, busy_timeout_ms: int = 10_000) -> None:
     """WAL, foreign keys, a busy timeout, and real BEGINs that SQLAlchemy controls.
 
     pysqlite's own transaction handling delays BEGIN until the first write, which breaks
@@ -51,7 +51,7 @@ def tune_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

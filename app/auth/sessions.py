@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from flask import request, url_for
 from flask_login import LoginManager
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from app.auth.models import AuthSession, User, token_digest
 from app.clock import utcnow
@@ -27,11 +28,24 @@ def load_user_from_session_token(token: str) -> User | None:
     auth_session, user = row
     now = utcnow()
     if now - auth_session.last_seen_at > SEEN_GRANULARITY:
-        auth_session.last_seen_at = now
-        db.session.commit()
+        _touch(auth_session.id, now)
     user._session_token = token
     user.auth_session = auth_session
     return user
+
+
+def _touch(session_id: int, now) -> None:
+    """Note that a session was used, on a connection of its own and best effort: the request
+    holds a read transaction that SQLite could not turn into a write while another request
+    writes, and a stale timestamp must never fail a page."""
+    try:
+        with db.engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                connection.execute(update(AuthSession).where(AuthSession.id == session_id)
+                                   .values(last_seen_at=now))
+    except OperationalError:
+        pass
 
 
 def unauthorized():

@@ -114,3 +114,37 @@ def test_next_parameter_returns_to_local_pages_only(client):
         response = client.post(f"/login?next={evil}", data={"email": "ana@example.com", "password": PASSWORD})
         assert response.headers["Location"] == "/"
         client.post("/logout")
+
+
+def test_a_busy_database_never_fails_a_page_over_the_last_seen_time(app_config, db):
+    """The session's last-seen time is refreshed best effort: with another writer holding the
+    SQLite write lock, the page still loads."""
+    import sqlite3
+
+    from sqlalchemy import update
+
+    from app import create_app
+    from tests.conftest import IsolatedClient
+    from tests.support.factories import login
+
+    user = make_user("ana@example.com")
+    db.session.execute(update(AuthSession).values(last_seen_at=utcnow() - timedelta(hours=1)))
+    db.session.commit()
+    busy_app = create_app({**app_config, "SQLITE_BUSY_TIMEOUT_MS": 200})
+    busy_app.test_client_class = IsolatedClient
+    client = busy_app.test_client()
+    with busy_app.app_context():
+        login(client, user)
+        db.session.execute(update(AuthSession).values(last_seen_at=utcnow() - timedelta(hours=1)))
+        db.session.commit()
+        if db.engine.dialect.name != "sqlite":
+            assert client.get("/settings/profile").status_code == 200
+            return
+        blocker = sqlite3.connect(db.engine.url.database, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another request is writing
+        try:
+            assert client.get("/settings/profile").status_code == 200
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        db.engine.dispose()

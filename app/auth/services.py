@@ -278,7 +278,8 @@ def verify_email(token: str) -> User:
 # --- profile and administration -----------------------------------------------------------
 
 def update_profile(user: User, display_name: str, bio: str) -> None:
-    display_name = (display_name or "").strip()
+    display_name = (display_name or "").replace("\x00", "").strip()
+    bio = (bio or "").replace("\x00", "")
     if not display_name:
         raise ValidationFailed("Enter your name.", {"display_name": ["Enter your name."]})
     user.display_name = display_name[:80]

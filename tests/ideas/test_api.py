@@ -9,7 +9,6 @@ from datetime import timedelta
 import jsonschema
 import pytest
 
-from app.api import services as token_services
 from app.clock import utcnow
 from app.extensions import db as _db
 from ideas.models import Comment, Idea, IdeaRevision, Status
@@ -17,7 +16,7 @@ from ideas.moderation.services import block
 from ideas.services.comments import delete_comment, post_comment
 from ideas.services.statuses import change_status
 from tests.support.factories import (add_member, invite_to_board, make_board, make_idea, make_org, make_user,
-                                     seasoned_user)
+                                     seasoned_user, token_client)
 from tests.support.queries import count_queries
 from voting.models import Vote
 from voting.services import cast_vote
@@ -26,14 +25,6 @@ IDEA_FIELDS = {"id", "board_id", "title", "body", "body_html", "status", "upvote
                "comment_count", "follower_count", "created_at", "author", "category", "tags", "merged_into_id",
                "official_response", "url", "my_vote", "visibility"}
 
-
-def token_client(app, user):
-    """A client calling the API with a fresh personal access token of `user`."""
-    _token, secret = token_services.create_token(user, "tests")
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-    client.user = user
-    return client
 
 
 @pytest.fixture

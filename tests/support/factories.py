@@ -114,3 +114,14 @@ def invite_to_board(board, user: User) -> None:
                                                        BoardMember.email == user.email)) is None:
         db.session.add(BoardMember(board_id=board.id, email=user.email))
         db.session.commit()
+
+
+def token_client(app, user: User):
+    """A client calling the API with a fresh personal access token of `user`."""
+    from app.api import services as token_services
+
+    _token, secret = token_services.create_token(user, "tests")
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    client.user = user
+    return client

@@ -6,23 +6,14 @@ import re
 
 import pytest
 
-from app.api import services as token_services
 from app.extensions import db as _db
 from ideas.models import Status
 from ideas.moderation.services import block
 from ideas.services.merging import merge_ideas
 from ideas.services.statuses import change_status
-from tests.support.factories import invite_to_board, login, make_board, make_idea, make_org, seasoned_user
+from tests.support.factories import invite_to_board, login, make_board, make_idea, make_org, seasoned_user, token_client
 from voting.models import Vote, VoteBudget
 from voting.services import cast_vote
-
-
-def token_client(app, user):
-    _token, secret = token_services.create_token(user, "tests")
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-    client.user = user
-    return client
 
 
 @pytest.fixture

@@ -134,39 +134,34 @@ def _resolve_flags(target_type: str, target_id: int, actor: User, resolution: st
                        .values(resolved_at=now, resolved_by_id=actor.id, resolution=resolution))
 
 
-def hide(actor: User, target_type: str, target_id: int, note: str = "", now: datetime | None = None) -> None:
+def _act(actor: User, target_type: str, target_id: int, action: str, resolution: str,
+         visibility: str | None, note: str, now: datetime | None) -> None:
+    """One moderation action: set the visibility (if any), close the flags, log, commit."""
     target = load_target(target_type, target_id)
     board = _board_of(target)
     _require_moderator(actor, board)
-    _set_visibility(target, Visibility.HIDDEN)
-    _resolve_flags(target_type, target_id, actor, "hidden", now or utcnow())
-    _log(board.id, actor, "hide", target_type, target_id, note)
+    if visibility is not None:
+        _set_visibility(target, visibility)
+    _resolve_flags(target_type, target_id, actor, resolution, now or utcnow())
+    _log(board.id, actor, action, target_type, target_id, note)
     db.session.commit()
-    audit.event("moderation.hide", target_type=target_type, target_id=target_id, user_id=actor.id)
+    audit.event(f"moderation.{action}", target_type=target_type, target_id=target_id, user_id=actor.id)
+
+
+def hide(actor: User, target_type: str, target_id: int, note: str = "", now: datetime | None = None) -> None:
+    _act(actor, target_type, target_id, "hide", "hidden", Visibility.HIDDEN, note, now)
 
 
 def restore(actor: User, target_type: str, target_id: int, note: str = "", now: datetime | None = None) -> None:
     """Make hidden or held content public again (approving what the spam filter held)."""
-    target = load_target(target_type, target_id)
-    board = _board_of(target)
-    _require_moderator(actor, board)
-    _set_visibility(target, Visibility.VISIBLE)
-    _resolve_flags(target_type, target_id, actor, "restored", now or utcnow())
-    _log(board.id, actor, "restore", target_type, target_id, note)
-    db.session.commit()
-    audit.event("moderation.restore", target_type=target_type, target_id=target_id, user_id=actor.id)
+    _act(actor, target_type, target_id, "restore", "restored", Visibility.VISIBLE, note, now)
 
 
 def dismiss(actor: User, target_type: str, target_id: int, now: datetime | None = None) -> None:
-    """The flags were wrong: close them and leave the content as it is."""
+    """The flags were wrong: close them and leave the content as it is (held content goes out)."""
     target = load_target(target_type, target_id)
-    board = _board_of(target)
-    _require_moderator(actor, board)
-    if target.visibility == Visibility.PENDING:
-        _set_visibility(target, Visibility.VISIBLE)
-    _resolve_flags(target_type, target_id, actor, "dismissed", now or utcnow())
-    _log(board.id, actor, "dismiss", target_type, target_id)
-    db.session.commit()
+    visibility = Visibility.VISIBLE if target.visibility == Visibility.PENDING else None
+    _act(actor, target_type, target_id, "dismiss", "dismissed", visibility, "", now)
 
 
 def block(actor: User, board: Board, user: User, reason: str = "") -> None:

@@ -56,3 +56,65 @@ class CommentAccepted:
 class IdeaSubmitted:
     idea_id: int
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class ChallengeOpened:
+    challenge_id: int
+
+
+@dataclass(frozen=True)
+class ChallengeDeadlineExtended:
+    challenge_id: int
+    old_deadline: object
+    new_deadline: object
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class ChallengeCancelled:
+    challenge_id: int
+    reason: str
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class ClarificationPosted:
+    question_id: int
+    challenge_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class QuestionAnswered:
+    question_id: int
+    challenge_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class SubmissionReceived:
+    submission_id: int
+    challenge_id: int
+    version: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class SubmissionScored:
+    submission_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class AwardOffered:
+    award_id: int
+    challenge_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class AwardAccepted:
+    award_id: int
+    challenge_id: int
+    actor_id: int | None

@@ -8,3 +8,5 @@ from ideas.models import (Board, BoardBlock, BoardMember, Category, Comment, Fol
 from ideas.moderation.models import Flag, ModerationLog  # noqa: F401
 from voting.models import Vote, VoteBudget  # noqa: F401
 from voting.demand_models import CustomerDomain, CustomerValue, Segment  # noqa: F401
+from challenges.models import (Agreement, Attachment, Award, Challenge, ChallengeIdea, Criterion,  # noqa: F401
+                               DeadlineChange, Prize, Question, Score, Submission, SubmissionVersion)

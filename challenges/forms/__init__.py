@@ -1,0 +1,1 @@
+"""Forms of the challenges pages, one module a topic."""

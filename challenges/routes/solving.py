@@ -1,0 +1,1 @@
+"""solving routes."""

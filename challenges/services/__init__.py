@@ -1,0 +1,1 @@
+"""Challenge services, one module per part of a challenge's life."""

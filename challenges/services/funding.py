@@ -1,0 +1,84 @@
+"""The seam where money meets challenges. The payments package drives these calls (a confirmed
+payment opens a challenge; a completed transfer marks an award paid) and reads what it owes back
+(`refundable_amount`). Nothing here talks to a payment provider."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app import audit, events
+from app.clock import utcnow
+from app.db_types import writes
+from app.errors_domain import Conflict, ValidationFailed
+from app.extensions import db
+from challenges.models import Award, AwardState, Challenge, State
+
+
+@writes
+def mark_funded(challenge_id: int, amount: int, currency: str, reference: str,
+                now: datetime | None = None) -> Challenge:
+    """Awaiting funding -> Open, once `amount` (minor units) of the reward is paid in.
+
+    Idempotent: the same reference again changes nothing (payment confirmations arrive more than once)."""
+    challenge = db.session.scalars(select(Challenge).where(Challenge.id == challenge_id).with_for_update()).one()
+    if challenge.funding_reference == reference and challenge.state != State.AWAITING_FUNDING:
+        db.session.rollback()
+        return challenge
+    if challenge.state != State.AWAITING_FUNDING:
+        raise Conflict(f"The challenge is {State.LABELS[challenge.state].lower()}, not awaiting funding.")
+    if currency.lower() != challenge.currency or amount < challenge.reward_amount:
+        raise ValidationFailed("The payment does not cover the reward.")
+    now = now or utcnow()
+    if challenge.deadline <= now:
+        raise Conflict("The deadline passed before the reward was funded; extend it first.")
+    challenge.funded_amount, challenge.funding_reference = challenge.reward_amount, reference
+    challenge.state, challenge.opened_at, challenge.updated_at = State.OPEN, now, now
+    events.publish(events.ChallengeOpened(challenge.id))
+    db.session.commit()
+    audit.event("challenge.opened", challenge_id=challenge.id, reference=reference)
+    return challenge
+
+
+def awarded_amount(challenge: Challenge) -> int:
+    """What the live awards (offered, accepted or paid) take from the reward."""
+    return db.session.scalar(select(func.coalesce(func.sum(Award.amount), 0)).where(
+        Award.challenge_id == challenge.id, Award.state.in_(AwardState.LIVE))) or 0
+
+
+def refundable_amount(challenge: Challenge) -> int:
+    """Funded but not awarded: refunded (under the refund policy) once the challenge is cancelled,
+    closed without a winner or awarded in part."""
+    if challenge.state == State.CANCELLED:
+        return challenge.funded_amount
+    if challenge.state in (State.AWARDED, State.PAID):
+        return challenge.funded_amount - awarded_amount(challenge)
+    return 0
+
+
+def payable_awards(challenge: Challenge) -> list[Award]:
+    """Accepted awards not yet paid: what payments should transfer."""
+    return list(db.session.scalars(select(Award).where(
+        Award.challenge_id == challenge.id, Award.state == AwardState.ACCEPTED).order_by(Award.place)))
+
+
+@writes
+def mark_award_paid(award_id: int, now: datetime | None = None) -> Award:
+    """Accepted -> Paid (idempotent). When every live award is paid, the challenge is Paid."""
+    award = db.session.scalars(select(Award).where(Award.id == award_id).with_for_update()).one()
+    if award.state == AwardState.PAID:
+        db.session.rollback()
+        return award
+    if award.state != AwardState.ACCEPTED:
+        raise Conflict("Only an accepted award can be paid.")
+    now = now or utcnow()
+    award.state, award.closed_at = AwardState.PAID, now
+    db.session.flush()
+    challenge = db.session.scalars(select(Challenge).where(Challenge.id == award.challenge_id).with_for_update()).one()
+    unpaid = db.session.scalar(select(func.count(Award.id)).where(
+        Award.challenge_id == challenge.id, Award.state.in_((AwardState.OFFERED, AwardState.ACCEPTED))))
+    if not unpaid and challenge.state == State.AWARDED:
+        challenge.state, challenge.paid_at, challenge.updated_at = State.PAID, now, now
+    db.session.commit()
+    audit.event("challenge.award_paid", award_id=award.id, challenge_id=challenge.id)
+    return award

@@ -49,3 +49,15 @@ def fund(challenge, now: datetime | None = None):
 
     return funding.mark_funded(challenge.id, challenge.reward_amount, challenge.currency,
                                f"test-funding-{challenge.id}", now=now)
+
+
+def make_submission(challenge, solver=None, *, title: str = "Lazy-load the heavy modules",
+                    body: str = "Defer the analytics and map SDKs until first use; measured 2.9 s saved.",
+                    now: datetime | None = None):
+    """`solver` (a new user by default) accepts the terms and submits through the real services."""
+    from challenges.services import solving
+    from tests.support.factories import make_user
+
+    solver = solver or make_user()
+    solving.accept_agreement(solver, challenge, now=now)
+    return solving.submit(solver, challenge, title, body, now=now)

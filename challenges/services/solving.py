@@ -1,0 +1,173 @@
+"""Solving a challenge: accept its terms, submit a solution, edit or withdraw it until the deadline.
+
+One submission per solver per challenge (the database enforces it); every edit keeps the version
+before it, so nothing a solver sent is lost. After the deadline nothing changes.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import audit, events
+from app.auth.models import User
+from app.clock import utcnow
+from app.db_types import writes
+from app.errors_domain import Conflict, NotAllowed, ValidationFailed
+from app.extensions import db
+from challenges import policy
+from challenges.models import (Agreement, Attachment, Challenge, State, Submission, SubmissionState,
+                               SubmissionVersion)
+from challenges.terms import terms_digest
+
+TITLE_MAX, BODY_MAX = 160, 100_000
+
+
+class DeadlinePassed(Conflict):
+    code = "deadline_passed"
+
+
+def _open_for_solvers(challenge: Challenge, now: datetime) -> None:
+    phase = challenge.phase(now)
+    if phase == State.CLOSED:
+        raise DeadlinePassed("The deadline has passed: submissions can no longer be made, changed or withdrawn.")
+    if phase != State.OPEN:
+        raise Conflict(f"This challenge is {State.LABELS[phase].lower()}: it does not take submissions.")
+
+
+@writes
+def accept_agreement(user: User, challenge: Challenge, now: datetime | None = None) -> Agreement:
+    """Record that `user` accepted the current terms (idempotent per terms version)."""
+    challenge = db.session.scalars(select(Challenge).where(Challenge.id == challenge.id)).one()
+    if not policy.can_see(user, challenge):
+        raise NotAllowed("You cannot take part in this challenge.")
+    if policy.is_org_member(user, challenge):
+        raise NotAllowed("Members of the organisation that posted a challenge cannot enter it.")
+    now = now or utcnow()
+    _open_for_solvers(challenge, now)
+    existing = db.session.scalar(select(Agreement).where(
+        Agreement.challenge_id == challenge.id, Agreement.user_id == user.id,
+        Agreement.terms_version == challenge.terms_version))
+    if existing is not None:
+        db.session.rollback()
+        return existing
+    first_time = db.session.scalar(select(Agreement.id).where(
+        Agreement.challenge_id == challenge.id, Agreement.user_id == user.id)) is None
+    agreement = Agreement(challenge_id=challenge.id, user_id=user.id, terms_version=challenge.terms_version,
+                          terms_digest=terms_digest(challenge), accepted_at=now)
+    db.session.add(agreement)
+    if first_time:
+        db.session.execute(update(Challenge).where(Challenge.id == challenge.id)
+                           .values(solver_count=Challenge.solver_count + 1))
+    db.session.commit()
+    audit.event("challenge.agreement_accepted", challenge_id=challenge.id, user_id=user.id,
+                terms_version=agreement.terms_version)
+    return agreement
+
+
+def _clean(title: str, body: str) -> tuple[str, str]:
+    title, body = (title or "").strip(), (body or "").strip()
+    errors = {}
+    if not 3 <= len(title) <= TITLE_MAX:
+        errors["title"] = [f"Give a title of 3 to {TITLE_MAX} characters."]
+    if not 20 <= len(body) <= BODY_MAX:
+        errors["body"] = ["Describe your solution in at least 20 characters."]
+    if errors:
+        raise ValidationFailed("Please correct the highlighted fields.", errors)
+    return title, body
+
+
+def my_submission(user: User | None, challenge: Challenge) -> Submission | None:
+    if not policy.signed_in(user):
+        return None
+    return db.session.scalar(select(Submission).where(
+        Submission.challenge_id == challenge.id, Submission.solver_id == user.id))
+
+
+def _snapshot(submission: Submission, now: datetime) -> None:
+    """Keep the submission as it stands before it changes."""
+    ids = ",".join(str(a.id) for a in submission.attachments)
+    db.session.add(SubmissionVersion(submission_id=submission.id, version=submission.version, title=submission.title,
+                                     body=submission.body, attachment_ids=ids, saved_at=now))
+
+
+@writes
+def submit(user: User, challenge: Challenge, title: str, body: str, attachments: list | None = None,
+           remove_attachment_ids: list[int] | None = None, now: datetime | None = None) -> Submission:
+    """Create the solver's submission or, if there is one, save a new version of it (a withdrawn one
+    comes back). `attachments` are `challenges.uploads.StoredFile`s already written to disk; the
+    caller deletes them if this raises.
+
+    Raises NotAllowed (terms not accepted, an organisation member), DeadlinePassed, Conflict (not
+    open) or ValidationFailed."""
+    challenge = db.session.scalars(select(Challenge).where(Challenge.id == challenge.id).with_for_update()).one()
+    now = now or utcnow()
+    if not policy.can_see(user, challenge):
+        raise NotAllowed("You cannot take part in this challenge.")
+    _open_for_solvers(challenge, now)
+    if policy.is_org_member(user, challenge):
+        raise NotAllowed("Members of the organisation that posted a challenge cannot enter it.")
+    if not policy.has_agreed(user, challenge):
+        raise NotAllowed("Accept the challenge agreement first (the terms may have changed since you last did).")
+    title, body = _clean(title, body)
+    submission = my_submission(user, challenge)
+    if submission is None:
+        submission = Submission(challenge_id=challenge.id, solver_id=user.id, title=title, body=body,
+                                submitted_at=now, updated_at=now)
+        db.session.add(submission)
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except IntegrityError:  # the same solver, in another tab, a moment earlier
+            raise Conflict("You already have a submission for this challenge; edit it instead.") from None
+        db.session.execute(update(Challenge).where(Challenge.id == challenge.id)
+                           .values(submission_count=Challenge.submission_count + 1))
+    else:
+        _snapshot(submission, now)
+        if not submission.is_active:
+            db.session.execute(update(Challenge).where(Challenge.id == challenge.id)
+                               .values(submission_count=Challenge.submission_count + 1))
+        submission.title, submission.body, submission.updated_at = title, body, now
+        submission.version += 1
+        submission.state, submission.withdrawn_at = SubmissionState.ACTIVE, None
+    if remove_attachment_ids:
+        for attachment in list(submission.attachments):
+            if attachment.id in set(remove_attachment_ids):
+                attachment.removed_at = now
+    for stored in attachments or ():
+        db.session.add(Attachment(submission_id=submission.id, stored_name=stored.stored_name,
+                                  filename=stored.filename, content_type=stored.content_type, size=stored.size,
+                                  sha256=stored.sha256, uploaded_at=now))
+    db.session.flush()
+    events.publish(events.SubmissionReceived(submission.id, challenge.id, submission.version, user.id))
+    db.session.commit()
+    db.session.expire(submission, ["attachments"])
+    audit.event("challenge.submitted", challenge_id=challenge.id, submission_id=submission.id, user_id=user.id,
+                version=submission.version)
+    return submission
+
+
+@writes
+def withdraw(user: User, submission: Submission, now: datetime | None = None) -> Submission:
+    """The solver takes their submission back before the deadline (its versions stay, hidden from
+    judges); submitting again brings it back."""
+    submission = db.session.scalars(select(Submission).where(Submission.id == submission.id).with_for_update()).one()
+    if submission.solver_id != user.id:
+        raise NotAllowed("Only the solver who made a submission can withdraw it.")
+    now = now or utcnow()
+    _open_for_solvers(submission.challenge, now)
+    if not submission.is_active:
+        raise Conflict("This submission is already withdrawn.")
+    submission.state, submission.withdrawn_at, submission.updated_at = SubmissionState.WITHDRAWN, now, now
+    db.session.execute(update(Challenge).where(Challenge.id == submission.challenge_id)
+                       .values(submission_count=Challenge.submission_count - 1))
+    db.session.commit()
+    audit.event("challenge.submission_withdrawn", submission_id=submission.id, user_id=user.id)
+    return submission
+
+
+def versions(submission: Submission) -> list[SubmissionVersion]:
+    """Earlier versions, newest first."""
+    return list(db.session.scalars(select(SubmissionVersion).where(
+        SubmissionVersion.submission_id == submission.id).order_by(SubmissionVersion.version.desc())))

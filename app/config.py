@@ -94,6 +94,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance / "uploads"),
+        # Largest single file a challenge submission may attach (bytes).
+        "UPLOAD_MAX_BYTES": _int(env.get("UPLOAD_MAX_BYTES"), 10 * 1024 * 1024),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": _int(env.get("TRUSTED_PROXIES"), 0),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app import audit, events
 from app.auth.models import User
@@ -20,6 +21,7 @@ from challenges import policy
 from challenges.models import (Agreement, Attachment, Challenge, State, Submission, SubmissionState,
                                SubmissionVersion)
 from challenges.terms import terms_digest
+from challenges.uploads import MAX_FILES
 
 TITLE_MAX, BODY_MAX = 160, 100_000
 
@@ -131,10 +133,14 @@ def submit(user: User, challenge: Challenge, title: str, body: str, attachments:
         submission.title, submission.body, submission.updated_at = title, body, now
         submission.version += 1
         submission.state, submission.withdrawn_at = SubmissionState.ACTIVE, None
-    if remove_attachment_ids:
-        for attachment in list(submission.attachments):
-            if attachment.id in set(remove_attachment_ids):
-                attachment.removed_at = now
+    removing = set(remove_attachment_ids or ())
+    kept = [a for a in submission.attachments if a.id not in removing]
+    if len(kept) + len(attachments or ()) > MAX_FILES:
+        raise ValidationFailed(f"A submission can have at most {MAX_FILES} files.",
+                               {"files": [f"A submission can have at most {MAX_FILES} files; remove some first."]})
+    for attachment in submission.attachments:
+        if attachment.id in removing:
+            attachment.removed_at = now
     for stored in attachments or ():
         db.session.add(Attachment(submission_id=submission.id, stored_name=stored.stored_name,
                                   filename=stored.filename, content_type=stored.content_type, size=stored.size,
@@ -171,3 +177,39 @@ def versions(submission: Submission) -> list[SubmissionVersion]:
     """Earlier versions, newest first."""
     return list(db.session.scalars(select(SubmissionVersion).where(
         SubmissionVersion.submission_id == submission.id).order_by(SubmissionVersion.version.desc())))
+
+
+def agreed_any_version(user: User, challenge: Challenge) -> bool:
+    """Accepted some version of the terms (perhaps not the current one)."""
+    return db.session.scalar(select(Agreement.id).where(
+        Agreement.challenge_id == challenge.id, Agreement.user_id == user.id).limit(1)) is not None
+
+
+def closed_message(challenge: Challenge, now: datetime | None = None) -> str:
+    """Why a solver can no longer change anything, in the words the services refuse with."""
+    try:
+        _open_for_solvers(challenge, now or utcnow())
+    except Conflict as refusal:
+        return refusal.message
+    return ""
+
+
+def version_attachments(version: SubmissionVersion) -> list[Attachment]:
+    """The files an earlier version listed, as they stood (some may be removed from the current one)."""
+    ids = [int(part) for part in version.attachment_ids.split(",") if part.strip().isdigit()]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Attachment).where(
+        Attachment.submission_id == version.submission_id, Attachment.id.in_(ids)).order_by(Attachment.id)))
+
+
+def my_challenges(user: User, limit: int = 200) -> list[tuple[Challenge, Submission | None]]:
+    """The challenges `user` accepted terms for, latest deadline first, with their submission if any."""
+    accepted = select(Agreement.challenge_id).where(Agreement.user_id == user.id)
+    rows = db.session.execute(
+        select(Challenge, Submission)
+        .outerjoin(Submission, and_(Submission.challenge_id == Challenge.id, Submission.solver_id == user.id))
+        .where(Challenge.id.in_(accepted))
+        .options(selectinload(Challenge.organisation))
+        .order_by(Challenge.deadline.desc(), Challenge.id.desc()).limit(limit))
+    return [(challenge, submission) for challenge, submission in rows if policy.can_see(user, challenge)]

@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications import bp as notifications_bp
     from app.orgs import bp as orgs_bp
     from challenges import bp as challenges_bp
+    from challenges.api import challenges_api
     from ideas import bp as ideas_bp
     from ideas.api import ideas_api
     from voting import bp as voting_bp
@@ -93,5 +94,6 @@ def _register_blueprints(app: Flask) -> None:
     from voting.api import voting_api
 
     for blueprint in (main_bp, notifications_bp, auth_bp, accounts_bp, orgs_bp, admin_bp, api_bp, api_pages_bp,
-                      ideas_bp, voting_bp, demand_bp, demand_api_bp, challenges_bp, ideas_api, voting_api):
+                      ideas_bp, voting_bp, demand_bp, demand_api_bp, challenges_bp, ideas_api, voting_api,
+                      challenges_api):
         app.register_blueprint(blueprint)

@@ -48,4 +48,39 @@
   document.addEventListener("htmx:sendError", function () {
     flash("The server could not be reached. Check your connection and try again.");
   });
+
+  // ---- Challenges ----------------------------------------------------------------------------
+  // Deadline fields are read in the poster's time zone: tell the server which one. A field that
+  // already names a zone (a stored deadline, shown in UTC) keeps it.
+  function fillTimeZones(root) {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    if (!zone) { return; }
+    root.querySelectorAll("input[data-timezone]").forEach(function (input) {
+      if (input.value) { return; }
+      input.value = zone;
+      var label = input.form && input.form.querySelector("[data-timezone-label]");
+      if (label) { label.textContent = zone; }
+    });
+  }
+  // Live countdowns to <span data-countdown="ISO deadline">; the server's text stands without JS.
+  function countdownText(ms) {
+    if (ms <= 0) { return "Closed"; }
+    var s = Math.floor(ms / 1000), d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600),
+        m = Math.floor(s % 3600 / 60);
+    if (d >= 2) { return d + " days " + h + " h left"; }
+    return (d * 24 + h) + " h " + m + " min " + (s % 60) + " s left";
+  }
+  function tickCountdowns() {
+    var now = Date.now();
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var when = Date.parse(el.getAttribute("data-countdown"));
+      if (!isNaN(when)) { el.textContent = countdownText(when - now); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    fillTimeZones(document);
+    if (document.querySelector("[data-countdown]")) { tickCountdowns(); window.setInterval(tickCountdowns, 1000); }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) { fillTimeZones(event.target); tickCountdowns(); });
 })();

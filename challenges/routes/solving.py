@@ -71,28 +71,6 @@ def solver_panel(challenge: Challenge) -> SolverPanel:
     return SolverPanel("ready", challenge, now, submission)
 
 
-@bp.app_template_global("time_left")
-def time_left(deadline: datetime, now: datetime | None = None) -> str:
-    """"3 days 4 hours left": the server's text, which app.js keeps counting down."""
-    seconds = int((deadline - (now or utcnow())).total_seconds())
-    if seconds <= 0:
-        return "The deadline has passed"
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3_600)
-    minutes = rest // 60
-
-    def unit(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    if days:
-        parts = [unit(days, "day")] + ([unit(hours, "hour")] if hours else [])
-    elif hours:
-        parts = [unit(hours, "hour")] + ([unit(minutes, "minute")] if minutes else [])
-    else:
-        parts = [unit(max(minutes, 1), "minute")]
-    return " ".join(parts) + " left"
-
-
 @bp.post("/challenges/<int:challenge_id>/agreement")
 @login_required
 def accept_terms(challenge_id: int):

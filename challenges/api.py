@@ -136,7 +136,7 @@ def challenge_json(challenge: Challenge) -> ChallengeDetail:
     mine = solving.my_submission(user, challenge)
     you = CallerView(can_manage=policy.can_manage(user, challenge), can_judge=policy.can_judge(user, challenge),
                      has_agreed=policy.has_agreed(user, challenge), submission_id=mine.id if mine else None)
-    return challengechallenge_json(challenge, confidential=policy.can_see_confidential(user, challenge),
+    return challenge_detail(challenge, confidential=policy.can_see_confidential(user, challenge),
                             idea_ids=[idea.id for idea in listing.linked_ideas(challenge, user)],
                             changes=listing.deadline_history(challenge), you=you)
 

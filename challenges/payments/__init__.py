@@ -1,0 +1,1 @@
+"""Money: the only package that talks to Stripe (gateway, ledger, webhooks) and its local emulator."""

@@ -187,7 +187,7 @@ def serve_in_thread(port=0, host="127.0.0.1", **options):
     app = make_app(**options)
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     url = f"http://{host}:{server.server_port}"
-    threading.Thread(target=server.serve_forever, name="stripe-emulator", daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="stripe-emulator", daemon=True).start()
     app.controller.url = url
     app.controller._server = server
     return url, app.controller

@@ -3,7 +3,8 @@ files, withdrawing it, reading it and its earlier versions, downloading attachme
 of challenges a solver entered.
 
 Submissions are confidential: every page and download here goes through
-`policy.submission_or_404` (the author and the organisation's judges; 404 for anyone else).
+`policy.submission_or_404` (the author and the organisation's judges; 404 for anyone else, signed
+in or not, so a link reveals nothing about whether a submission exists).
 """
 from __future__ import annotations
 
@@ -114,6 +115,7 @@ def submit_solution(challenge_id: int):
                            else _challenge_page(challenge_id))
     form = SubmissionForm(obj=submission if request.method == "GET" else None)
     attachments = _removable(submission, form)
+    status = 200
     if form.validate_on_submit():
         removing = {i for i in form.remove.data or () if i in {a.id for a in attachments}}
         try:
@@ -123,13 +125,16 @@ def submit_solution(challenge_id: int):
                                             attachments=stored, remove_attachment_ids=sorted(removing))
         except DomainError as error:
             apply_errors(form, error)
+            status = error.status
         else:
             flash("Your solution is submitted. You can change it until the deadline." if submission.version == 1
                   else f"Saved as version {submission.version}; the earlier version is kept.", "success")
             return redirect_to(url_for("challenges.show_submission", submission_id=submission.id))
     context = dict(challenge=challenge, form=form, submission=submission, attachments=attachments, now=utcnow())
-    # htmx swaps only successful responses, so its fragment carries the errors with a 200.
-    status = 422 if (form.errors or form.form_errors) and not htmx else 200
+    if form.errors and status == 200:
+        status = 422
+    if htmx:  # htmx swaps only successful responses, so its fragment carries the errors with a 200
+        status = 200
     return render("challenges/solving/submit.html", partial=FORM, **context), status
 
 
@@ -154,7 +159,6 @@ def withdraw_submission(submission_id: int):
 
 
 @bp.get("/submissions/<int:submission_id>")
-@login_required
 def show_submission(submission_id: int):
     submission = policy.submission_or_404(current_user, submission_id)
     challenge = submission.challenge
@@ -174,7 +178,6 @@ def _version_or_404(submission: Submission, version: int) -> SubmissionVersion:
 
 
 @bp.get("/submissions/<int:submission_id>/versions/<int:version>")
-@login_required
 def submission_version(submission_id: int, version: int):
     submission = policy.submission_or_404(current_user, submission_id)
     earlier = _version_or_404(submission, version)
@@ -183,7 +186,6 @@ def submission_version(submission_id: int, version: int):
 
 
 @bp.get("/submissions/<int:submission_id>/attachments/<int:attachment_id>")
-@login_required
 def download_attachment(submission_id: int, attachment_id: int):
     submission = policy.submission_or_404(current_user, submission_id)
     attachment = db.session.get(Attachment, attachment_id)
@@ -193,7 +195,6 @@ def download_attachment(submission_id: int, attachment_id: int):
 
 
 @bp.get("/submissions/<int:submission_id>/versions/<int:version>/attachments/<int:attachment_id>")
-@login_required
 def download_version_attachment(submission_id: int, version: int, attachment_id: int):
     """A file as an earlier version listed it (it may since have been removed from the current one)."""
     submission = policy.submission_or_404(current_user, submission_id)

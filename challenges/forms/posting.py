@@ -130,6 +130,8 @@ def _criteria(form: ChallengeForm) -> list[tuple[str, int, str]] | None:
             continue
         if not name or not row.form.weight.data:
             row.form.name.errors = list(row.form.name.errors) + ["Give the criterion a name and a weight."]
+            if ok:  # the list's errors were fixed at validation: this one makes the form count as invalid
+                form.criteria.errors = list(form.criteria.errors) + ["Complete or clear the highlighted rows."]
             ok = False
             continue
         rows.append((name, row.form.weight.data, row.form.description.data or ""))
@@ -140,7 +142,7 @@ def to_input(form: ChallengeForm, challenge: Challenge | None = None) -> Challen
     """The service's input from a validated form, or None when a field could not be read (its
     errors are on the form). Fields the form left out (an open challenge's promises) keep the
     challenge's stored values."""
-    if challenge is not None and not hasattr(form, "reward"):
+    if challenge is not None and "reward" not in form._fields:
         return ChallengeInput(
             **{name: getattr(form, name).data for name in EDITABLE_WHILE_OPEN},
             reward_amount=challenge.reward_amount, currency=challenge.currency, deadline=challenge.deadline,
@@ -168,9 +170,9 @@ def fill_from(form: ChallengeForm, challenge: Challenge) -> None:
     """Show a stored challenge in the form (the deadline in UTC, and the form says so)."""
     for name in ("title", "summary", "statement", "type", "currency", "ip_terms", "eligibility",
                  "confidential_material", "acceptance_days"):
-        if hasattr(form, name):
+        if name in form._fields:
             getattr(form, name).data = getattr(challenge, name)
-    if not hasattr(form, "reward"):
+    if "reward" not in form._fields:
         return
     exp = money.exponent(challenge.currency)
     form.reward.data = f"{challenge.reward_amount / 10 ** exp:.{exp}f}"

@@ -34,7 +34,7 @@ def _posting_org_or_404(slug: str):
 
 def _form_page(template: str, form: ChallengeForm, **context):
     return render_template(template, form=form, types=ChallengeType, ip_terms=IPTerms,
-                           zone=zone_name(getattr(form, "timezone", None) and form.timezone.data),
+                           zone=zone_name(form.timezone.data if "timezone" in form._fields else None),
                            **context), 422 if form.errors or form.form_errors else 200
 
 
@@ -100,7 +100,7 @@ def edit(challenge_id: int):
         only_wording(form)
     if request.method == "GET":
         fill_from(form, challenge)
-        if hasattr(form, "idea_ids"):
+        if "idea_ids" in form._fields:
             form.idea_ids.data = ", ".join(str(i) for i in listing.linked_idea_ids(challenge))
     if not _preview(form) and form.validate_on_submit():
         data = to_input(form, challenge)

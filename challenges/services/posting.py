@@ -133,6 +133,11 @@ def _apply(challenge: Challenge, data: ChallengeInput) -> None:
         setattr(challenge, name, getattr(data, name))
     challenge.eligibility = (data.eligibility or "").strip()
     challenge.winner_count = len(data.split)
+    if challenge.id is not None:
+        # The old prizes must go before the new ones arrive: (challenge, place) is unique, and the
+        # unit of work would insert the new rows before deleting the orphans.
+        challenge.prizes = []
+        db.session.flush()
     challenge.criteria = [Criterion(name=name.strip(), weight=weight, description=(description or "").strip(),
                                     position=i) for i, (name, weight, description) in enumerate(data.criteria)]
     challenge.prizes = [Prize(place=i + 1, percent=p) for i, p in enumerate(data.split)]

@@ -241,6 +241,15 @@ def test_bank_payment_completes_unpaid_then_settles(client, ctl):
     assert "checkout.session.async_payment_succeeded" in types and "checkout.session.async_payment_failed" in types
 
 
+def test_overview_page_settles_bank_payments_by_button(emulator, client, ctl):
+    session = make_session(client)
+    fetch(session.url, "POST", {"action": "bank_success"})
+    status, _, html = fetch(emulator[0] + "/")
+    assert status == 200 and session.id in html and ">Payment fails</button>" in html
+    assert fetch(f"{emulator[0]}/overview/settle/{session.id}", "POST", {"choice": "fail"})[0] == 303
+    assert event_types(client)[0] == "checkout.session.async_payment_failed"
+
+
 def test_expiring_a_session(client, ctl):
     session = make_session(client)
     expired = client.v1.checkout.sessions.expire(session.id)
@@ -476,9 +485,34 @@ def test_duplicate_and_reorder_modes(client, ctl, receiver):
     assert ctl.flush() == 6
     ids = [e["data"]["object"]["id"] for e in receiver.events()]
     assert ids == [s.id for s in reversed(sessions) for _ in range(2)]
-    ctl.set_delivery(duplicate=False, reorder="shuffle", paused=False)
+    ctl.set_delivery(duplicate=False, reorder="shuffle", paused=False, delay=0.3)
     client.v1.checkout.sessions.expire(make_session(client).id)
+    time.sleep(0.1)
+    assert len(receiver.received) == 6  # held back by the delay
     assert ctl.wait_for_deliveries() and len(receiver.received) == 7
+
+
+def test_concurrent_requests_never_overspend_or_double_a_key(client, ctl):
+    account = onboarded_account(client, ctl)
+    charge = paid_charge(client, ctl, 10000)
+    base = {"amount": 1000, "currency": "usd", "destination": account.id, "source_transaction": charge.id}
+    outcomes = []
+
+    def attempt(key):
+        try:
+            outcomes.append((key, client.v1.transfers.create(base, {"idempotency_key": key}).id))
+        except stripe.InvalidRequestError as error:
+            outcomes.append((key, error.code))
+
+    threads = [threading.Thread(target=attempt, args=(f"same-{i % 2}" if i < 20 else f"own-{i}",)) for i in range(36)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    same = {key: {r for k, r in outcomes if k == key} for key in ("same-0", "same-1")}
+    assert all(len(results) == 1 for results in same.values())  # one answer per key, replayed
+    assert len(client.v1.transfers.list({"limit": 100}).data) == 10  # the charge covers ten, no more
+    assert sum(1 for _, r in outcomes if r == "balance_insufficient") == 36 - 20 - 8
 
 
 def test_control_api_over_http(emulator, client, ctl, receiver):

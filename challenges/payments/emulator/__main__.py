@@ -15,9 +15,11 @@ def main(argv=None):
     parser.add_argument("--webhook", action="append", default=[], metavar="URL",
                         help="deliver events to URL (repeatable)")
     parser.add_argument("--webhook-secret", help="signing secret whsec_... for --webhook endpoints")
+    parser.add_argument("--webhook-backoff", type=float, default=1.0,
+                        help="seconds before the first retry of a failed delivery (doubling after)")
     parser.add_argument("--public-url", help="address browsers use to reach the emulator's pages")
     args = parser.parse_args(argv)
-    app = make_app(api_key=args.api_key, public_url=args.public_url,
+    app = make_app(api_key=args.api_key, public_url=args.public_url, webhook_backoff=args.webhook_backoff,
                    webhooks=[(url, args.webhook_secret) for url in args.webhook])
     for endpoint in app.deliverer.endpoints.values():
         print(f"webhooks -> {endpoint['url']} signed with {endpoint['secret']}", flush=True)

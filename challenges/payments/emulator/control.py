@@ -57,9 +57,10 @@ class Controller:
     def remove_webhook_endpoint(self, endpoint_id):
         return self.deliverer.remove_endpoint(endpoint_id)
 
-    def set_delivery(self, duplicate=None, reorder=None, paused=None):
-        """``duplicate`` sends every event twice; ``reorder`` "shuffle"/"reverse"/"none"; ``paused`` holds them."""
-        return self.deliverer.configure(duplicate, reorder, paused)
+    def set_delivery(self, duplicate=None, reorder=None, paused=None, delay=None):
+        """``duplicate`` sends every event twice; ``reorder`` "shuffle"/"reverse"/"none"; ``paused``
+        holds them until resumed or flushed; ``delay`` seconds hold each new one back."""
+        return self.deliverer.configure(duplicate, reorder, paused, delay)
 
     def flush(self):
         """Attempt every pending delivery once, synchronously; returns how many were attempted."""
@@ -159,7 +160,7 @@ ROUTES = Map([
         b["url"], b.get("secret"), _bool(b.get("connect")), b.get("enabled_events") or ("*",))),
     Rule("/_emulator/webhooks/<endpoint_id>", methods=["DELETE"], endpoint=lambda c, b, endpoint_id: {"deleted": c.remove_webhook_endpoint(endpoint_id)}),
     Rule("/_emulator/delivery", methods=["POST"], endpoint=lambda c, b: c.set_delivery(
-        _bool(b.get("duplicate")), b.get("reorder"), _bool(b.get("paused")))),
+        _bool(b.get("duplicate")), b.get("reorder"), _bool(b.get("paused")), b.get("delay"))),
     Rule("/_emulator/deliveries", methods=["GET"], endpoint=lambda c, b: c.deliveries()),
     Rule("/_emulator/flush", methods=["POST"], endpoint=lambda c, b: {"attempted": c.flush()}),
     Rule("/_emulator/faults", methods=["GET"], endpoint=lambda c, b: c.faults),

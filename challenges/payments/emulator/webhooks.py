@@ -24,8 +24,9 @@ class Deliverer:
     """Queues one delivery per (event, endpoint) and sends them.
 
     ``backoff`` is the wait after the first failure, doubling after each further one, up to
-    ``max_attempts`` attempts. ``reorder`` ("shuffle" or "reverse") sends each batch of due
-    deliveries in that order; ``batch_window`` seconds collect a batch before it is sent.
+    ``max_attempts`` attempts. ``delay`` holds each new delivery back that many seconds.
+    ``reorder`` ("shuffle" or "reverse") sends each batch of due deliveries in that order;
+    ``batch_window`` seconds collect a batch before it is sent.
     """
 
     def __init__(self, backoff=1.0, max_attempts=6, timeout=5.0, batch_window=0.05, seed=None):
@@ -42,6 +43,7 @@ class Deliverer:
         self.duplicate = False
         self.reorder = None
         self.paused = False
+        self.delay = 0.0
         self.clock = time.time
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="stripe-emulator-webhooks", daemon=True)
@@ -66,8 +68,10 @@ class Deliverer:
         with self.lock:
             return self.endpoints.pop(endpoint_id, None) is not None
 
-    def configure(self, duplicate=None, reorder=None, paused=None):
+    def configure(self, duplicate=None, reorder=None, paused=None, delay=None):
         with self.lock:
+            if delay is not None:
+                self.delay = float(delay)
             if duplicate is not None:
                 self.duplicate = bool(duplicate)
             if reorder is not None:
@@ -77,13 +81,13 @@ class Deliverer:
             if paused is not None:
                 self.paused = bool(paused)
             self.wake.notify_all()
-            return {"duplicate": self.duplicate, "reorder": self.reorder, "paused": self.paused}
+            return {"duplicate": self.duplicate, "reorder": self.reorder, "paused": self.paused, "delay": self.delay}
 
     def reset(self):
         with self.lock:
             self.endpoints.clear()
             self.deliveries.clear()
-            self.duplicate, self.reorder, self.paused = False, None, False
+            self.duplicate, self.reorder, self.paused, self.delay = False, None, False, 0.0
 
     # -- queueing and sending ------------------------------------------------------------------
 
@@ -103,7 +107,7 @@ class Deliverer:
                         "payload": payload,
                         "status": "pending",
                         "attempts": [],
-                        "next_attempt": self.clock(),
+                        "next_attempt": self.clock() + self.delay,
                     })
             self.wake.notify_all()
 

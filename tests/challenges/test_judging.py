@@ -221,3 +221,15 @@ def test_feedback_form_reaches_the_solver(app, db):
     assert answer.status_code == 303
     db.session.refresh(entry)
     assert judging.feedback_for(entry.solver, entry) == "Please add **benchmarks**."
+
+
+def test_the_challenge_page_panel_is_for_the_organisation(app, db):
+    challenge, (entry, _) = closed_challenge(2)
+    judge, pm = make_judge(challenge), add_member(challenge.organisation, None, "pm")
+    judge_view = _client(app, judge).get(f"/challenges/{challenge.id}").get_data(as_text=True)
+    assert "2 active submissions" in judge_view and f"/challenges/{challenge.id}/judging" in judge_view
+    assert f"/challenges/{challenge.id}/award" not in judge_view
+    pm_view = _client(app, pm).get(f"/challenges/{challenge.id}").get_data(as_text=True)
+    assert f"/challenges/{challenge.id}/award" in pm_view and f"/challenges/{challenge.id}/judging" not in pm_view
+    solver_view = _client(app, entry.solver).get(f"/challenges/{challenge.id}").get_data(as_text=True)
+    assert "judging-panel" not in solver_view

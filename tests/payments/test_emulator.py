@@ -32,8 +32,9 @@ def ctl(emulator):
 @pytest.fixture
 def client(emulator, ctl):
     url = emulator[0]
-    return stripe.StripeClient("sk_test_emulator", base_addresses={"api": url, "connect": url, "files": url},
-                               max_network_retries=0)
+    return stripe.StripeClient(
+        "sk_test_emulator", base_addresses={"api": url, "connect": url, "files": url}, max_network_retries=0
+    )
 
 
 class _Quiet(WSGIRequestHandler):
@@ -54,7 +55,13 @@ class Receiver:
     def __call__(self, environ, start_response):
         request = Request(environ)
         status = self.statuses.pop(0) if self.statuses else 200
-        self.received.append({"body": request.get_data(as_text=True), "signature": request.headers.get("Stripe-Signature"), "status": status})
+        self.received.append(
+            {
+                "body": request.get_data(as_text=True),
+                "signature": request.headers.get("Stripe-Signature"),
+                "status": status,
+            }
+        )
         return Response("", status=status)(environ, start_response)
 
     def events(self):
@@ -84,10 +91,15 @@ def fetch(url, method="GET", form=None):
 
 def make_account(client, **extra):
     params = {
-        "controller": {"stripe_dashboard": {"type": "express"}, "fees": {"payer": "application"},
-                       "losses": {"payments": "application"}},
-        "email": "solver@example.com", "country": "US",
-        "capabilities": {"transfers": {"requested": True}}, "metadata": {"user_id": "42"},
+        "controller": {
+            "stripe_dashboard": {"type": "express"},
+            "fees": {"payer": "application"},
+            "losses": {"payments": "application"},
+        },
+        "email": "solver@example.com",
+        "country": "US",
+        "capabilities": {"transfers": {"requested": True}},
+        "metadata": {"user_id": "42"},
     }
     return client.v1.accounts.create(dict(params, **extra))
 
@@ -95,8 +107,12 @@ def make_account(client, **extra):
 def make_session(client, amount=10000, currency="usd", **extra):
     params = {
         "mode": "payment",
-        "line_items": [{"price_data": {"currency": currency, "unit_amount": amount, "product_data": {"name": "Reward"}},
-                        "quantity": 1}],
+        "line_items": [
+            {
+                "price_data": {"currency": currency, "unit_amount": amount, "product_data": {"name": "Reward"}},
+                "quantity": 1,
+            }
+        ],
         "success_url": "http://shop.test/funded?session={CHECKOUT_SESSION_ID}",
         "cancel_url": "http://shop.test/cancelled",
         "client_reference_id": "challenge-1",
@@ -127,6 +143,7 @@ def event_types(client, **params):
 
 # -- accounts and onboarding ----------------------------------------------------------------
 
+
 def test_new_connected_account_cannot_yet_be_paid(client):
     account = make_account(client)
     assert account.id.startswith("acct_") and account.object == "account" and account.type == "express"
@@ -142,8 +159,14 @@ def test_new_connected_account_cannot_yet_be_paid(client):
 
 def test_onboarding_page_completes_the_account_and_says_so_by_connect_event(client, ctl):
     account = make_account(client)
-    link = client.v1.account_links.create({"account": account.id, "refresh_url": "http://app.test/refresh",
-                                           "return_url": "http://app.test/return", "type": "account_onboarding"})
+    link = client.v1.account_links.create(
+        {
+            "account": account.id,
+            "refresh_url": "http://app.test/refresh",
+            "return_url": "http://app.test/return",
+            "type": "account_onboarding",
+        }
+    )
     assert link.object == "account_link" and link.expires_at - link.created == 300
 
     status, _, html = fetch(link.url)
@@ -170,8 +193,14 @@ def test_onboarding_link_leave_and_expiry_send_to_refresh_url(client, ctl):
     account = make_account(client)
 
     def new_link():
-        return client.v1.account_links.create({"account": account.id, "refresh_url": "http://app.test/refresh",
-                                               "return_url": "http://app.test/return", "type": "account_onboarding"}).url
+        return client.v1.account_links.create(
+            {
+                "account": account.id,
+                "refresh_url": "http://app.test/refresh",
+                "return_url": "http://app.test/return",
+                "type": "account_onboarding",
+            }
+        ).url
 
     url = new_link()
     html = fetch(url)[2]
@@ -184,6 +213,7 @@ def test_onboarding_link_leave_and_expiry_send_to_refresh_url(client, ctl):
 
 
 # -- checkout ---------------------------------------------------------------------------------
+
 
 def test_hosted_checkout_card_payment(client, ctl):
     session = make_session(client, 12345)
@@ -206,8 +236,12 @@ def test_hosted_checkout_card_payment(client, ctl):
     assert (charge.amount, charge.payment_intent, charge.transfer_group) == (12345, intent.id, "challenge-1")
     txn = client.v1.balance_transactions.retrieve(charge.balance_transaction)
     assert (txn.amount, txn.fee, txn.net, txn.type) == (12345, 358 + 30, 12345 - 388, "charge")
-    assert event_types(client) == ["checkout.session.completed", "payment_intent.succeeded", "charge.succeeded",
-                                   "payment_intent.created"]
+    assert event_types(client) == [
+        "checkout.session.completed",
+        "payment_intent.succeeded",
+        "charge.succeeded",
+        "payment_intent.created",
+    ]
     assert [s.id for s in client.v1.checkout.sessions.list({"payment_intent": intent.id}).data] == [session.id]
 
 
@@ -265,10 +299,26 @@ def test_expiring_a_session(client, ctl):
 
 def test_checkout_parameters_are_checked_against_the_sdk_types(client):
     with pytest.raises(stripe.InvalidRequestError) as unknown:
-        make_session(client, line_items=[{"price_data": {"currency": "usd", "unit_amount": 500, "colour": "red",
-                                                         "product_data": {"name": "x"}}, "quantity": 1}])
+        make_session(
+            client,
+            line_items=[
+                {
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": 500,
+                        "colour": "red",
+                        "product_data": {"name": "x"},
+                    },
+                    "quantity": 1,
+                }
+            ],
+        )
     error = unknown.value.error
-    assert (unknown.value.http_status, error.type, error.code) == (400, "invalid_request_error", "parameter_unknown")
+    assert (unknown.value.http_status, error.type, error.code) == (
+        400,
+        "invalid_request_error",
+        "parameter_unknown",
+    )
     assert error.param == "line_items[0][price_data][colour]"
     assert error.message == "Received unknown parameter: line_items[0][price_data][colour]"
     with pytest.raises(stripe.InvalidRequestError) as bad_enum:
@@ -281,10 +331,12 @@ def test_checkout_parameters_are_checked_against_the_sdk_types(client):
 
 # -- refunds ----------------------------------------------------------------------------------
 
+
 def test_refunds_are_bounded_by_the_charge(client, ctl):
     charge = paid_charge(client, ctl, 5000)
-    first = client.v1.refunds.create({"charge": charge.id, "amount": 2000, "reason": "requested_by_customer",
-                                      "metadata": {"challenge_id": "1"}})
+    first = client.v1.refunds.create(
+        {"charge": charge.id, "amount": 2000, "reason": "requested_by_customer", "metadata": {"challenge_id": "1"}}
+    )
     assert (first.object, first.amount, first.status, first.charge) == ("refund", 2000, "succeeded", charge.id)
     with pytest.raises(stripe.InvalidRequestError) as too_much:
         client.v1.refunds.create({"payment_intent": charge.payment_intent, "amount": 3001})
@@ -304,19 +356,33 @@ def test_refunds_are_bounded_by_the_charge(client, ctl):
 
 # -- transfers --------------------------------------------------------------------------------
 
+
 def test_transfer_refused_until_the_account_is_onboarded(client, ctl):
     charge = paid_charge(client, ctl)
     account = make_account(client)
-    params = {"amount": 6000, "currency": "usd", "destination": account.id, "source_transaction": charge.id,
-              "transfer_group": "challenge-1", "metadata": {"payout_id": "9"}}
+    params = {
+        "amount": 6000,
+        "currency": "usd",
+        "destination": account.id,
+        "source_transaction": charge.id,
+        "transfer_group": "challenge-1",
+        "metadata": {"payout_id": "9"},
+    }
     with pytest.raises(stripe.InvalidRequestError) as refused:
         client.v1.transfers.create(params)
-    assert refused.value.code == "insufficient_capabilities_for_transfer" and "transfers" in refused.value.user_message
+    assert (
+        refused.value.code == "insufficient_capabilities_for_transfer"
+        and "transfers" in refused.value.user_message
+    )
     assert client.v1.transfers.list().data == []
 
     ctl.complete_onboarding(account.id)
     transfer = client.v1.transfers.create(params)
-    assert transfer.id.startswith("tr_") and transfer.destination == account.id and transfer.source_transaction == charge.id
+    assert (
+        transfer.id.startswith("tr_")
+        and transfer.destination == account.id
+        and transfer.source_transaction == charge.id
+    )
     assert client.v1.transfers.retrieve(transfer.id).metadata.payout_id == "9"
     txn = client.v1.balance_transactions.retrieve(transfer.balance_transaction)
     assert (txn.type, txn.amount) == ("transfer", -6000)
@@ -355,8 +421,9 @@ def test_transfers_cannot_exceed_what_the_source_charge_has_left(client, ctl):
 def test_balance_adds_up(client, ctl):
     charge = paid_charge(client, ctl, 10000)
     account = onboarded_account(client, ctl)
-    transfer = client.v1.transfers.create({"amount": 4000, "currency": "usd", "destination": account.id,
-                                           "source_transaction": charge.id})
+    transfer = client.v1.transfers.create(
+        {"amount": 4000, "currency": "usd", "destination": account.id, "source_transaction": charge.id}
+    )
     client.v1.refunds.create({"charge": charge.id, "amount": 1000})
     ctl.reverse_transfer(transfer.id, 500)
     fee = 290 + 30
@@ -368,16 +435,24 @@ def test_balance_adds_up(client, ctl):
 
 # -- errors, auth, idempotency ------------------------------------------------------------------
 
+
 def test_missing_resources_and_unknown_routes_answer_404(client, emulator):
-    for call in (lambda: client.v1.transfers.retrieve("tr_missing"), lambda: client.v1.charges.retrieve("ch_missing"),
-                 lambda: client.v1.checkout.sessions.retrieve("cs_test_missing"),
-                 lambda: client.v1.events.retrieve("evt_missing"), lambda: client.v1.accounts.retrieve("acct_missing")):
+    for call in (
+        lambda: client.v1.transfers.retrieve("tr_missing"),
+        lambda: client.v1.charges.retrieve("ch_missing"),
+        lambda: client.v1.checkout.sessions.retrieve("cs_test_missing"),
+        lambda: client.v1.events.retrieve("evt_missing"),
+        lambda: client.v1.accounts.retrieve("acct_missing"),
+    ):
         with pytest.raises(stripe.InvalidRequestError) as missing:
             call()
         assert (missing.value.http_status, missing.value.code) == (404, "resource_missing")
     with pytest.raises(stripe.InvalidRequestError) as unknown:
         client.v1.customers.list()
-    assert unknown.value.http_status == 404 and "Unrecognized request URL (GET: /v1/customers)" in unknown.value.user_message
+    assert (
+        unknown.value.http_status == 404
+        and "Unrecognized request URL (GET: /v1/customers)" in unknown.value.user_message
+    )
 
 
 def test_api_key_is_required(emulator, ctl):
@@ -402,7 +477,9 @@ def test_idempotency_key_replays_and_refuses_other_params(client, ctl):
     with pytest.raises(stripe.IdempotencyError):
         client.v1.transfers.create(dict(params, amount=2000), {"idempotency_key": "payout-1-attempt"})
     assert len(client.v1.transfers.list().data) == 1
-    assert client.v1.events.list({"type": "transfer.created"}).data[0].request.idempotency_key == "payout-1-attempt"
+    assert (
+        client.v1.events.list({"type": "transfer.created"}).data[0].request.idempotency_key == "payout-1-attempt"
+    )
 
 
 def test_a_timeout_after_the_transfer_then_a_retry_with_the_same_key_makes_one_transfer(client, ctl):
@@ -433,6 +510,7 @@ def test_server_errors_and_rate_limits_change_nothing(client, ctl):
 
 # -- events and webhooks ----------------------------------------------------------------------
 
+
 def test_events_are_listed_newest_first_and_paginated(client, ctl):
     for _ in range(5):
         make_session(client)  # no events: creating a session is not announced
@@ -446,7 +524,14 @@ def test_events_are_listed_newest_first_and_paginated(client, ctl):
     assert [e.id for e in second.data] == [e.id for e in events[2:4]]
     back = client.v1.events.list({"limit": 2, "ending_before": second.data[0].id})
     assert [e.id for e in back.data] == [e.id for e in events[:2]]
-    assert len(client.v1.events.list({"types": ["checkout.session.expired"], "created": {"gte": events[-1].created}}).data) == 5
+    assert (
+        len(
+            client.v1.events.list(
+                {"types": ["checkout.session.expired"], "created": {"gte": events[-1].created}}
+            ).data
+        )
+        == 5
+    )
     assert client.v1.events.list({"type": "charge.*"}).data == []
     assert client.v1.events.retrieve(events[0].id).type == "checkout.session.expired"
 
@@ -504,7 +589,9 @@ def test_concurrent_requests_never_overspend_or_double_a_key(client, ctl):
         except stripe.InvalidRequestError as error:
             outcomes.append((key, error.code))
 
-    threads = [threading.Thread(target=attempt, args=(f"same-{i % 2}" if i < 20 else f"own-{i}",)) for i in range(36)]
+    threads = [
+        threading.Thread(target=attempt, args=(f"same-{i % 2}" if i < 20 else f"own-{i}",)) for i in range(36)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -517,7 +604,9 @@ def test_concurrent_requests_never_overspend_or_double_a_key(client, ctl):
 
 def test_control_api_over_http(emulator, client, ctl, receiver):
     url = emulator[0]
-    conn = http.client.HTTPConnection(urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port, timeout=5)
+    conn = http.client.HTTPConnection(
+        urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port, timeout=5
+    )
 
     def control(method, path, body=None):
         conn.request(method, path, body=json.dumps(body or {}), headers={"Content-Type": "application/json"})
@@ -529,13 +618,22 @@ def test_control_api_over_http(emulator, client, ctl, receiver):
     account = make_account(client)
     assert control("POST", f"/_emulator/accounts/{account.id}/complete_onboarding")[1]["payouts_enabled"] is True
     session = make_session(client)
-    assert control("POST", f"/_emulator/checkout/sessions/{session.id}/pay", {"outcome": "card"})[1]["payment_status"] == "paid"
-    assert control("POST", "/_emulator/faults", {"kind": "error_500", "method": "GET", "path": "/v1/balance"})[0] == 200
+    assert (
+        control("POST", f"/_emulator/checkout/sessions/{session.id}/pay", {"outcome": "card"})[1]["payment_status"]
+        == "paid"
+    )
+    assert (
+        control("POST", "/_emulator/faults", {"kind": "error_500", "method": "GET", "path": "/v1/balance"})[0]
+        == 200
+    )
     with pytest.raises(stripe.APIError):
         client.v1.balance.retrieve()
     control("POST", "/_emulator/flush")
     signed = receiver.received[0]
-    assert stripe.Webhook.construct_event(signed["body"], signed["signature"], endpoint["secret"]).type == "account.updated"
+    assert (
+        stripe.Webhook.construct_event(signed["body"], signed["signature"], endpoint["secret"]).type
+        == "account.updated"
+    )
     assert control("POST", "/_emulator/nope")[0] == 404
     assert control("POST", "/_emulator/reset")[0] == 200
     assert client.v1.accounts.list().data == []

@@ -27,13 +27,15 @@ class Call:
         items = self.store.all(kind, self.scope)
         items = [o for o in items if _matches(o, self.params, filters)]
         page = self.store.page(items, self.params, url)
-        expand = [e[len("data."):] for e in self.params.get("expand", ()) if e.startswith("data.")]
+        expand = [e[len("data.") :] for e in self.params.get("expand", ()) if e.startswith("data.")]
         page["data"] = [self.store.render(o, expand, self.scope) for o in page["data"]]
         return page
 
     def platform_only(self):
         if self.scope:
-            raise invalid("The emulator implements this request for the platform account only (no Stripe-Account header).")
+            raise invalid(
+                "The emulator implements this request for the platform account only (no Stripe-Account header)."
+            )
 
 
 def _matches(obj, params, filters):
@@ -41,13 +43,19 @@ def _matches(obj, params, filters):
     if isinstance(created, int) and obj["created"] != created:
         return False
     if isinstance(created, dict):
-        bounds = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}
+        bounds = {
+            "gt": lambda a, b: a > b,
+            "gte": lambda a, b: a >= b,
+            "lt": lambda a, b: a < b,
+            "lte": lambda a, b: a <= b,
+        }
         if not all(bounds[op](obj["created"], v) for op, v in created.items()):
             return False
     return all(obj.get(field) == params[field] for field in filters if field in params)
 
 
 # -- accounts -------------------------------------------------------------------------------
+
 
 def account_create(call):
     call.platform_only()
@@ -83,13 +91,16 @@ def account_link_create(call):
 
 # -- checkout, payments ---------------------------------------------------------------------
 
+
 def session_create(call):
     call.platform_only()
     return call.show(flows.create_session(call.store, call.params, call.base_url))
 
 
 def session_list(call):
-    return call.listing("checkout.session", "/v1/checkout/sessions", ("payment_intent", "status", "customer_email"))
+    return call.listing(
+        "checkout.session", "/v1/checkout/sessions", ("payment_intent", "status", "customer_email")
+    )
 
 
 def session_retrieve(call, id):
@@ -131,6 +142,7 @@ def refund_list(call):
 
 
 # -- transfers, balance ---------------------------------------------------------------------
+
 
 def transfer_create(call):
     call.platform_only()
@@ -188,8 +200,11 @@ def event_list(call):
     if not patterns:
         return call.listing("event", "/v1/events")
     # ``type`` accepts ``*`` wildcards, as in "checkout.session.*".
-    items = [e for e in call.store.all("event", call.scope)
-             if _matches(e, params, ()) and any(fnmatch.fnmatchcase(e["type"], p) for p in patterns)]
+    items = [
+        e
+        for e in call.store.all("event", call.scope)
+        if _matches(e, params, ()) and any(fnmatch.fnmatchcase(e["type"], p) for p in patterns)
+    ]
     return call.store.page(items, params, "/v1/events")
 
 

@@ -20,8 +20,16 @@ from .webhooks import Deliverer
 class EmulatorApp:
     """One emulator: its own state, webhook delivery and controller."""
 
-    def __init__(self, api_key=None, webhooks=(), public_url=None, webhook_backoff=1.0,
-                 webhook_attempts=6, webhook_timeout=5.0, seed=None):
+    def __init__(
+        self,
+        api_key=None,
+        webhooks=(),
+        public_url=None,
+        webhook_backoff=1.0,
+        webhook_attempts=6,
+        webhook_timeout=5.0,
+        seed=None,
+    ):
         self.api_key = api_key
         self.public_url = public_url.rstrip("/") + "/" if public_url else None
         self.deliverer = Deliverer(webhook_backoff, webhook_attempts, webhook_timeout, seed=seed)
@@ -95,7 +103,11 @@ class EmulatorApp:
                 self.store.request = {"id": None, "idempotency_key": None}
             if idem:
                 self.store.idempotency[idem] = {
-                    "method": request.method, "path": request.path, "params": params, "status": status, "body": body,
+                    "method": request.method,
+                    "path": request.path,
+                    "params": params,
+                    "status": status,
+                    "body": body,
                 }
             return status, body, False
 
@@ -104,7 +116,7 @@ class EmulatorApp:
         if request.authorization and request.authorization.type == "basic":
             key = request.authorization.username or ""
         elif header.startswith("Bearer "):
-            key = header[len("Bearer "):].strip()
+            key = header[len("Bearer ") :].strip()
         else:
             raise StripeError(
                 401,
@@ -134,8 +146,12 @@ class EmulatorApp:
         if fault["kind"] == "drop_before":
             self._drop(request, fault["sleep"])
         if fault["kind"] == "rate_limit":
-            error = StripeError(429, "Request rate limit exceeded. Learn more about rate limits here "
-                                "https://stripe.com/docs/rate-limits.", code="rate_limit")
+            error = StripeError(
+                429,
+                "Request rate limit exceeded. Learn more about rate limits here "
+                "https://stripe.com/docs/rate-limits.",
+                code="rate_limit",
+            )
         else:
             error = StripeError(500, "An unknown error occurred", type="api_error")
         response = self._json(error.body(request_id), error.status, request_id)
@@ -156,8 +172,11 @@ class EmulatorApp:
         raise ConnectionAbortedError("fault injected: connection dropped")
 
     def _unrecognized(self, request, request_id=None):
-        error = invalid(f"Unrecognized request URL ({request.method}: {request.path}). Please see "
-                        "https://stripe.com/docs or we can help at https://support.stripe.com/.", status=404)
+        error = invalid(
+            f"Unrecognized request URL ({request.method}: {request.path}). Please see "
+            "https://stripe.com/docs or we can help at https://support.stripe.com/.",
+            status=404,
+        )
         return self._json(error.body(request_id), 404, request_id)
 
     @staticmethod
@@ -187,7 +206,9 @@ def serve_in_thread(port=0, host="127.0.0.1", **options):
     app = make_app(**options)
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     url = f"http://{host}:{server.server_port}"
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="stripe-emulator", daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="stripe-emulator", daemon=True
+    ).start()
     app.controller.url = url
     app.controller._server = server
     return url, app.controller

@@ -71,8 +71,10 @@ class Controller:
 
     def deliveries(self):
         with self.deliverer.lock:
-            return [{k: v for k, v in d.items() if k != "payload"} | {"attempts": list(d["attempts"])}
-                    for d in self.deliverer.deliveries]
+            return [
+                {k: v for k, v in d.items() if k != "payload"} | {"attempts": list(d["attempts"])}
+                for d in self.deliverer.deliveries
+            ]
 
     # -- faults --------------------------------------------------------------------------------
 
@@ -85,7 +87,13 @@ class Controller:
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"kind must be one of {', '.join(FAULT_KINDS)}")
-        fault = {"kind": kind, "method": method.upper(), "path": path, "remaining": int(count), "sleep": float(sleep)}
+        fault = {
+            "kind": kind,
+            "method": method.upper(),
+            "path": path,
+            "remaining": int(count),
+            "sleep": float(sleep),
+        }
         with self._faults_lock:
             self.faults.append(fault)
         return dict(fault)
@@ -139,6 +147,7 @@ class Controller:
 
 # -- the same verbs over HTTP (no authentication: a local development tool) ----------------------
 
+
 def _body(request):
     data = request.get_json(silent=True)
     if data is None:
@@ -152,27 +161,72 @@ def _bool(value):
     return str(value).lower() in ("1", "true", "yes", "on")
 
 
-ROUTES = Map([
-    Rule("/_emulator/reset", methods=["POST"], endpoint=lambda c, b: c.reset()),
-    Rule("/_emulator/clock", methods=["POST"], endpoint=lambda c, b: {"now": c.advance_clock(b.get("advance", 0))}),
-    Rule("/_emulator/webhooks", methods=["GET"], endpoint=lambda c, b: list(c.deliverer.endpoints.values())),
-    Rule("/_emulator/webhooks", methods=["POST"], endpoint=lambda c, b: c.add_webhook_endpoint(
-        b["url"], b.get("secret"), _bool(b.get("connect")), b.get("enabled_events") or ("*",))),
-    Rule("/_emulator/webhooks/<endpoint_id>", methods=["DELETE"], endpoint=lambda c, b, endpoint_id: {"deleted": c.remove_webhook_endpoint(endpoint_id)}),
-    Rule("/_emulator/delivery", methods=["POST"], endpoint=lambda c, b: c.set_delivery(
-        _bool(b.get("duplicate")), b.get("reorder"), _bool(b.get("paused")), b.get("delay"))),
-    Rule("/_emulator/deliveries", methods=["GET"], endpoint=lambda c, b: c.deliveries()),
-    Rule("/_emulator/flush", methods=["POST"], endpoint=lambda c, b: {"attempted": c.flush()}),
-    Rule("/_emulator/faults", methods=["GET"], endpoint=lambda c, b: c.faults),
-    Rule("/_emulator/faults", methods=["POST"], endpoint=lambda c, b: c.inject_fault(
-        b["kind"], b.get("method", "POST"), b.get("path", "/v1/"), b.get("count", 1), b.get("sleep", 0))),
-    Rule("/_emulator/faults", methods=["DELETE"], endpoint=lambda c, b: c.clear_faults()),
-    Rule("/_emulator/accounts/<account_id>/complete_onboarding", methods=["POST"], endpoint=lambda c, b, account_id: c.complete_onboarding(account_id)),
-    Rule("/_emulator/checkout/sessions/<session_id>/pay", methods=["POST"], endpoint=lambda c, b, session_id: c.pay_checkout(session_id, b.get("outcome", "card"))),
-    Rule("/_emulator/checkout/sessions/<session_id>/settle", methods=["POST"], endpoint=lambda c, b, session_id: c.settle_checkout(session_id, _bool(b.get("succeed")))),
-    Rule("/_emulator/checkout/sessions/<session_id>/expire", methods=["POST"], endpoint=lambda c, b, session_id: c.expire_checkout(session_id)),
-    Rule("/_emulator/transfers/<transfer_id>/reverse", methods=["POST"], endpoint=lambda c, b, transfer_id: c.reverse_transfer(transfer_id, b.get("amount"))),
-])
+ROUTES = Map(
+    [
+        Rule("/_emulator/reset", methods=["POST"], endpoint=lambda c, b: c.reset()),
+        Rule(
+            "/_emulator/clock",
+            methods=["POST"],
+            endpoint=lambda c, b: {"now": c.advance_clock(b.get("advance", 0))},
+        ),
+        Rule("/_emulator/webhooks", methods=["GET"], endpoint=lambda c, b: list(c.deliverer.endpoints.values())),
+        Rule(
+            "/_emulator/webhooks",
+            methods=["POST"],
+            endpoint=lambda c, b: c.add_webhook_endpoint(
+                b["url"], b.get("secret"), _bool(b.get("connect")), b.get("enabled_events") or ("*",)
+            ),
+        ),
+        Rule(
+            "/_emulator/webhooks/<endpoint_id>",
+            methods=["DELETE"],
+            endpoint=lambda c, b, endpoint_id: {"deleted": c.remove_webhook_endpoint(endpoint_id)},
+        ),
+        Rule(
+            "/_emulator/delivery",
+            methods=["POST"],
+            endpoint=lambda c, b: c.set_delivery(
+                _bool(b.get("duplicate")), b.get("reorder"), _bool(b.get("paused")), b.get("delay")
+            ),
+        ),
+        Rule("/_emulator/deliveries", methods=["GET"], endpoint=lambda c, b: c.deliveries()),
+        Rule("/_emulator/flush", methods=["POST"], endpoint=lambda c, b: {"attempted": c.flush()}),
+        Rule("/_emulator/faults", methods=["GET"], endpoint=lambda c, b: c.faults),
+        Rule(
+            "/_emulator/faults",
+            methods=["POST"],
+            endpoint=lambda c, b: c.inject_fault(
+                b["kind"], b.get("method", "POST"), b.get("path", "/v1/"), b.get("count", 1), b.get("sleep", 0)
+            ),
+        ),
+        Rule("/_emulator/faults", methods=["DELETE"], endpoint=lambda c, b: c.clear_faults()),
+        Rule(
+            "/_emulator/accounts/<account_id>/complete_onboarding",
+            methods=["POST"],
+            endpoint=lambda c, b, account_id: c.complete_onboarding(account_id),
+        ),
+        Rule(
+            "/_emulator/checkout/sessions/<session_id>/pay",
+            methods=["POST"],
+            endpoint=lambda c, b, session_id: c.pay_checkout(session_id, b.get("outcome", "card")),
+        ),
+        Rule(
+            "/_emulator/checkout/sessions/<session_id>/settle",
+            methods=["POST"],
+            endpoint=lambda c, b, session_id: c.settle_checkout(session_id, _bool(b.get("succeed"))),
+        ),
+        Rule(
+            "/_emulator/checkout/sessions/<session_id>/expire",
+            methods=["POST"],
+            endpoint=lambda c, b, session_id: c.expire_checkout(session_id),
+        ),
+        Rule(
+            "/_emulator/transfers/<transfer_id>/reverse",
+            methods=["POST"],
+            endpoint=lambda c, b, transfer_id: c.reverse_transfer(transfer_id, b.get("amount")),
+        ),
+    ]
+)
 
 
 def dispatch(controller, request):
@@ -180,7 +234,15 @@ def dispatch(controller, request):
     try:
         action, args = ROUTES.bind_to_environ(request.environ).match()
     except Exception:  # noqa: BLE001 - NotFound or MethodNotAllowed: both are unknown controls
-        return _json({"error": {"type": "invalid_request_error", "message": f"Unknown control {request.method} {request.path}"}}, 404)
+        return _json(
+            {
+                "error": {
+                    "type": "invalid_request_error",
+                    "message": f"Unknown control {request.method} {request.path}",
+                }
+            },
+            404,
+        )
     try:
         result = action(controller, _body(request) or {}, **args)
     except StripeError as error:

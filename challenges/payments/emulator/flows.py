@@ -14,6 +14,7 @@ MINIMUM_CHARGE = 50  # Stripe's minimum for USD-like currencies, in minor units
 
 # -- accounts -------------------------------------------------------------------------------
 
+
 def create_account(store, params):
     return store.add(objects.account(params, store.now()))
 
@@ -68,47 +69,60 @@ def create_account_link(store, params, base_url):
         "expires_at": now + 300,
         "used": False,
     }
-    return {"object": "account_link", "created": now, "expires_at": now + 300, "url": f"{base_url}connect/onboard/{token}"}
+    return {
+        "object": "account_link",
+        "created": now,
+        "expires_at": now + 300,
+        "url": f"{base_url}connect/onboard/{token}",
+    }
 
 
 # -- checkout -------------------------------------------------------------------------------
 
+
+def _required(container, key, name):
+    if container.get(key) is None:
+        raise invalid(f"Missing required param: {name}.", code="parameter_missing", param=name)
+    return container[key]
+
+
 def create_session(store, params, base_url):
-    if "mode" not in params:
-        raise invalid("Missing required param: mode.", code="parameter_missing", param="mode")
+    _required(params, "mode", "mode")
     if params["mode"] != "payment":
         raise invalid("The emulator implements Checkout in mode=payment only.", param="mode")
-    if params.get("ui_mode", "hosted") == "hosted" and not params.get("success_url"):
-        raise invalid("Missing required param: success_url.", code="parameter_missing", param="success_url")
-    items = params.get("line_items") or []
-    if not items:
-        raise invalid("Missing required param: line_items.", code="parameter_missing", param="line_items")
+    if params.get("ui_mode", "hosted") == "hosted":
+        _required(params, "success_url", "success_url")
     amount, currencies, lines = 0, set(), []
-    for i, item in enumerate(items):
+    for i, item in enumerate(_required(params, "line_items", "line_items")):
         name = f"line_items[{i}]"
-        if "price" in item:
+        if "price" in item:  # no Prices exist here: only inline price_data
             raise missing("price", item["price"], f"{name}[price]")
-        data = item.get("price_data")
-        if not data:
-            raise invalid(f"Missing required param: {name}[price_data].", code="parameter_missing", param=f"{name}[price_data]")
-        if "unit_amount" not in data:
-            raise invalid(f"Missing required param: {name}[price_data][unit_amount].", code="parameter_missing", param=f"{name}[price_data][unit_amount]")
-        if "product_data" not in data and "product" not in data:
-            raise invalid(f"Missing required param: {name}[price_data][product_data].", code="parameter_missing", param=f"{name}[price_data][product_data]")
-        quantity = item.get("quantity")
-        if quantity is None:
-            raise invalid(f"Missing required param: {name}[quantity].", code="parameter_missing", param=f"{name}[quantity]")
-        amount += data["unit_amount"] * quantity
+        data = _required(item, "price_data", f"{name}[price_data]")
+        unit_amount = _required(data, "unit_amount", f"{name}[price_data][unit_amount]")
+        product = (
+            data.get("product") or _required(data, "product_data", f"{name}[price_data][product_data]")["name"]
+        )
+        quantity = _required(item, "quantity", f"{name}[quantity]")
+        amount += unit_amount * quantity
         currencies.add(data["currency"].lower())
-        lines.append({"name": (data.get("product_data") or {}).get("name", data.get("product")), "unit_amount": data["unit_amount"], "quantity": quantity})
+        lines.append({"name": product, "unit_amount": unit_amount, "quantity": quantity})
     if len(currencies) > 1:
         raise invalid("All line items must use the same currency.", param="line_items")
     currency = currencies.pop()
     if amount < MINIMUM_CHARGE:
-        raise invalid(f"The Checkout Session's total amount due must add up to at least {MINIMUM_CHARGE} {currency} minor units.", param="line_items")
+        raise invalid(
+            f"The Checkout Session's total amount due must add up to at least {MINIMUM_CHARGE} "
+            f"{currency} minor units.",
+            param="line_items",
+        )
     now = store.now()
     if "expires_at" in params and not now + 1800 <= params["expires_at"] <= now + 86400:
-        raise invalid("The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.", code="parameter_invalid", param="expires_at")
+        raise invalid(
+            "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout "
+            "Session creation.",
+            code="parameter_invalid",
+            param="expires_at",
+        )
     session = objects.checkout_session(params, now, amount, currency, base_url)
     store.private[session["id"]] = {"intent_data": params.get("payment_intent_data") or {}, "lines": lines}
     return store.add(session)
@@ -146,7 +160,9 @@ def _open_session(store, session_id):
 def _intent_for(store, session, method):
     intent = store.objects.get(session["payment_intent"] or "")
     if intent is None:
-        intent = store.add(objects.payment_intent(session, store.private[session["id"]]["intent_data"], store.now()))
+        intent = store.add(
+            objects.payment_intent(session, store.private[session["id"]]["intent_data"], store.now())
+        )
         session["payment_intent"] = intent["id"]
         store.emit("payment_intent.created", intent)
     intent["payment_method"] = new_id("pm_")
@@ -156,12 +172,21 @@ def _intent_for(store, session, method):
 
 def _succeed(store, session, intent, method):
     charge = store.add(objects.charge(intent, method, session["customer_email"], store.now()))
-    txn = store.add(objects.balance_transaction(
-        charge["amount"], charge["currency"], "charge", charge["id"], store.now(),
-        fee=objects.fee_for(charge["amount"], method), description=charge["description"],
-    ))
+    txn = store.add(
+        objects.balance_transaction(
+            charge["amount"],
+            charge["currency"],
+            "charge",
+            charge["id"],
+            store.now(),
+            fee=objects.fee_for(charge["amount"], method),
+            description=charge["description"],
+        )
+    )
     charge["balance_transaction"] = txn["id"]
-    intent.update(status="succeeded", amount_received=intent["amount"], latest_charge=charge["id"], last_payment_error=None)
+    intent.update(
+        status="succeeded", amount_received=intent["amount"], latest_charge=charge["id"], last_payment_error=None
+    )
     session["payment_status"] = "paid"
     store.emit("charge.succeeded", charge)
     store.emit("payment_intent.succeeded", intent)
@@ -178,13 +203,28 @@ def pay_session(store, session_id, outcome):
     method = "us_bank_account" if outcome.startswith("bank") else "card"
     intent = _intent_for(store, session, method)
     if outcome == "decline":
-        intent.update(status="requires_payment_method", last_payment_error={
-            "type": "card_error", "code": "card_declined", "decline_code": "generic_decline",
-            "message": "Your card was declined.",
-        })
+        intent.update(
+            status="requires_payment_method",
+            last_payment_error={
+                "type": "card_error",
+                "code": "card_declined",
+                "decline_code": "generic_decline",
+                "message": "Your card was declined.",
+            },
+        )
         store.emit("payment_intent.payment_failed", intent)
         raise StripeError(402, "Your card was declined.", type="card_error", code="card_declined")
-    session.update(status="complete", customer_details={"email": session["customer_email"], "name": "Test Customer", "address": None, "phone": None, "tax_exempt": "none", "tax_ids": []})
+    session.update(
+        status="complete",
+        customer_details={
+            "email": session["customer_email"],
+            "name": "Test Customer",
+            "address": None,
+            "phone": None,
+            "tax_exempt": "none",
+            "tax_ids": [],
+        },
+    )
     if outcome == "card":
         _succeed(store, session, intent, method)
     else:
@@ -207,10 +247,14 @@ def settle_session(store, session_id, succeed=None):
         _succeed(store, session, intent, "us_bank_account")
         store.emit("checkout.session.async_payment_succeeded", session)
     else:
-        intent.update(status="requires_payment_method", last_payment_error={
-            "type": "invalid_request_error", "code": "payment_method_provider_decline",
-            "message": "The customer's bank account could not be debited.",
-        })
+        intent.update(
+            status="requires_payment_method",
+            last_payment_error={
+                "type": "invalid_request_error",
+                "code": "payment_method_provider_decline",
+                "message": "The customer's bank account could not be debited.",
+            },
+        )
         store.emit("payment_intent.payment_failed", intent)
         store.emit("checkout.session.async_payment_failed", session)
     return session
@@ -218,16 +262,23 @@ def settle_session(store, session_id, succeed=None):
 
 # -- refunds --------------------------------------------------------------------------------
 
+
 def create_refund(store, params):
     if "charge" in params:
         charge = store.get(params["charge"], "charge", param="charge")
     elif "payment_intent" in params:
         intent = store.get(params["payment_intent"], "payment_intent", param="payment_intent")
         if not intent["latest_charge"] or intent["status"] != "succeeded":
-            raise invalid(f"This PaymentIntent ({intent['id']}) does not have a successful charge to refund.", param="payment_intent")
+            raise invalid(
+                f"This PaymentIntent ({intent['id']}) does not have a successful charge to refund.",
+                param="payment_intent",
+            )
         charge = store.objects[intent["latest_charge"]]
     else:
-        raise invalid("One of the following params should be provided for this request: payment_intent or charge.", code="parameter_missing")
+        raise invalid(
+            "One of the following params should be provided for this request: payment_intent or charge.",
+            code="parameter_missing",
+        )
     remaining = charge["amount"] - charge["amount_refunded"]
     if remaining <= 0:
         raise invalid(f"Charge {charge['id']} has already been refunded.", code="charge_already_refunded")
@@ -237,11 +288,16 @@ def create_refund(store, params):
     if amount > remaining:
         raise invalid(
             f"Refund amount ({amount}) is greater than unrefunded amount on charge ({remaining})",
-            code="amount_too_large", param="amount",
+            code="amount_too_large",
+            param="amount",
         )
     now = store.now()
     refund = store.add(objects.refund(params, charge, amount, now))
-    txn = store.add(objects.balance_transaction(-amount, charge["currency"], "refund", refund["id"], now, description="REFUND FOR CHARGE"))
+    txn = store.add(
+        objects.balance_transaction(
+            -amount, charge["currency"], "refund", refund["id"], now, description="REFUND FOR CHARGE"
+        )
+    )
     refund["balance_transaction"] = txn["id"]
     before = store.render(charge)
     charge["amount_refunded"] += amount
@@ -253,12 +309,19 @@ def create_refund(store, params):
 
 # -- transfers ------------------------------------------------------------------------------
 
+
 def _transferred_from(store, charge_id):
-    return sum(t["amount"] - t["amount_reversed"] for t in store.all("transfer") if t["source_transaction"] == charge_id)
+    return sum(
+        t["amount"] - t["amount_reversed"] for t in store.all("transfer") if t["source_transaction"] == charge_id
+    )
 
 
 def available(store, currency, scope=None):
-    return sum(t["net"] for t in store.all("balance_transaction", scope) if t["currency"] == currency and t["status"] == "available")
+    return sum(
+        t["net"]
+        for t in store.all("balance_transaction", scope)
+        if t["currency"] == currency and t["status"] == "available"
+    )
 
 
 def create_transfer(store, params):
@@ -269,12 +332,15 @@ def create_transfer(store, params):
     currency = params["currency"].lower()
     destination = store.objects.get(params["destination"])
     if destination is None or destination["object"] != "account":
-        raise invalid(f"No such destination: '{params['destination']}'", code="resource_missing", param="destination")
+        raise invalid(
+            f"No such destination: '{params['destination']}'", code="resource_missing", param="destination"
+        )
     if destination["capabilities"].get("transfers") != "active":
         raise invalid(
             "Your destination account needs to have at least one of the following capabilities enabled: "
             "transfers, crypto_transfers, legacy_payments",
-            code="insufficient_capabilities_for_transfer", param="destination",
+            code="insufficient_capabilities_for_transfer",
+            param="destination",
         )
     source = params.get("source_transaction")
     if source:
@@ -287,14 +353,16 @@ def create_transfer(store, params):
             raise invalid(
                 f"The currency of source_transaction's balance transaction ({charge['currency']}) must be "
                 f"the same as the transfer currency ({currency}).",
-                code="parameter_invalid", param="currency",
+                code="parameter_invalid",
+                param="currency",
             )
         left = charge["amount"] - charge["amount_refunded"] - _transferred_from(store, source)
         if params["amount"] > left:
             raise invalid(
                 f"Insufficient funds on source_transaction {source}: the transfer amount ({params['amount']}) "
                 f"is greater than what remains of the charge after refunds and earlier transfers ({left}).",
-                code="balance_insufficient", param="amount",
+                code="balance_insufficient",
+                param="amount",
             )
     elif params["amount"] > available(store, currency):
         raise invalid(
@@ -304,9 +372,16 @@ def create_transfer(store, params):
         )
     now = store.now()
     transfer = store.add(objects.transfer(dict(params, currency=currency), now))
-    txn = store.add(objects.balance_transaction(-transfer["amount"], currency, "transfer", transfer["id"], now, description=transfer["description"]))
+    txn = store.add(
+        objects.balance_transaction(
+            -transfer["amount"], currency, "transfer", transfer["id"], now, description=transfer["description"]
+        )
+    )
     transfer["balance_transaction"] = txn["id"]
-    store.add(objects.balance_transaction(transfer["amount"], currency, "payment", transfer["destination_payment"], now), owner=destination["id"])
+    store.add(
+        objects.balance_transaction(transfer["amount"], currency, "payment", transfer["destination_payment"], now),
+        owner=destination["id"],
+    )
     store.emit("transfer.created", transfer)
     return transfer
 
@@ -333,16 +408,27 @@ def create_reversal(store, transfer_id, params):
     if amount <= 0 or amount > remaining:
         raise invalid(
             f"Transfer reversal amount ({amount}) must be positive and at most the amount not yet reversed ({remaining}).",
-            code="amount_too_large" if amount > 0 else "parameter_invalid_integer", param="amount",
+            code="amount_too_large" if amount > 0 else "parameter_invalid_integer",
+            param="amount",
         )
     destination = transfer["destination"]
     if available(store, transfer["currency"], destination) < amount:
-        raise invalid(f"Insufficient funds in the destination account {destination} to reverse {amount}.", code="balance_insufficient")
+        raise invalid(
+            f"Insufficient funds in the destination account {destination} to reverse {amount}.",
+            code="balance_insufficient",
+        )
     now = store.now()
     reversal = store.add(objects.transfer_reversal(transfer, amount, params.get("metadata"), now))
-    txn = store.add(objects.balance_transaction(amount, transfer["currency"], "transfer_refund", reversal["id"], now))
+    txn = store.add(
+        objects.balance_transaction(amount, transfer["currency"], "transfer_refund", reversal["id"], now)
+    )
     reversal["balance_transaction"] = txn["id"]
-    store.add(objects.balance_transaction(-amount, transfer["currency"], "payment_refund", reversal["destination_payment_refund"], now), owner=destination)
+    store.add(
+        objects.balance_transaction(
+            -amount, transfer["currency"], "payment_refund", reversal["destination_payment_refund"], now
+        ),
+        owner=destination,
+    )
     before = store.render(transfer)
     transfer["amount_reversed"] += amount
     transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
@@ -357,6 +443,14 @@ def balance(store, scope=None):
     by_currency.setdefault("usd", {"available": 0, "pending": 0})
 
     def entries(kind):
-        return [{"amount": v[kind], "currency": c, "source_types": {"card": v[kind]}} for c, v in sorted(by_currency.items())]
+        return [
+            {"amount": v[kind], "currency": c, "source_types": {"card": v[kind]}}
+            for c, v in sorted(by_currency.items())
+        ]
 
-    return {"object": "balance", "available": entries("available"), "pending": entries("pending"), "livemode": False}
+    return {
+        "object": "balance",
+        "available": entries("available"),
+        "pending": entries("pending"),
+        "livemode": False,
+    }

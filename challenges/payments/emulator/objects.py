@@ -49,7 +49,13 @@ def account(params, now):
     return {
         "id": object_id,
         "object": "account",
-        "business_profile": {"mcc": None, "name": None, "product_description": None, "support_email": None, "url": None},
+        "business_profile": {
+            "mcc": None,
+            "name": None,
+            "product_description": None,
+            "support_email": None,
+            "url": None,
+        },
         "business_type": params.get("business_type"),
         "capabilities": requested,
         "charges_enabled": False,
@@ -60,12 +66,23 @@ def account(params, now):
         or ("eur" if country in EURO else CURRENCY_BY_COUNTRY.get(country, "usd")),
         "details_submitted": False,
         "email": params.get("email"),
-        "external_accounts": {"object": "list", "data": [], "has_more": False, "url": f"/v1/accounts/{object_id}/external_accounts"},
+        "external_accounts": {
+            "object": "list",
+            "data": [],
+            "has_more": False,
+            "url": f"/v1/accounts/{object_id}/external_accounts",
+        },
         "future_requirements": _requirements([]),
         "metadata": dict(params.get("metadata") or {}),
         "payouts_enabled": False,
         "requirements": _requirements(ONBOARDING_DUE),
-        "settings": {"payouts": {"debit_negative_balances": True, "schedule": {"delay_days": 2, "interval": "daily"}, "statement_descriptor": None}},
+        "settings": {
+            "payouts": {
+                "debit_negative_balances": True,
+                "schedule": {"delay_days": 2, "interval": "daily"},
+                "statement_descriptor": None,
+            }
+        },
         "tos_acceptance": {"date": None, "ip": None, "user_agent": None},
         "type": kind,
     }
@@ -149,8 +166,28 @@ def payment_intent(session, intent_data, now):
 
 def payment_method_details(method):
     if method == "us_bank_account":
-        return {"type": method, method: {"account_holder_type": "individual", "account_type": "checking", "bank_name": "STRIPE TEST BANK", "last4": "6789", "routing_number": "110000000"}}
-    return {"type": "card", "card": {"brand": "visa", "country": "US", "exp_month": 12, "exp_year": 2034, "funding": "credit", "last4": "4242", "network": "visa"}}
+        return {
+            "type": method,
+            method: {
+                "account_holder_type": "individual",
+                "account_type": "checking",
+                "bank_name": "STRIPE TEST BANK",
+                "last4": "6789",
+                "routing_number": "110000000",
+            },
+        }
+    return {
+        "type": "card",
+        "card": {
+            "brand": "visa",
+            "country": "US",
+            "exp_month": 12,
+            "exp_year": 2034,
+            "funding": "credit",
+            "last4": "4242",
+            "network": "visa",
+        },
+    }
 
 
 def charge(intent, method, email, now):
@@ -172,7 +209,13 @@ def charge(intent, method, email, now):
         "failure_message": None,
         "livemode": False,
         "metadata": dict(intent["metadata"]),
-        "outcome": {"network_status": "approved_by_network", "reason": None, "risk_level": "normal", "seller_message": "Payment complete.", "type": "authorized"},
+        "outcome": {
+            "network_status": "approved_by_network",
+            "reason": None,
+            "risk_level": "normal",
+            "seller_message": "Payment complete.",
+            "type": "authorized",
+        },
         "paid": True,
         "payment_intent": intent["id"],
         "payment_method": intent["payment_method"],
@@ -188,7 +231,9 @@ def charge(intent, method, email, now):
 
 
 def balance_transaction(amount, currency, kind, source, now, fee=0, description=None):
-    category = {"payment": "charge", "payment_refund": "refund", "transfer_refund": "transfer_reversal"}.get(kind, kind)
+    category = {"payment": "charge", "payment_refund": "refund", "transfer_refund": "transfer_reversal"}.get(
+        kind, kind
+    )
     return {
         "id": new_id("txn_"),
         "object": "balance_transaction",
@@ -199,7 +244,19 @@ def balance_transaction(amount, currency, kind, source, now, fee=0, description=
         "description": description,
         "exchange_rate": None,
         "fee": fee,
-        "fee_details": [{"amount": fee, "application": None, "currency": currency, "description": "Stripe processing fees", "type": "stripe_fee"}] if fee else [],
+        "fee_details": (
+            [
+                {
+                    "amount": fee,
+                    "application": None,
+                    "currency": currency,
+                    "description": "Stripe processing fees",
+                    "type": "stripe_fee",
+                }
+            ]
+            if fee
+            else []
+        ),
         "net": amount - fee,
         "reporting_category": category,
         "source": source,

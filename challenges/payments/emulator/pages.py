@@ -16,12 +16,14 @@ from .state import new_id
 
 ZERO_DECIMAL = {"jpy", "krw", "vnd", "clp", "isk", "ugx", "xof", "xaf"}
 
-URLS = Map([
-    Rule("/", endpoint="overview", methods=["GET"]),
-    Rule("/overview/<action>/<object_id>", endpoint="overview_action", methods=["POST"]),
-    Rule("/pay/<session_id>", endpoint="checkout", methods=["GET", "POST"]),
-    Rule("/connect/onboard/<token>", endpoint="onboard", methods=["GET", "POST"]),
-])
+URLS = Map(
+    [
+        Rule("/", endpoint="overview", methods=["GET"]),
+        Rule("/overview/<action>/<object_id>", endpoint="overview_action", methods=["POST"]),
+        Rule("/pay/<session_id>", endpoint="checkout", methods=["GET", "POST"]),
+        Rule("/connect/onboard/<token>", endpoint="onboard", methods=["GET", "POST"]),
+    ]
+)
 
 
 def money(amount, currency):
@@ -57,6 +59,7 @@ def dispatch(store, request):
 
 # -- hosted checkout ------------------------------------------------------------------------
 
+
 def checkout(store, request, session_id):
     flows.sweep_expired(store)
     session = store.objects.get(session_id)
@@ -78,7 +81,9 @@ def checkout(store, request, session_id):
 def _checkout_page(store, session, error=None, status=200):
     total = money(session["amount_total"], session["currency"])
     if session["status"] == "expired":
-        return page("Checkout expired", "<p>This payment page has expired. Return to the site to start again.</p>", 410)
+        return page(
+            "Checkout expired", "<p>This payment page has expired. Return to the site to start again.</p>", 410
+        )
     if session["status"] == "complete":
         return page("Already paid", f"<p>This payment of {escape(total)} has been submitted.</p>")
     rows = "".join(
@@ -111,6 +116,7 @@ def _leave(url, title):
 
 # -- Connect onboarding ---------------------------------------------------------------------
 
+
 def onboard(store, request, token):
     link = store.links.get(token)
     if link is None:
@@ -140,18 +146,36 @@ def onboard(store, request, token):
 
 # -- overview -------------------------------------------------------------------------------
 
+
 def overview(store, request):
-    waiting = [s for s in store.all("checkout.session") if s["status"] == "complete" and s["payment_status"] == "unpaid"
-               and (store.objects.get(s["payment_intent"] or "") or {}).get("status") == "processing"]
+    waiting = [
+        s
+        for s in store.all("checkout.session")
+        if s["status"] == "complete"
+        and s["payment_status"] == "unpaid"
+        and (store.objects.get(s["payment_intent"] or "") or {}).get("status") == "processing"
+    ]
     pending = [a for a in store.all("account") if not a["details_submitted"]]
     events = store.all("event")[:20] + [e for a in store.all("account") for e in store.all("event", a["id"])][:20]
     sections = ["<h2>Bank payments waiting to settle</h2>"]
-    sections += [_buttons("settle", s["id"], f"{s['id']} · {money(s['amount_total'], s['currency'])}",
-                          [("succeed", "Payment succeeds"), ("fail", "Payment fails")]) for s in waiting] or ["<p>None.</p>"]
+    sections += [
+        _buttons(
+            "settle",
+            s["id"],
+            f"{s['id']} · {money(s['amount_total'], s['currency'])}",
+            [("succeed", "Payment succeeds"), ("fail", "Payment fails")],
+        )
+        for s in waiting
+    ] or ["<p>None.</p>"]
     sections.append("<h2>Accounts not yet onboarded</h2>")
-    sections += [_buttons("onboard", a["id"], f"{a['id']} · {a['email'] or ''}", [("complete", "Complete onboarding")])
-                 for a in pending] or ["<p>None.</p>"]
-    items = "".join(f"<li><code>{escape(e['id'])}</code> {escape(e['type'])}</li>" for e in sorted(events, key=lambda e: e["created"], reverse=True)[:20])
+    sections += [
+        _buttons("onboard", a["id"], f"{a['id']} · {a['email'] or ''}", [("complete", "Complete onboarding")])
+        for a in pending
+    ] or ["<p>None.</p>"]
+    items = "".join(
+        f"<li><code>{escape(e['id'])}</code> {escape(e['type'])}</li>"
+        for e in sorted(events, key=lambda e: e["created"], reverse=True)[:20]
+    )
     sections.append(f"<h2>Recent events</h2><ul>{items or '<li>None yet.</li>'}</ul>")
     return page("Overview", "\n".join(sections))
 
@@ -168,5 +192,9 @@ def overview_action(store, request, action, object_id):
         elif action == "onboard":
             flows.complete_onboarding(store, object_id)
     except StripeError as error:
-        return page("Not done", f'<p class="error" role="alert">{escape(error.message)}</p><p><a href="/">Back</a></p>', 400)
+        return page(
+            "Not done",
+            f'<p class="error" role="alert">{escape(error.message)}</p><p><a href="/">Back</a></p>',
+            400,
+        )
     return redirect("/", 303)

@@ -145,6 +145,7 @@ def _preference(value):
         if isinstance(value, list):
             return 0 if origin is list else 1
         return 1 if is_typeddict(member) or origin in (list, dict) else 0
+
     return rank
 
 

@@ -55,10 +55,18 @@ class Store:
             self.sequence = 0
             # GET /v1/account without Stripe-Account answers with the platform itself.
             self.platform = {
-                "id": new_id("acct_", 16), "object": "account", "type": "standard", "country": "US",
-                "default_currency": "usd", "charges_enabled": True, "payouts_enabled": True,
-                "details_submitted": True, "email": "platform@example.com", "metadata": {},
-                "capabilities": {"card_payments": "active", "transfers": "active"}, "created": self.now(),
+                "id": new_id("acct_", 16),
+                "object": "account",
+                "type": "standard",
+                "country": "US",
+                "default_currency": "usd",
+                "charges_enabled": True,
+                "payouts_enabled": True,
+                "details_submitted": True,
+                "email": "platform@example.com",
+                "metadata": {},
+                "capabilities": {"card_payments": "active", "transfers": "active"},
+                "created": self.now(),
             }
 
     def now(self):
@@ -83,9 +91,7 @@ class Store:
 
     def all(self, kind, scope=None):
         """Objects of ``kind`` owned by ``scope``, newest first as Stripe lists them."""
-        found = [
-            o for i, o in self.objects.items() if o["object"] == kind and self.owner.get(i) == scope
-        ]
+        found = [o for i, o in self.objects.items() if o["object"] == kind and self.owner.get(i) == scope]
         return sorted(found, key=lambda o: (o["created"], self.order[o["id"]]), reverse=True)
 
     def page(self, items, params, url):
@@ -98,7 +104,7 @@ class Store:
             raise invalid("You may only specify one of these parameters: starting_after, ending_before.")
         if "starting_after" in params:
             cursor = self._cursor(ids, params["starting_after"], "starting_after")
-            window = items[cursor + 1:]
+            window = items[cursor + 1 :]
             data, has_more = window[:limit], len(window) > limit
         elif "ending_before" in params:
             cursor = self._cursor(ids, params["ending_before"], "ending_before")

@@ -81,7 +81,12 @@ class Deliverer:
             if paused is not None:
                 self.paused = bool(paused)
             self.wake.notify_all()
-            return {"duplicate": self.duplicate, "reorder": self.reorder, "paused": self.paused, "delay": self.delay}
+            return {
+                "duplicate": self.duplicate,
+                "reorder": self.reorder,
+                "paused": self.paused,
+                "delay": self.delay,
+            }
 
     def reset(self):
         with self.lock:
@@ -98,17 +103,19 @@ class Deliverer:
             payload = json.dumps(event, indent=2)
             for endpoint in targets:
                 for _ in range(2 if self.duplicate else 1):
-                    self.deliveries.append({
-                        "id": new_id("whd_"),
-                        "event": event["id"],
-                        "type": event["type"],
-                        "endpoint": endpoint["id"],
-                        "url": endpoint["url"],
-                        "payload": payload,
-                        "status": "pending",
-                        "attempts": [],
-                        "next_attempt": self.clock() + self.delay,
-                    })
+                    self.deliveries.append(
+                        {
+                            "id": new_id("whd_"),
+                            "event": event["id"],
+                            "type": event["type"],
+                            "endpoint": endpoint["id"],
+                            "url": endpoint["url"],
+                            "payload": payload,
+                            "status": "pending",
+                            "attempts": [],
+                            "next_attempt": self.clock() + self.delay,
+                        }
+                    )
             self.wake.notify_all()
 
     @staticmethod

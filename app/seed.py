@@ -116,6 +116,9 @@ def seed() -> Iterator[str]:
     from ideas.seed import seed_boards
 
     created += seed_boards(users)
+    from challenges.seed import seed_challenges
+
+    created += seed_challenges(users)
     yield f"Demo data ready ({created} new records)."
     yield ""
     yield f"Demo accounts (password for all: {DEMO_PASSWORD}):"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from app.api.spec import operation
 from app.extensions import db
@@ -18,17 +17,15 @@ from app.api.pagination import PageQuery, keyset_page
 from challenges.services import judging, solving
 
 TAG = ("Submissions",)
-# The site's download page for an attachment (served as a download only, to the same people).
+# The site serves attachments as downloads only, to the same people as here.
 DOWNLOAD_ENDPOINT = "challenges.download_attachment"
 DEADLINE = ("After the deadline nothing changes: 409 with code `deadline_passed`. 409 too when the "
             "challenge is not open.")
 
 
-def _download_url(attachment: Attachment) -> str | None:
-    try:
-        return url_for(DOWNLOAD_ENDPOINT, attachment_id=attachment.id, _external=True)
-    except BuildError:
-        return None
+def _download_url(attachment: Attachment) -> str:
+    return url_for(DOWNLOAD_ENDPOINT, submission_id=attachment.submission_id, attachment_id=attachment.id,
+                   _external=True)
 
 
 def _json(submission: Submission) -> SubmissionOut:

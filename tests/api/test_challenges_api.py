@@ -10,7 +10,7 @@ import time_machine
 
 from app.clock import utcnow
 from app.extensions import db as _db
-from challenges.models import Challenge, Submission, SubmissionVersion
+from challenges.models import Attachment, Challenge, SubmissionVersion
 from tests.support.challenges import fund, make_challenge, make_submission
 from tests.support.factories import add_member, make_org, make_user, token_client
 
@@ -117,8 +117,6 @@ def test_lifecycle_through_the_api(people, acme, db):
     assert cancelled.get_json()["phase"] == "cancelled"
 
 
-@pytest.mark.xfail(reason="posting.update_challenge re-inserts the prizes before the old rows are deleted "
-                          "(UNIQUE challenge_id, place): editing a draft fails in the service", strict=False)
 def test_editing_a_draft_merges_the_patch_with_what_is_stored(people, acme, db):
     challenge = make_challenge(acme, state="draft")
     edited = people["owner"].patch(f"/api/v1/challenges/{challenge.id}",
@@ -186,6 +184,18 @@ def test_submissions_answer_only_to_their_author_and_the_judges(client, people, 
         assert people[nobody].patch(path, json={"title": "x"}).status_code == 404  # 404 before 422
         assert people[nobody].delete(path).status_code == 404
     assert client.get(path).status_code == 401
+
+
+def test_attachments_are_listed_with_a_download_link_for_the_same_people(people, open_challenge):
+    submission = make_submission(open_challenge, people["solver"].user)
+    _db.session.add(Attachment(submission_id=submission.id, stored_name=f"{open_challenge.id}/{'a' * 32}",
+                               filename="traces.pdf", content_type="application/pdf", size=1234, sha256="0" * 64))
+    _db.session.commit()
+    [attachment] = people["judge"].get(f"/api/v1/submissions/{submission.id}").get_json()["attachments"]
+    assert attachment["filename"] == "traces.pdf" and attachment["size"] == 1234
+    download = attachment["download_url"].replace("http://localhost", "")
+    assert download == f"/submissions/{submission.id}/attachments/{attachment['id']}"
+    assert people["rival"].get(f"/api/v1/submissions/{submission.id}").status_code == 404
 
 
 def test_a_submission_one_second_late_is_refused_and_changes_nothing(people, open_challenge):

@@ -18,7 +18,14 @@ from .webhooks import Deliverer
 
 
 class EmulatorApp:
-    """One emulator: its own state, webhook delivery and controller."""
+    """One emulator: its own state, webhook delivery and controller.
+
+    ``api_key``: the only secret key accepted (default: any ``sk_test_``/``rk_test_`` key).
+    ``webhooks``: endpoints to deliver to, as URLs or ``(url, "whsec_...")`` pairs.
+    ``public_url``: the address browsers use for the hosted pages (default: the request's host).
+    ``webhook_backoff`` / ``webhook_attempts`` / ``webhook_timeout``: retry schedule and per-attempt
+    timeout in seconds. ``seed``: makes shuffled webhook order repeatable.
+    """
 
     def __init__(
         self,

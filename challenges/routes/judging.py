@@ -61,13 +61,13 @@ def judging_board(challenge_id: int):
     shown = [r for r in ranked if r.submission.shortlisted] if shortlisted_only else ranked
     return _page("challenges/judging/board.html", challenge, results=shown, total_count=len(ranked),
                  shortlisted_only=shortlisted_only, chart=_chart(shown), criteria=challenge.criteria,
-                 judging_open=judging.judging_open(challenge))
+                 judging_open=judging.judging_open(challenge), manages=policy.can_manage(current_user, challenge))
 
 
 def _judged_submission_or_404(submission_id: int):
     submission = policy.submission_or_404(current_user, submission_id)
-    if not policy.can_judge(current_user, submission.challenge):
-        abort(404)  # the solver sees their own submission elsewhere, never the scorecards
+    if not policy.can_judge(current_user, submission.challenge) or not submission.is_active:
+        abort(404)  # the solver sees their own submission elsewhere; a withdrawn one is hidden from judges
     return submission
 
 

@@ -143,14 +143,17 @@ def test_shortlist_and_private_feedback(db):
         judging.set_shortlisted(other.solver, other, True)
 
 
-def test_withdrawn_submissions_are_not_judged(db):
+def test_withdrawn_submissions_are_not_judged(app, db):
     challenge = make_challenge()
     kept, gone = make_submission(challenge), make_submission(challenge)
     solving.withdraw(gone.solver, gone)
+    judge = make_judge(challenge)
     with time_machine.travel(challenge.deadline + timedelta(seconds=1)):
         assert [r.submission.id for r in judging.results(challenge)] == [kept.id]
         with pytest.raises(Conflict, match="withdrawn"):
-            give_scores(make_judge(challenge), gone, 5, 5, 5)
+            give_scores(judge, gone, 5, 5, 5)
+        assert _client(app, judge).get(f"/submissions/{gone.id}/score").status_code == 404
+        assert _client(app, judge).get(f"/submissions/{kept.id}/score").status_code == 200
 
 
 # --------------------------------------------------------------------------- pages

@@ -10,3 +10,5 @@ from voting.models import Vote, VoteBudget  # noqa: F401
 from voting.demand_models import CustomerDomain, CustomerValue, Segment  # noqa: F401
 from challenges.models import (Agreement, Attachment, Award, Challenge, ChallengeIdea, Criterion,  # noqa: F401
                                DeadlineChange, Prize, Question, Score, Submission, SubmissionVersion)
+from challenges.payments.models import (Entry, Journal, Payment, Payout, PayoutAccount, Refund,  # noqa: F401
+                                       WebhookEvent)

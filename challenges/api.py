@@ -41,6 +41,9 @@ NO_CHALLENGE = "No such challenge, or it is not yours to see."
 NO_SUBMISSION = "No such submission, or it is not yours to see."
 NO_QUESTION = "No such question, or it is not yours to see."
 NO_AWARD = "No such award, or it is not yours to see."
+NO_SCORES = "These scores are not yours to see."
+# Scorecards answer 404 to anyone but the organisation's judges, before their input is read.
+JUDGES_ONLY = {"challenges_api.get_scores", "challenges_api.put_scores"}
 TAG = ("Challenges",)
 MANAGERS_ONLY = " For the organisation's admins and product managers (403 for anyone else)."
 
@@ -124,6 +127,9 @@ def authenticate_and_find():
     for name, value in (request.view_args or {}).items():
         if name in FINDERS:
             FINDERS[name](value)
+    if request.endpoint in JUDGES_ONLY and not policy.can_judge(
+            caller(), visible_submission(request.view_args["submission_id"]).challenge):
+        raise NotFound(NO_SCORES)  # judges' scores are not the solver's to see, even their own
     return None
 
 

@@ -43,22 +43,20 @@ def _scores(submission: Submission) -> ScoresOut:
 
 
 @operation(challenges_api, "GET", f"/submissions/{SUBMISSION_ID}/scores", summary="Read a submission's scores",
-           response=ScoresOut, errors=(403, 404), tags=JUDGING)
+           response=ScoresOut, errors=(404,), tags=JUDGING)
 def get_scores(submission_id: int) -> ScoresOut:
     """Your scorecard, and the other judges' once you have scored yours (so nobody anchors on a
-    colleague's numbers). For the organisation's judges; the submission's author gets 403."""
-    submission = visible_submission(submission_id)
-    if not policy.can_judge(caller(), submission.challenge):
-        raise NotAllowed(JUDGES_ONLY)
-    return _scores(submission)
+    colleague's numbers). For the organisation's judges only: 404 for anyone else, the
+    submission's author included."""
+    return _scores(visible_submission(submission_id))
 
 
 @operation(challenges_api, "PUT", f"/submissions/{SUBMISSION_ID}/scores", summary="Score a submission",
-           body=ScorecardIn, response=ScoresOut, errors=(403, 404, 409), tags=JUDGING,
+           body=ScorecardIn, response=ScoresOut, errors=(404, 409), tags=JUDGING,
            description="Save your scorecard: a whole number from 0 to 10 for every criterion of the challenge, "
                        "with an optional comment for the other judges. Saving again replaces it. After the "
                        "deadline and until the awards (409 otherwise, and for a withdrawn submission). For the "
-                       "organisation's judges (403 otherwise).")
+                       "organisation's judges only (404 for anyone else, before the body is read).")
 def put_scores(submission_id: int, body: ScorecardIn) -> ScoresOut:
     submission = visible_submission(submission_id)
     ids = [s.criterion_id for s in body.scores]

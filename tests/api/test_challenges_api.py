@@ -254,7 +254,8 @@ def test_judging_results_and_awards(people, open_challenge):
                   json={"scores": [{"criterion_id": cid, "value": 4} for cid in criteria]})
         # The owner has not scored yet: the judge's numbers stay hidden from them.
         assert owner.get(f"/api/v1/submissions/{best.id}/scores").get_json() == {"mine": None, "others": []}
-        assert solver.get(f"/api/v1/submissions/{best.id}/scores").status_code == 403
+        assert solver.get(f"/api/v1/submissions/{best.id}/scores").status_code == 404
+        assert solver.put(f"/api/v1/submissions/{best.id}/scores", json={}).status_code == 404  # before 422
         assert people["pm"].get(f"/api/v1/challenges/{open_challenge.id}/results").status_code == 403
         assert people["rival"].get(f"/api/v1/challenges/{open_challenge.id}/results").status_code == 404
 

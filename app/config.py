@@ -46,6 +46,11 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         # How long a SQLite writer waits for another writer before giving up.
         "SQLITE_BUSY_TIMEOUT_MS": _int(env.get("SQLITE_BUSY_TIMEOUT_MS"), 10_000),
         "REDIS_URL": env.get("REDIS_URL") or None,
+        # Anonymous visitors' board pages are served from a cache this many seconds old at most
+        # (app/page_cache.py; Redis when REDIS_URL is set); 0 turns it off. Tests keep it off.
+        "PAGE_CACHE_SECONDS": 0 if app_env == "testing" else _int(env.get("PAGE_CACHE_SECONDS"), 5),
+        # In-process cache only (no Redis): pages kept per worker, least recently used dropped.
+        "PAGE_CACHE_MAX_ENTRIES": _int(env.get("PAGE_CACHE_MAX_ENTRIES"), 500),
         # Requests and uploads larger than this are refused with 413.
         "MAX_CONTENT_LENGTH": _int(env.get("MAX_CONTENT_LENGTH"), 16 * 1024 * 1024),
         # Cookies: HttpOnly and SameSite=Lax always; Secure in production.
@@ -93,6 +98,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        "STRIPE_MAX_NETWORK_RETRIES": _int(env.get("STRIPE_MAX_NETWORK_RETRIES"), 2),
+        "STRIPE_TIMEOUT_SECONDS": _int(env.get("STRIPE_TIMEOUT_SECONDS"), 20),
+        # Added to the reward when an organisation funds a challenge (percent of the reward).
+        "PLATFORM_FEE_PERCENT": _int(env.get("PLATFORM_FEE_PERCENT"), 5),
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance / "uploads"),
         # Largest single file a challenge submission may attach (bytes).
         "UPLOAD_MAX_BYTES": _int(env.get("UPLOAD_MAX_BYTES"), 10 * 1024 * 1024),

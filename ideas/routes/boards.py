@@ -13,6 +13,7 @@ from app.errors_domain import DomainError
 from app.forms import apply_errors
 from app.orgs import policy as org_policy
 from app.orgs.services import get_by_slug
+from app.page_cache import cached_page
 from app.web import redirect_to, render
 from ideas import bp, policy
 from ideas.forms import BoardForm, CategoryForm, CustomerForm
@@ -44,6 +45,7 @@ def sorts_for(board) -> dict:
 
 
 @bp.get("/boards/<org_slug>/<board_slug>")
+@cached_page
 def board(org_slug: str, board_slug: str):
     board = board_or_404(org_slug, board_slug)
     flt = current_filter()

@@ -97,3 +97,5 @@ def _register_blueprints(app: Flask) -> None:
                       ideas_bp, voting_bp, demand_bp, demand_api_bp, challenges_bp, ideas_api, voting_api,
                       challenges_api):
         app.register_blueprint(blueprint)
+    from challenges.payments.routes import register as register_payments
+    register_payments(app)

@@ -168,3 +168,9 @@ def construct_event(payload: bytes, signature: str | None, secret: str, toleranc
 def key(*parts) -> str:
     """A deterministic idempotency key from our own identifiers, e.g. key("payout", 7, 1)."""
     return "ideaforge-" + "-".join(str(part) for part in parts)
+
+
+def metadata(obj) -> dict:
+    """A Stripe object's metadata as a plain dict."""
+    meta = getattr(obj, "metadata", None)
+    return meta.to_dict() if meta else {}

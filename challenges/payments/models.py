@@ -67,8 +67,9 @@ class PaymentState:
     PAID = "paid"
     FAILED = "failed"
     EXPIRED = "expired"
+    UNUSED = "unused"      # paid, but the challenge could not take it (already funded, deadline passed)
     LABELS = {OPEN: "Awaiting payment", PROCESSING: "Confirming", PAID: "Paid", FAILED: "Failed",
-              EXPIRED: "Expired"}
+              EXPIRED: "Expired", UNUSED: "Paid, not needed"}
 
 
 class Payment(db.Model):

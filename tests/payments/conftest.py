@@ -1,0 +1,26 @@
+"""The app pointed at a local Stripe emulator over HTTP, through the real SDK."""
+import pytest
+
+from challenges.payments.emulator import serve_in_thread
+
+WEBHOOK_SECRET = "whsec_test_app"
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    url, controller = serve_in_thread(webhook_backoff=0.05, webhook_timeout=5, seed=3)
+    yield url, controller
+    controller.shutdown()
+
+
+@pytest.fixture
+def ctl(emulator):
+    emulator[1].reset()
+    return emulator[1]
+
+
+@pytest.fixture
+def app_config(app_config, emulator):
+    return {**app_config, "STRIPE_SECRET_KEY": "sk_test_app", "STRIPE_API_BASE": emulator[0],
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_MAX_NETWORK_RETRIES": 0,
+            "STRIPE_TIMEOUT_SECONDS": 5, "PLATFORM_FEE_PERCENT": 5}

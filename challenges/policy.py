@@ -60,9 +60,13 @@ def can_see_confidential(user: User | None, challenge: Challenge) -> bool:
 
 
 def can_see_submission(user: User | None, submission: Submission) -> bool:
+    """The author always; the organisation's judges while it is not withdrawn (a solver who takes
+    their work back takes it back from the judges too)."""
     if not signed_in(user):
         return False
-    return submission.solver_id == user.id or can_judge(user, submission.challenge)
+    if submission.solver_id == user.id:
+        return True
+    return submission.is_active and can_judge(user, submission.challenge)
 
 
 def can_see_question(user: User | None, question: Question, challenge: Challenge) -> bool:

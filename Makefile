@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
+STRIPE_PORT ?= 12111
 WORKERS ?= 4
 # Parallel test processes; 2 suits this project's 2-core CI machine.
 TEST_WORKERS ?= 2
@@ -41,9 +42,19 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
+# Without STRIPE_SECRET_KEY the local Stripe emulator runs beside the app (stopped with it), its
+# signed webhooks sent to the app with a secret made for this run.
 run: seed
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop); sign in with a demo account above."
+	@if [ -z "$$STRIPE_SECRET_KEY" ]; then \
+		secret="whsec_local_$$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"; \
+		$(BIN)/python -m challenges.payments.emulator --host 127.0.0.1 --port $(STRIPE_PORT) --webhook-backoff 0.5 \
+			--webhook http://$(HOST):$(PORT)/payments/webhook --webhook-secret "$$secret" & emulator=$$!; \
+		trap 'kill $$emulator 2>/dev/null' EXIT; \
+		export STRIPE_SECRET_KEY=sk_test_local STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) STRIPE_WEBHOOK_SECRET="$$secret"; \
+		echo "Payments go to the local Stripe emulator: http://127.0.0.1:$(STRIPE_PORT)/"; \
+	fi; \
 	$(FLASK) run --host $(HOST) --port $(PORT) --debug --no-reload
 
 serve: migrate

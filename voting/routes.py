@@ -1,12 +1,16 @@
 """The vote widget: a real form that htmx upgrades to an in-place update."""
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
+from sqlalchemy.orm import joinedload
+
 from app.errors_domain import DomainError
-from app.extensions import htmx
+from app.extensions import db, htmx
 from app.web import redirect_to, render, safe_next
+from ideas import policy
+from ideas.models import Idea
 from ideas.routes.common import idea_or_404
 from voting import bp, services
 
@@ -15,7 +19,7 @@ from voting import bp, services
 @login_required
 def vote(idea_id: int):
     """`value` 1 or -1 casts (or switches) the vote, 0 retracts it."""
-    idea = idea_or_404(idea_id)
+    idea = _idea_with_board_or_404(idea_id)
     raw = request.form.get("value", "")
     if raw not in ("1", "-1", "0"):
         abort(400, "A vote is 1, -1 or 0 (to take it back).")
@@ -30,17 +34,35 @@ def vote(idea_id: int):
         flash(error.message, "error")
         return redirect_to(url_for("ideas.show", idea_id=idea_id))
     if htmx:
-        return render("voting/_widget.html", partial="voting/_vote_response.html", idea=result.idea,
-                      my_vote=result.my_vote, remaining=result.remaining, board=result.idea.board,
-                      vote_context="page" if request.form.get("context") == "page" else "list")
+        context = dict(idea=result.idea, my_vote=result.my_vote, remaining=result.remaining, board=result.idea.board,
+                       vote_context="page" if request.form.get("context") == "page" else "list")
+        if htmx.boosted:  # as render() answers a boosted request: the widget template itself
+            return render("voting/_widget.html", **context)
+        return _fragment("voting/_vote_response.html", **context)
     return redirect_to(safe_next(request.form.get("next"), url_for("ideas.show", idea_id=idea_id)))
+
+
+def _idea_with_board_or_404(idea_id: int) -> Idea:
+    """idea_or_404 with the board loaded in the same query: every vote checks the board."""
+    idea = db.session.get(Idea, idea_id, options=[joinedload(Idea.board)])
+    if idea is None or not policy.can_see_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+def _fragment(template: str, **context):
+    """An htmx fragment rendered without the site-wide template context: the navigation's
+    organisations and unread count cost two queries per vote and a fragment shows neither."""
+    html = current_app.jinja_env.get_template(template).render(current_user=current_user, **context)
+    response = current_app.make_response(html)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.post("/ideas/<int:idea_id>/proxy-vote")
 @login_required
 def proxy_vote(idea_id: int):
     """A product manager records a customer's vote (from a call or an email)."""
-    from ideas import policy
     from voting.forms import ProxyVoteForm
 
     idea = idea_or_404(idea_id)

@@ -5,11 +5,15 @@ Every counter moves by an atomic UPDATE in the vote's own transaction; the datab
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
 from app.auth.models import User
@@ -60,48 +64,93 @@ def _check_can_vote(user: User, idea: Idea, value: int | None = None, proxy_by: 
         raise ValidationFailed("This board does not take down-votes.", {"value": ["Down-votes are off."]})
 
 
-def _apply(idea_id: int, up: int, down: int, now: datetime, trending_delta: float, vote_time: datetime) -> None:
+# The vote's statements are built once, on the tables, and run with new values each time:
+# building an ORM statement anew (and its cache key, and synchronising the session) cost far
+# more than SQLite takes to run it (bench/RESULTS.md).
+_ideas, _votes, _budgets = Idea.__table__, Vote.__table__, VoteBudget.__table__
+
+# Counters move atomically; the WHERE re-checks, under the write lock, what _check_can_vote saw.
+_BUMP_COUNTERS = (
+    update(_ideas)
+    .where(_ideas.c.id == bindparam("idea_id"), _ideas.c.visibility == Visibility.VISIBLE,
+           _ideas.c.status.not_in(Status.CLOSED))
+    .values(upvotes=_ideas.c.upvotes + bindparam("up"), downvotes=_ideas.c.downvotes + bindparam("down"),
+            score=_ideas.c.score + bindparam("up") - bindparam("down"),
+            last_activity_at=bindparam("now", type_=_ideas.c.last_activity_at.type))
+    .returning(_ideas.c.upvotes, _ideas.c.downvotes, _ideas.c.score, _ideas.c.created_at, _ideas.c.trending_rank))
+_SET_RANKS = update(_ideas).where(_ideas.c.id == bindparam("idea_id")).values(
+    hot_rank=bindparam("hot"), confidence_rank=bindparam("confidence"), trending_rank=bindparam("trending"))
+# (Bound names differ from the column names where UPDATE reserves those for its SET clause.)
+_SWITCH_VOTE = (
+    update(_votes)
+    .where(_votes.c.idea_id == bindparam("of_idea"), _votes.c.user_id == bindparam("of_user"),
+           _votes.c.value == bindparam("old_value"))
+    .values(value=bindparam("new_value"), updated_at=bindparam("now", type_=_votes.c.updated_at.type))
+    .returning(_votes.c.created_at))
+_DELETE_VOTE = (delete(_votes).where(_votes.c.idea_id == bindparam("idea_id"), _votes.c.user_id == bindparam("user_id"))
+                .returning(_votes.c.value, _votes.c.created_at))
+_of_budget = (_budgets.c.board_id == bindparam("of_board"), _budgets.c.user_id == bindparam("of_user"))
+_SPEND = (update(_budgets).where(*_of_budget, _budgets.c.used < bindparam("budget"))
+          .values(used=_budgets.c.used + 1).returning(_budgets.c.used))
+_REFUND = (update(_budgets).where(*_of_budget, _budgets.c.used > 0)
+           .values(used=_budgets.c.used - 1).returning(_budgets.c.used))
+_USED = select(_budgets.c.used).where(*_of_budget)
+
+
+@cache
+def _inserts(dialect: str) -> tuple:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING for votes and budgets (SQLite >= 3.35, PostgreSQL)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert(_votes).on_conflict_do_nothing(index_elements=["idea_id", "user_id"]).returning(_votes.c.id),
+            insert(_budgets).on_conflict_do_nothing(index_elements=["board_id", "user_id"])
+            .returning(_budgets.c.used))
+
+
+def _run(statement, **params):
+    return db.session.connection().execute(statement, params)
+
+
+def _apply(idea: Idea, up: int, down: int, now: datetime, trending_delta: float, vote_time: datetime) -> None:
     """Move the counters atomically, then the rank keys computed from the new counts. The
-    UPDATE holds the row lock (or SQLite's write lock) until commit, so the read-back is safe."""
-    row = db.session.execute(
-        update(Idea).where(Idea.id == idea_id)
-        .values(upvotes=Idea.upvotes + up, downvotes=Idea.downvotes + down,
-                score=Idea.score + up - down, last_activity_at=now)
-        .returning(Idea.upvotes, Idea.downvotes, Idea.score, Idea.created_at, Idea.trending_rank)
-    ).one()
+    UPDATE holds the row lock (or SQLite's write lock) until commit, so the read-back is safe.
+    Raises VotingClosed when the idea closed or was hidden since the caller's checks."""
+    row = _run(_BUMP_COUNTERS, idea_id=idea.id, up=up, down=down, now=now).first()
+    if row is None:
+        raise VotingClosed("Voting on this idea closed a moment ago.")
     upvotes, downvotes, score, created_at, trending = row
     if trending_delta > 0:
         trending = ranking.trending_add(trending, trending_delta, vote_time)
     elif trending_delta < 0:
         trending = ranking.trending_remove(trending, -trending_delta, vote_time)
-    db.session.execute(update(Idea).where(Idea.id == idea_id).values(
-        hot_rank=ranking.hot(score, created_at),
-        confidence_rank=ranking.wilson_lower_bound(upvotes, downvotes),
-        trending_rank=trending))
+    hot, confidence = ranking.hot(score, created_at), ranking.wilson_lower_bound(upvotes, downvotes)
+    _run(_SET_RANKS, idea_id=idea.id, hot=hot, confidence=confidence, trending=trending)
+    # The caller's object shows what was written, without reading the row again after commit.
+    for key, value in (("upvotes", upvotes), ("downvotes", downvotes), ("score", score), ("last_activity_at", now),
+                       ("hot_rank", hot), ("confidence_rank", confidence), ("trending_rank", trending)):
+        set_committed_value(idea, key, value)
 
 
-def _spend(board: Board, user_id: int) -> None:
-    """Take one vote from the member's budget; raises OverBudget. Race-safe: one UPDATE."""
-    spent = db.session.execute(update(VoteBudget).where(
-        VoteBudget.board_id == board.id, VoteBudget.user_id == user_id,
-        VoteBudget.used < board.vote_budget).values(used=VoteBudget.used + 1)).rowcount
-    if spent:
-        return
-    exists = db.session.scalar(select(VoteBudget.id).where(
-        VoteBudget.board_id == board.id, VoteBudget.user_id == user_id))
-    if exists is not None:
+def _spend(board: Board, user_id: int) -> int:
+    """Take one vote from the member's budget and return how many are left; raises OverBudget.
+    Race-safe: one conditional UPDATE, or the first INSERT of the member's budget row."""
+    params = {"of_board": board.id, "of_user": user_id, "budget": board.vote_budget}
+    used = _run(_SPEND, **params).scalar()
+    if used is None:
+        insert_budget = _inserts(db.session.connection().dialect.name)[1]
+        used = _run(insert_budget, board_id=board.id, user_id=user_id, used=1).scalar()
+    if used is None:  # the row exists: full, or created by a concurrent request a moment ago
+        used = _run(_SPEND, **params).scalar()
+    if used is None:
         raise OverBudget(board.vote_budget)
-    try:
-        with db.session.begin_nested():
-            db.session.add(VoteBudget(board_id=board.id, user_id=user_id, used=1))
-    except IntegrityError:  # created concurrently: spend through the conditional update
-        _spend(board, user_id)
+    return max(board.vote_budget - used, 0)
 
 
-def _refund(board: Board, user_id: int) -> None:
-    db.session.execute(update(VoteBudget).where(
-        VoteBudget.board_id == board.id, VoteBudget.user_id == user_id, VoteBudget.used > 0
-    ).values(used=VoteBudget.used - 1))
+def _refund(board: Board, user_id: int) -> int:
+    """Give one vote back to the member's budget and return how many are left."""
+    used = _run(_REFUND, of_board=board.id, of_user=user_id).scalar()
+    if used is None:
+        used = _run(_USED, of_board=board.id, of_user=user_id).scalar() or 0
+    return max(board.vote_budget - used, 0)
 
 
 def remaining_votes(user: User | None, board: Board) -> int | None:
@@ -120,71 +169,91 @@ def my_vote(user: User | None, idea: Idea) -> int:
     return db.session.scalar(select(Vote.value).where(Vote.idea_id == idea.id, Vote.user_id == user.id)) or 0
 
 
+@contextmanager
+def _vote_transaction():
+    """The vote's write transaction, without expiring what the request loaded.
+
+    The checks run first, on the objects the request read; whatever may have changed since
+    (the idea closed or hidden) is checked again by the counter UPDATE itself. Keeping the
+    objects saves reloading the idea, board and member inside SQLite's write lock, and again
+    after commit. What the vote wrote is refreshed by hand: the idea's counters by _apply, and
+    any loaded Vote or VoteBudget rows are expired. A refusal rolls back and expires all.
+    """
+    session = db.session()
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        with write_transaction(session):
+            yield
+    finally:
+        session.expire_on_commit = keep
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, (Vote, VoteBudget)):
+            session.expire(obj)
+
+
 def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = None, proxy_note: str = "",
               now: datetime | None = None) -> VoteResult:
     """Vote up (1) or down (-1). The same vote again changes nothing; the other value switches it.
     Raises NotAllowed, VotingClosed, ValidationFailed or OverBudget; nothing is written then."""
     now = now or utcnow()
-    idea_id = idea.id
-    with write_transaction(db.session):
-        idea = db.session.get(Idea, idea_id)
-        _check_can_vote(user, idea, value, proxy_by)
-        board = idea.board
-        already = db.session.scalar(select(Vote.id).where(Vote.idea_id == idea.id, Vote.user_id == user.id))
-        if already is not None:  # repeating or switching a vote spends no budget
+    _check_can_vote(user, idea, value, proxy_by)
+    board = idea.board
+    remaining = None
+    with _vote_transaction():
+        # The unique (idea, user) index decides whether this is a new vote, even against the
+        # same member's concurrent request: no select-then-insert, no savepoint.
+        insert_vote = _inserts(db.session.connection().dialect.name)[0]
+        inserted = _run(insert_vote, idea_id=idea.id, user_id=user.id, value=value, created_at=now, updated_at=now,
+                        proxy_by_id=proxy_by.id if proxy_by else None,
+                        proxy_note=(proxy_note or None) if proxy_by else None).scalar()
+        if inserted is None:  # repeating or switching a vote spends no budget
             _change_existing(idea, user, value, now)
         else:
-            try:
-                with db.session.begin_nested():
-                    if board.vote_budget is not None:
-                        _spend(board, user.id)
-                    db.session.add(Vote(idea_id=idea.id, user_id=user.id, value=value, created_at=now,
-                                        updated_at=now, proxy_by_id=proxy_by.id if proxy_by else None,
-                                        proxy_note=(proxy_note or None) if proxy_by else None))
-            except IntegrityError:  # the same member's concurrent request inserted it first
-                _change_existing(idea, user, value, now)
-            else:
-                _apply(idea.id, int(value == 1), int(value == -1), now, 1.0 if value == 1 else 0.0, now)
+            if board.vote_budget is not None:
+                remaining = _spend(board, user.id)
+            _apply(idea, int(value == 1), int(value == -1), now, 1.0 if value == 1 else 0.0, now)
         db.session.commit()
     audit.event("vote.cast", idea_id=idea.id, user_id=user.id, value=value,
                 proxy_by=proxy_by.id if proxy_by else None)
-    return VoteResult(db.session.get(Idea, idea.id), value, remaining_votes(user, board))
+    if remaining is None:
+        remaining = remaining_votes(user, board)
+    return VoteResult(idea, value, remaining)
 
 
 def _change_existing(idea: Idea, user: User, value: int, now: datetime) -> None:
     """The member had voted already: switch the value if it differs (one atomic UPDATE)."""
-    switched = db.session.execute(update(Vote).where(
-        Vote.idea_id == idea.id, Vote.user_id == user.id, Vote.value == -value
-    ).values(value=value, updated_at=now).returning(Vote.created_at)).first()
+    switched = _run(_SWITCH_VOTE, of_idea=idea.id, of_user=user.id, old_value=-value, new_value=value, now=now).first()
     if switched is None:
         return  # the same vote again: idempotent
     created_at = switched[0]
     if value == 1:
-        _apply(idea.id, 1, -1, now, 1.0, created_at)
+        _apply(idea, 1, -1, now, 1.0, created_at)
     else:
-        _apply(idea.id, -1, 1, now, -1.0, created_at)
+        _apply(idea, -1, 1, now, -1.0, created_at)
 
 
 def retract_vote(user: User, idea: Idea, now: datetime | None = None) -> VoteResult:
     """Take a vote back (a no-op without one). Raises NotAllowed or VotingClosed."""
     now = now or utcnow()
-    idea_id = idea.id
-    with write_transaction(db.session):
-        idea = db.session.get(Idea, idea_id)
-        _check_can_vote(user, idea)
-        removed = db.session.execute(delete(Vote).where(Vote.idea_id == idea.id, Vote.user_id == user.id)
-                                     .returning(Vote.value, Vote.created_at)).first()
+    _check_can_vote(user, idea)
+    board = idea.board
+    remaining = None
+    with _vote_transaction():
+        removed = _run(_DELETE_VOTE, idea_id=idea.id, user_id=user.id).first()
         if removed is not None:
             value, created_at = removed
             if value == 1:
-                _apply(idea.id, -1, 0, now, -1.0, created_at)
+                _apply(idea, -1, 0, now, -1.0, created_at)
             else:
-                _apply(idea.id, 0, -1, now, 0.0, created_at)
-            if idea.board.vote_budget is not None:
-                _refund(idea.board, user.id)
+                _apply(idea, 0, -1, now, 0.0, created_at)
+            if board.vote_budget is not None:
+                remaining = _refund(board, user.id)
         db.session.commit()
     audit.event("vote.retracted", idea_id=idea.id, user_id=user.id, had_vote=removed is not None)
-    return VoteResult(db.session.get(Idea, idea.id), 0, remaining_votes(user, idea.board))
+    if remaining is None:
+        remaining = remaining_votes(user, board)
+    return VoteResult(idea, 0, remaining)
 
 
 def release_budget_if_closed(idea: Idea, previous_status: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.errors_domain import DomainError
@@ -42,9 +43,12 @@ def vote(idea_id: int):
     return redirect_to(safe_next(request.form.get("next"), url_for("ideas.show", idea_id=idea_id)))
 
 
+# idea_or_404's lookup with the board in the same query (every vote checks the board), built once.
+_IDEA_WITH_BOARD = select(Idea).options(joinedload(Idea.board)).where(Idea.id == bindparam("idea_id"))
+
+
 def _idea_with_board_or_404(idea_id: int) -> Idea:
-    """idea_or_404 with the board loaded in the same query: every vote checks the board."""
-    idea = db.session.get(Idea, idea_id, options=[joinedload(Idea.board)])
+    idea = db.session.scalar(_IDEA_WITH_BOARD, {"idea_id": idea_id})
     if idea is None or not policy.can_see_idea(current_user, idea):
         abort(404)
     return idea

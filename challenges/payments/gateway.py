@@ -50,6 +50,18 @@ def _options(key: str | None = None, account: str | None = None) -> dict:
     return options
 
 
+def hosted_origins() -> list[str]:
+    """Where Stripe's hosted pages (Checkout, onboarding) live: the local emulator's address when
+    STRIPE_API_BASE points there."""
+    base = current_app.config.get("STRIPE_API_BASE")
+    if base:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(base)
+        return [f"{parts.scheme}://{parts.netloc}"]
+    return ["https://checkout.stripe.com", "https://connect.stripe.com"]
+
+
 # -- checkout -------------------------------------------------------------------------------------
 
 def create_checkout_session(*, key: str, amount: int, currency: str, name: str, description: str,

@@ -14,7 +14,7 @@ from app.orgs.services import get_by_slug
 from app.web import redirect_to, render
 from challenges import policy
 from challenges.models import State
-from challenges.payments import connect, funding, gateway, payouts, reports, webhooks
+from challenges.payments import connect, funding, gateway, payouts, reports, settle, webhooks
 from challenges.payments.models import Payout
 
 bp = Blueprint("payments", __name__)
@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 @login_required
 def fund(challenge_id: int):
     challenge = policy.managed_challenge_or_404(current_user, challenge_id)
-    return render("payments/fund.html", challenge=challenge, quote=funding.quote(challenge),
-                  payment=funding.latest_payment(challenge), states=State)
+    return _stripe_forms(render("payments/fund.html", challenge=challenge, quote=funding.quote(challenge),
+                                payment=funding.latest_payment(challenge), states=State))
 
 
 @bp.post("/challenges/<int:challenge_id>/fund")
@@ -46,7 +46,21 @@ def start_funding(challenge_id: int):
         log.warning("checkout for challenge %s failed: %s", challenge.id, error)
         flash("The payment page could not be opened just now; nothing was charged. Try again shortly.", "error")
         return redirect_to(url_for("payments.fund", challenge_id=challenge.id))
+    return _away(url)
+
+
+def _away(url: str):
     return redirect_to(url)
+
+
+def _stripe_forms(response):
+    """Browsers check a form's redirect against the submitting page's CSP `form-action`: pages
+    whose buttons lead to Stripe's hosted pages allow Stripe's origins there."""
+    from app.security import CSP
+
+    response.headers["Content-Security-Policy"] = CSP.replace(
+        "form-action 'self'", "form-action 'self' " + " ".join(gateway.hosted_origins()))
+    return response
 
 
 @bp.get("/challenges/<int:challenge_id>/fund/return")
@@ -84,8 +98,8 @@ def webhook():
 @bp.get("/earnings")
 @login_required
 def earnings():
-    return render("payments/earnings.html", account=connect.account_of(current_user),
-                  **reports.earnings(current_user.id))
+    return _stripe_forms(render("payments/earnings.html", account=connect.account_of(current_user),
+                                **reports.earnings(current_user.id)))
 
 
 def _connect_urls() -> tuple[str, str]:
@@ -96,7 +110,7 @@ def _connect_urls() -> tuple[str, str]:
 @login_required
 def connect_start():
     try:
-        return redirect_to(connect.onboarding_link(current_user, *_connect_urls()))
+        return _away(connect.onboarding_link(current_user, *_connect_urls()))
     except (gateway.StripeError, gateway.NotConfigured) as error:
         log.warning("onboarding link for user %s failed: %s", current_user.id, error)
         flash("Stripe could not be reached; try connecting your payout account again shortly.", "error")
@@ -119,8 +133,6 @@ def connect_return():
     if account is not None:
         account = connect.refresh(account.account_id)
         if account.payouts_enabled:
-            from challenges.payments import settle
-
             settle.pay_user(current_user.id)
             flash("Your payout account is connected: awards are paid to it.", "success")
         else:
@@ -170,7 +182,6 @@ def overview():
 
 def register(app) -> None:
     """The blueprint, `flask payments ...` and settling money after commits."""
-    from challenges.payments import settle
     from challenges.payments.cli import payments_cli
 
     app.register_blueprint(bp)
@@ -183,3 +194,9 @@ def _money():
     from challenges.money import format_money
 
     return {"format_money": format_money}
+
+
+@bp.app_template_global("latest_funding_payment")
+def _latest_funding_payment(challenge):
+    """For the challenge page's funding panel: the last checkout and what became of it."""
+    return funding.latest_payment(challenge)

@@ -88,3 +88,16 @@ def test_funding_page_is_for_managers_only(app, client, ctl):
     login(client, make_user())
     assert client.get(f"/challenges/{challenge.id}/fund").status_code == 404
     assert client.post(f"/challenges/{challenge.id}/fund").status_code == 404
+
+
+def test_challenge_page_tells_managers_a_payment_failed(app, client, db, ctl):
+    challenge = awaiting()
+    login(client, challenge.organisation.memberships[0].user)
+    assert "Fund the reward" in client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
+    payment = checkout(challenge)
+    ctl.pay_checkout(payment.session_id, "bank_fail")
+    ctl.settle_checkout(payment.session_id)
+    for payload in stripe_events(ctl):
+        post(client, payload, signed(payload))
+    page = client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
+    assert "The bank payment failed" in page and "Fund the reward" in page

@@ -13,12 +13,13 @@ TEST_WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: help run serve test test-postgres bench install install-dev chromium migrate seed clean
+.PHONY: help run serve worker test test-postgres bench install install-dev chromium migrate seed clean
 
 help:
 	@echo "make run     install, migrate, seed demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test    install test tools (Chromium included) and run the whole suite"
 	@echo "make serve   run under gunicorn with $(WORKERS) workers"
+	@echo "make worker  run background jobs (RQ workers when REDIS_URL is set)"
 	@echo "make bench   seed 100k ideas / 5M votes (once) and load-test on SQLite and PostgreSQL"
 
 $(BIN)/python:
@@ -59,6 +60,15 @@ run: seed
 
 serve: migrate
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Background jobs (mail, webhooks) on RQ workers when REDIS_URL is set; without Redis, a loop
+# that runs whatever is due (jobs otherwise run inside the web process).
+worker: migrate
+	@if [ -n "$$REDIS_URL" ]; then \
+		$(BIN)/rq worker --url "$$REDIS_URL" --with-scheduler ideaforge; \
+	else \
+		$(FLASK) jobs run --loop; \
+	fi
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 chromium:

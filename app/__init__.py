@@ -35,6 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIdConverter
     _init_extensions(app)
     _register_blueprints(app)
+    from app.jobs import runner as job_runner
+
+    job_runner.register(app)
 
     from app import cli, errors, security, templating
 

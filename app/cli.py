@@ -105,3 +105,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(seed_demo)
+    from app.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)

@@ -46,6 +46,13 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         # How long a SQLite writer waits for another writer before giving up.
         "SQLITE_BUSY_TIMEOUT_MS": _int(env.get("SQLITE_BUSY_TIMEOUT_MS"), 10_000),
         "REDIS_URL": env.get("REDIS_URL") or None,
+        # Background jobs (app/jobs): "thread" runs them in this process after the commit that made
+        # them; "rq" hands them to RQ workers (`make worker`; the default when REDIS_URL is set);
+        # "manual" leaves them for `flask jobs run`.
+        "JOBS_BACKEND": env.get("JOBS_BACKEND") or ("rq" if env.get("REDIS_URL") and app_env != "testing"
+                                                    else "thread"),
+        "JOBS_RETRY_SECONDS": float(env.get("JOBS_RETRY_SECONDS") or 30),
+        "JOBS_MAX_ATTEMPTS": _int(env.get("JOBS_MAX_ATTEMPTS"), 8),
         # Anonymous visitors' board pages are served from a cache this many seconds old at most
         # (app/page_cache.py; Redis when REDIS_URL is set); 0 turns it off. Tests keep it off.
         "PAGE_CACHE_SECONDS": 0 if app_env == "testing" else _int(env.get("PAGE_CACHE_SECONDS"), 5),

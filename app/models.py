@@ -12,3 +12,4 @@ from challenges.models import (Agreement, Attachment, Award, Challenge, Challeng
                                DeadlineChange, Prize, Question, Score, Submission, SubmissionVersion)
 from challenges.payments.models import (Entry, Journal, Payment, Payout, PayoutAccount, Refund,  # noqa: F401
                                        WebhookEvent)
+from app.jobs.models import Job  # noqa: F401

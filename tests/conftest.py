@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
+from app.jobs import wait_idle
 from app.extensions import db as _db
 from app.extensions import limiter
 from tests.support import factories
@@ -53,6 +54,8 @@ def _base_config(url: str, tmp_dir, smtp_port: int) -> dict:
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
         "MAIL_DIR": str(tmp_dir / "mail"),
+        "JOBS_BACKEND": "thread",
+        "JOBS_RETRY_SECONDS": 0.05,
         "UPLOAD_DIR": str(tmp_dir / "uploads"),
         "BASE_URL": "http://localhost",
         "SERVER_NAME": None,
@@ -85,6 +88,7 @@ def app(app_config):
     application.test_client_class = IsolatedClient
     with application.app_context():
         yield application
+        wait_idle()  # background jobs of this test finish before its data goes
         _db.session.remove()
         wipe(_db.engine)
         _db.engine.dispose()

@@ -320,10 +320,15 @@ def prepare(kind: str, n_clients: int, work: Path) -> dict:
             plans[name] = explain_plan(engine, kind, *listing)
 
     cookie, csrf = lines[-1].split()
+    cache_seconds = app.config["PAGE_CACHE_SECONDS"]
+    app.config["PAGE_CACHE_SECONDS"] = 0  # what rendering a page costs; a cache hit is counted below
     measure("board page 1 (anonymous)", info["urls"]["first"], explain=True)
     measure("board page 200 (anonymous)", info["urls"]["p200"], explain=True)
     measure(f"board page {last_page} = last (anonymous)", info["urls"]["last"], explain=True)
     measure("board page 1 (signed in)", info["urls"]["first"], cookie=cookie)
+    if cache_seconds:
+        app.config["PAGE_CACHE_SECONDS"] = cache_seconds
+        measure("board page 1 (anonymous, from the page cache)", info["urls"]["first"])
     voter = app.test_client()
     voter.set_cookie("session", cookie)
     headers = {"User-Agent": USER_AGENT, "X-CSRFToken": csrf, "HX-Request": "true"}
@@ -554,12 +559,17 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     run = {"started": stamp, "machine": machine_facts(), "settings": {
         "gunicorn": GUNICORN_SETTINGS, "seconds_per_round": args.seconds, "rounds": args.rounds,
-        "read_connections": args.read_connections, "vote_clients": args.clients}, "databases": []}
+        "read_connections": args.read_connections, "vote_clients": args.clients,
+        # The app's anonymous page cache (app/page_cache.py), as the servers were started.
+        "page_cache_seconds": os.environ.get("PAGE_CACHE_SECONDS", "5 (default)"),
+        "page_cache_store": "redis" if os.environ.get("REDIS_URL") else "in-process"}, "databases": []}
     print(json.dumps(run["machine"], indent=2), file=sys.stderr)
     for kind in kinds:
         run["databases"].append(run_db(kind, args, work))
         (work / "results.json").write_text(json.dumps(run, indent=2, default=str))
-    table = markdown(run)
+    settings = run["settings"]
+    table = (f"Page cache: {settings['page_cache_seconds']} s, {settings['page_cache_store']}; "
+             f"gunicorn {' '.join(GUNICORN_SETTINGS)} for the app and the yardstick alike.\n" + markdown(run))
     (work / "results.md").write_text(table)
     (work / "clients.txt").unlink(missing_ok=True)  # live session cookies: not kept
     print(table)

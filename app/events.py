@@ -118,3 +118,14 @@ class AwardAccepted:
     award_id: int
     challenge_id: int
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class VoteChanged:
+    """A member's vote on an idea moved from `old_value` to `new_value` (-1, 0 or 1); `upvotes`
+    is the idea's up-vote count after the change."""
+    idea_id: int
+    user_id: int
+    old_value: int
+    new_value: int
+    upvotes: int

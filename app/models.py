@@ -13,3 +13,7 @@ from challenges.models import (Agreement, Attachment, Award, Challenge, Challeng
 from challenges.payments.models import (Entry, Journal, Payment, Payout, PayoutAccount, Refund,  # noqa: F401
                                        WebhookEvent)
 from app.jobs.models import Job  # noqa: F401
+from app.notifications.models import MailPreference, ReminderSent  # noqa: F401
+from app.reputation.models import Badge, ReputationEvent, ReputationTotal  # noqa: F401
+from ideas.moderation.models import DuplicateSuggestion, HideVote  # noqa: F401
+from app.webhooks.models import DeliveryAttempt, VoteThresholdCrossing, WebhookDelivery, WebhookEndpoint  # noqa: F401

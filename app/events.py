@@ -129,3 +129,11 @@ class VoteChanged:
     old_value: int
     new_value: int
     upvotes: int
+
+
+@dataclass(frozen=True)
+class SubmissionShortlisted:
+    """A challenge's judges put a submission on (or took it off) the shortlist."""
+    submission_id: int
+    shortlisted: bool
+    actor_id: int | None

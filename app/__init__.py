@@ -100,5 +100,7 @@ def _register_blueprints(app: Flask) -> None:
                       ideas_bp, voting_bp, demand_bp, demand_api_bp, challenges_bp, ideas_api, voting_api,
                       challenges_api):
         app.register_blueprint(blueprint)
+    from app.reputation.routes import bp as reputation_bp
+    app.register_blueprint(reputation_bp)
     from challenges.payments.routes import register as register_payments
     register_payments(app)

@@ -17,5 +17,3 @@ from app.notifications.models import MailPreference, ReminderSent  # noqa: F401
 from app.reputation.models import Badge, ReputationEvent, ReputationTotal  # noqa: F401
 from ideas.moderation.models import DuplicateSuggestion, HideVote  # noqa: F401
 from app.webhooks.models import DeliveryAttempt, VoteThresholdCrossing, WebhookDelivery, WebhookEndpoint  # noqa: F401
-from app.reputation.models import Badge, ReputationEvent, ReputationTotal  # noqa: F401
-from ideas.moderation.models import DuplicateSuggestion, HideVote  # noqa: F401

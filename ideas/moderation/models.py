@@ -49,3 +49,37 @@ class ModerationLog(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+
+class HideVote(db.Model):
+    """A trusted member's vote to hide content; enough of them hide it until a moderator looks."""
+
+    __tablename__ = "hide_votes"
+    __table_args__ = (UniqueConstraint("target_type", "target_id", "user_id"),
+                      Index("ix_hide_votes_target", "target_type", "target_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    target_type: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[int] = mapped_column()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DuplicateSuggestion(db.Model):
+    """A member's note that an idea repeats another, for a product manager to merge or dismiss."""
+
+    __tablename__ = "duplicate_suggestions"
+    __table_args__ = (UniqueConstraint("idea_id", "suggested_by_id"),
+                      Index("ix_duplicate_suggestions_board_open", "board_id", "resolved_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    duplicate_of_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    suggested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(20))  # "merged", "dismissed"
+
+    suggested_by: Mapped[User] = relationship()

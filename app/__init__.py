@@ -95,10 +95,12 @@ def _register_blueprints(app: Flask) -> None:
     from voting.demand_api import bp as demand_api_bp
     from voting.demand_routes import bp as demand_bp
     from voting.api import voting_api
+    from app.webhooks import bp as webhooks_bp
+    from app.webhooks.api import webhooks_api
 
     for blueprint in (main_bp, notifications_bp, auth_bp, accounts_bp, orgs_bp, admin_bp, api_bp, api_pages_bp,
                       ideas_bp, voting_bp, demand_bp, demand_api_bp, challenges_bp, ideas_api, voting_api,
-                      challenges_api):
+                      challenges_api, webhooks_bp, webhooks_api):
         app.register_blueprint(blueprint)
     from app.reputation.routes import bp as reputation_bp
     app.register_blueprint(reputation_bp)

@@ -1,0 +1,105 @@
+"""Which domain events become webhook deliveries, and what their payloads carry: ids, titles
+and links only, never confidential content (a submission's text, a judge's notes)."""
+from __future__ import annotations
+
+from sqlalchemy import insert
+
+from app import events
+from app.extensions import db
+from app.urls import external_url
+from app.webhooks.models import VoteThresholdCrossing
+from app.webhooks.services import broadcast
+
+# Up-vote counts announced by `idea.vote_threshold`, each at most once per idea.
+VOTE_THRESHOLDS = (10, 50, 100, 500)
+
+
+def _idea_data(idea) -> dict:
+    board = idea.board
+    return {"idea": {"id": idea.id, "title": idea.title, "status": idea.status, "upvotes": idea.upvotes,
+                     "url": external_url("ideas.show", idea_id=idea.id)},
+            "board": {"id": board.id, "name": board.name,
+                      "url": external_url("ideas.board", org_slug=board.organisation.slug, board_slug=board.slug)}}
+
+
+def _challenge_data(challenge) -> dict:
+    return {"challenge": {"id": challenge.id, "title": challenge.title,
+                          "url": external_url("challenges.show", challenge_id=challenge.id)}}
+
+
+def _announced_idea(idea_id: int):
+    """The idea if it may be announced: ideas held for moderation or hidden are not."""
+    from ideas.models import Idea, Visibility
+
+    idea = db.session.get(Idea, idea_id)
+    return idea if idea is not None and idea.visibility == Visibility.VISIBLE else None
+
+
+@events.subscribe(events.IdeaSubmitted)
+def idea_created(event: events.IdeaSubmitted) -> None:
+    idea = _announced_idea(event.idea_id)
+    if idea is not None:
+        broadcast(idea.board.organisation_id, "idea.created", _idea_data(idea))
+
+
+@events.subscribe(events.IdeaStatusChanged)
+def idea_status_changed(event: events.IdeaStatusChanged) -> None:
+    if event.from_status == event.to_status:  # an official response alone
+        return
+    idea = _announced_idea(event.idea_id)
+    if idea is not None:
+        broadcast(idea.board.organisation_id, "idea.status_changed",
+                  {**_idea_data(idea), "from_status": event.from_status, "to_status": event.to_status})
+
+
+def crossed(event: events.VoteChanged) -> list[int]:
+    """Thresholds the up-vote count passed upwards with this vote (no query: votes are hot)."""
+    before = event.upvotes - (event.new_value == 1) + (event.old_value == 1)
+    return [limit for limit in VOTE_THRESHOLDS if before < limit <= event.upvotes]
+
+
+@events.subscribe(events.VoteChanged)
+def vote_changed(event: events.VoteChanged) -> None:
+    for threshold in crossed(event):
+        # The primary key (idea, threshold) makes the first crossing the only one announced,
+        # even when votes are retracted and cast again, or two arrive at once.
+        if not _record_crossing(event.idea_id, threshold):
+            continue
+        idea = _announced_idea(event.idea_id)
+        if idea is not None:
+            broadcast(idea.board.organisation_id, "idea.vote_threshold",
+                      {**_idea_data(idea), "threshold": threshold})
+
+
+def _record_crossing(idea_id: int, threshold: int) -> bool:
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover
+        dialect_insert = insert
+    statement = dialect_insert(VoteThresholdCrossing).values(idea_id=idea_id, threshold=threshold)
+    return db.session.execute(statement.on_conflict_do_nothing()).rowcount == 1
+
+
+@events.subscribe(events.SubmissionReceived)
+def submission_received(event: events.SubmissionReceived) -> None:
+    from challenges.models import Challenge
+
+    challenge = db.session.get(Challenge, event.challenge_id)
+    broadcast(challenge.organisation_id, "challenge.submission_received", {
+        **_challenge_data(challenge),
+        "submission": {"id": event.submission_id, "version": event.version,
+                       "url": external_url("challenges.show_submission", submission_id=event.submission_id)}})
+
+
+@events.subscribe(events.AwardOffered)
+def award_made(event: events.AwardOffered) -> None:
+    from challenges.models import Award
+
+    award = db.session.get(Award, event.award_id)
+    broadcast(award.challenge.organisation_id, "challenge.award_made", {
+        **_challenge_data(award.challenge),
+        "award": {"id": award.id, "place": award.place, "amount": award.amount, "currency": award.currency,
+                  "state": award.state, "submission_id": award.submission_id}})

@@ -81,3 +81,25 @@ def organisations():
         .outerjoin(counts, counts.c.organisation_id == Organisation.id)
         .order_by(Organisation.name)).all()
     return render_template("admin/organisations.html", rows=rows)
+
+
+@bp.get("/jobs")
+def jobs():
+    """Background jobs that failed: waiting for their next try, or dead (out of tries)."""
+    from app.jobs.models import Job, JobState
+
+    failed = list(db.session.scalars(select(Job).where(Job.state.in_((JobState.RETRYING, JobState.DEAD)))
+                                     .order_by(Job.id.desc()).limit(PAGE_SIZE)))
+    return render_template("admin/jobs.html", jobs=failed, form=ConfirmForm())
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+def retry_job(job_id: int):
+    from app.jobs.runner import retry_now
+
+    if ConfirmForm().validate_on_submit():
+        if retry_now(job_id):
+            flash(f"Job {job_id} is queued again.", "success")
+        else:
+            flash(f"Job {job_id} is not waiting for a retry (it may have run already).", "warning")
+    return redirect_to(url_for("admin.jobs"))

@@ -1,4 +1,6 @@
-"""In-app notifications: written in the transaction of the event that caused them."""
+"""In-app notifications: written in the transaction of the event that caused them. notify() is the
+one way in: it also decides, per recipient, whether the notification goes out by mail right away
+(a job runs after the commit), in the daily digest, or not at all (see preferences)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -8,6 +10,7 @@ from sqlalchemy import func, select, update
 from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
+from app.notifications import kinds, mailing, preferences
 from app.notifications.models import Notification
 
 PAGE_SIZE = 30
@@ -16,8 +19,12 @@ PAGE_SIZE = 30
 def notify(user_ids: Iterable[int], kind: str, text: str, link: str = "", actor_id: int | None = None) -> int:
     """One notification per recipient; the actor is never told of their own action."""
     recipients = sorted({uid for uid in user_ids if uid and uid != actor_id})
-    db.session.add_all(Notification(user_id=uid, kind=kind, text=text[:500], link=link[:500], actor_id=actor_id)
-                       for uid in recipients)
+    if not recipients:
+        return 0
+    mail = preferences.deliveries(recipients, kind)
+    db.session.add_all(Notification(user_id=uid, kind=kind, text=text[:500], link=link[:500], actor_id=actor_id,
+                                    mail=mail.get(uid, "")) for uid in recipients)
+    mailing.enqueue_for(uid for uid, delivery in mail.items() if delivery == kinds.IMMEDIATELY)
     return len(recipients)
 
 

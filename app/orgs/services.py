@@ -138,10 +138,22 @@ def invite(actor: User, organisation: Organisation, email: str, roles) -> tuple[
                             expires_at=now + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]))
     invitation.set_roles(roles)
     db.session.add(invitation)
+    _notify_invitee(actor, organisation, address)
     db.session.commit()
     audit.event("org.invited", org_id=organisation.id, actor_id=actor.id,
                 email=audit.email_fingerprint(address), roles=roles)
     return invitation, token
+
+
+def _notify_invitee(actor: User, organisation: Organisation, address: str) -> None:
+    """An invitee who has an account also sees the invitation under the bell (the link to accept
+    it is only in the mail: the token is not stored)."""
+    from app.notifications.services import notify
+    from app.urls import path_for
+
+    invitee_id = db.session.scalar(select(User.id).where(User.email == address))
+    notify([invitee_id], "org.invitation", f"{actor.display_name} invited you to join {organisation.name}; "
+           "accept with the link in the invitation mail.", path_for("orgs.show", slug=organisation.slug), actor.id)
 
 
 def invitation_for_token(token: str) -> Invitation:

@@ -108,3 +108,6 @@ def register(app: Flask) -> None:
     from app.jobs.cli import jobs_cli
 
     app.cli.add_command(jobs_cli)
+    from app.reputation.cli import reputation_cli
+
+    app.cli.add_command(reputation_cli)

@@ -119,6 +119,9 @@ def seed() -> Iterator[str]:
     from challenges.seed import seed_challenges
 
     created += seed_challenges(users)
+    from app.reputation.rebuild import rebuild as rebuild_reputation
+
+    rebuild_reputation()
     yield f"Demo data ready ({created} new records)."
     yield ""
     yield f"Demo accounts (password for all: {DEMO_PASSWORD}):"

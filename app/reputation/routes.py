@@ -53,6 +53,13 @@ def reputation_badge(user: User) -> tuple[int, bool]:
 
 
 @bp.app_template_global()
+def community_privileges(user: User, board) -> dict[str, bool]:
+    from app.reputation import privileges
+
+    return privileges.unlocked(user, board)
+
+
+@bp.app_template_global()
 def level_named(number: int) -> levels.Level:
     return levels.by_number(number)
 

@@ -21,6 +21,7 @@ from ideas.moderation import services as moderation
 from ideas.moderation.models import DuplicateSuggestion, Flag, HideVote
 
 HIDE_VOTES_NEEDED = 3  # COMMUNITY_HIDE_VOTES in the configuration overrides it
+COMMUNITY_REASON = "community"  # the flag that puts community-hidden content in the queue
 
 
 def _visible_target(user: User, target_type: str, target_id: int):
@@ -59,7 +60,7 @@ def vote_to_hide(user: User, target_type: str, target_id: int, needed: int = HID
     if hidden:
         moderation.set_visibility(target, Visibility.PENDING)
         db.session.add(Flag(board_id=board.id, target_type=target_type, target_id=target_id, reporter_id=None,
-                            reason=moderation.SYSTEM_REASON, note=f"Hidden by {count} trusted members' votes"))
+                            reason=COMMUNITY_REASON, note=f"{count} votes to hide"))
         moderation.log(board.id, user, "community_hide", target_type, target_id, f"{count} votes")
     db.session.commit()
     audit.event("moderation.hide_vote", target_type=target_type, target_id=target_id, user_id=user.id, hidden=hidden)

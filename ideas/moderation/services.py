@@ -17,6 +17,8 @@ from ideas import policy
 from ideas.models import Board, BoardBlock, Comment, Idea, Visibility
 from ideas.moderation import spam
 from ideas.moderation.models import REASONS, Flag, ModerationLog
+from app.reputation import privileges, rules
+from app.reputation import services as reputation
 from voting import counters
 
 SYSTEM_REASON = "held"  # a flag raised by the spam filter, not by a member
@@ -65,6 +67,7 @@ def flag(reporter: User, target_type: str, target_id: int, reason: str, note: st
     idea = target if isinstance(target, Idea) else target.idea
     if not policy.can_participate(reporter, board) or not policy.can_see_idea(reporter, idea):
         raise NotFound("That content no longer exists.")
+    privileges.require(reporter, board, privileges.FLAG)
     if reason not in REASONS:
         raise ValidationFailed("Choose a reason.", {"reason": ["Choose one of the reasons."]})
     item = Flag(board_id=board.id, target_type=target_type, target_id=target_id, reporter_id=reporter.id,
@@ -135,13 +138,20 @@ def _resolve_flags(target_type: str, target_id: int, actor: User, resolution: st
 
 
 def _act(actor: User, target_type: str, target_id: int, action: str, resolution: str,
-         visibility: str | None, note: str, now: datetime | None) -> None:
-    """One moderation action: set the visibility (if any), close the flags, log, commit."""
+         visibility: str | None, note: str, now: datetime | None, reputation_change=None) -> None:
+    """One moderation action: set the visibility (if any), move reputation (if any), close the
+    flags, log, commit."""
     target = load_target(target_type, target_id)
     board = _board_of(target)
     _require_moderator(actor, board)
     if visibility is not None:
         _set_visibility(target, visibility)
+    if reputation_change is not None:
+        reputation_change(target, board)
+    if resolution != "hidden":
+        from ideas.moderation.community import forget_hide_votes
+
+        forget_hide_votes(target_type, target_id)
     _resolve_flags(target_type, target_id, actor, resolution, now or utcnow())
     _log(board.id, actor, action, target_type, target_id, note)
     db.session.commit()
@@ -152,16 +162,38 @@ def hide(actor: User, target_type: str, target_id: int, note: str = "", now: dat
     _act(actor, target_type, target_id, "hide", "hidden", Visibility.HIDDEN, note, now)
 
 
+def remove_as_spam(actor: User, target_type: str, target_id: int, now: datetime | None = None) -> None:
+    """Hide it and cost its author reputation (given back if it is restored)."""
+    def penalise(target, board):
+        reputation.settle("spam_removed", target_type, target_id, board.organisation_id,
+                          {target.author_id: rules.POINTS["spam_removed"]} if target.author_id else {})
+    _act(actor, target_type, target_id, "spam", "hidden", Visibility.HIDDEN, "spam", now, penalise)
+
+
+def _refund_spam(target_type: str, target_id: int):
+    def refund(_target, board):
+        reputation.settle("spam_removed", target_type, target_id, board.organisation_id, {})
+    return refund
+
+
 def restore(actor: User, target_type: str, target_id: int, note: str = "", now: datetime | None = None) -> None:
     """Make hidden or held content public again (approving what the spam filter held)."""
-    _act(actor, target_type, target_id, "restore", "restored", Visibility.VISIBLE, note, now)
+    _act(actor, target_type, target_id, "restore", "restored", Visibility.VISIBLE, note, now,
+         _refund_spam(target_type, target_id))
 
 
 def dismiss(actor: User, target_type: str, target_id: int, now: datetime | None = None) -> None:
-    """The flags were wrong: close them and leave the content as it is (held content goes out)."""
+    """The flags were wrong: close them and leave the content as it is (held content goes out).
+    Each member whose flag is rejected loses reputation, so flags are not thrown around."""
     target = load_target(target_type, target_id)
     visibility = Visibility.VISIBLE if target.visibility == Visibility.PENDING else None
-    _act(actor, target_type, target_id, "dismiss", "dismissed", visibility, "", now)
+
+    def penalise_flaggers(_target, board):
+        for item in db.session.scalars(select(Flag).where(Flag.target_type == target_type, Flag.target_id == target_id,
+                                                          Flag.resolved_at.is_(None), Flag.reporter_id.is_not(None))):
+            reputation.record(item.reporter_id, board.organisation_id, rules.POINTS["flag_rejected"],
+                              "flag_rejected", "flag", item.id, now=now)
+    _act(actor, target_type, target_id, "dismiss", "dismissed", visibility, "", now, penalise_flaggers)
 
 
 def block(actor: User, board: Board, user: User, reason: str = "") -> None:
@@ -198,6 +230,11 @@ def blocked_members(board: Board) -> list[BoardBlock]:
 def log_entries(board: Board, limit: int = 100) -> list[ModerationLog]:
     return list(db.session.scalars(select(ModerationLog).where(ModerationLog.board_id == board.id)
                                    .order_by(ModerationLog.id.desc()).limit(limit)))
+
+
+# The community moderation services share these.
+set_visibility = _set_visibility
+log = _log
 
 
 def forget_flags(target_type: str, target_ids: list[int]) -> None:

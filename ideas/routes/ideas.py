@@ -12,6 +12,7 @@ from app.markdown import render_markdown
 from app.web import redirect_to, render
 from ideas import bp, policy
 from ideas.forms import CommentForm, FlagForm, IdeaForm, MergeForm, StatusForm
+from ideas.moderation.forms import RetagForm
 from ideas.models import Idea, Status
 from ideas.routes.common import board_args, board_or_404, idea_or_404
 from ideas.services import comments as comment_services
@@ -105,6 +106,27 @@ def edit(idea_id: int):
             return redirect_to(url_for("ideas.show", idea_id=idea.id))
     return render_template("ideas/edit.html", idea=idea, board=idea.board, form=form,
                            **board_args(idea.board)), 422 if form.errors else 200
+
+
+@bp.post("/ideas/<int:idea_id>/tags")
+@login_required
+def retag(idea_id: int):
+    """Tags and category only (trusted members on others' ideas); refused with 403 below the level."""
+    idea = idea_or_404(idea_id)
+    form = RetagForm()
+    _category_choices(form, idea.board)
+    if not form.validate_on_submit():
+        flash("Choose one of the board's categories.", "error")
+        return redirect_to(url_for("ideas.show", idea_id=idea_id))
+    try:
+        idea_services.retag_idea(current_user, idea, form.category_id.data, form.tags.data)
+    except DomainError as error:
+        if error.status in (403, 404):
+            abort(error.status, error.message)
+        flash(error.message, "error")
+    else:
+        flash("Tags and category saved.", "success")
+    return redirect_to(url_for("ideas.show", idea_id=idea_id))
 
 
 @bp.get("/ideas/<int:idea_id>/history")

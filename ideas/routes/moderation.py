@@ -1,4 +1,4 @@
-"""Flagging (any signed-in member) and the moderators' queue, actions, blocks and log."""
+"""Flagging (members from reputation level 1) and the moderators' queue, actions, blocks and log."""
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
@@ -11,7 +11,7 @@ from app.extensions import db
 from app.web import redirect_to, safe_next
 from ideas import bp, policy
 from ideas.forms import BlockForm, FlagForm
-from ideas.moderation import services as moderation
+from ideas.moderation import community, services as moderation
 from ideas.moderation.models import REASONS
 from ideas.routes.common import board_args, board_or_404, comment_or_404, idea_or_404
 
@@ -56,14 +56,16 @@ def queue(org_slug: str, board_slug: str):
     board = _moderated_board(org_slug, board_slug)
     return render_template("moderation/queue.html", board=board, items=moderation.queue(board), reasons=REASONS,
                            blocked=moderation.blocked_members(board), form=ConfirmForm(), block_form=BlockForm(),
-                           log=moderation.log_entries(board, 30), **board_args(board))
+                           log=moderation.log_entries(board, 30), duplicates=community.open_duplicates(board),
+                           **board_args(board))
 
 
 @bp.post("/boards/<org_slug>/<board_slug>/moderation/<action>/<target_type>/<int:target_id>")
 @login_required
 def act(org_slug: str, board_slug: str, action: str, target_type: str, target_id: int):
     board = _moderated_board(org_slug, board_slug)
-    handlers = {"hide": moderation.hide, "restore": moderation.restore, "dismiss": moderation.dismiss}
+    handlers = {"hide": moderation.hide, "restore": moderation.restore, "dismiss": moderation.dismiss,
+                "spam": moderation.remove_as_spam}
     if action not in handlers or target_type not in TARGETS:
         abort(404)
     try:
@@ -78,7 +80,8 @@ def act(org_slug: str, board_slug: str, action: str, target_type: str, target_id
             handlers[action](current_user, target_type, target_id)
         except DomainError as error:
             abort(error.status, error.message)
-        flash({"hide": "Hidden.", "restore": "Restored: it is public again.", "dismiss": "Flags dismissed."}[action],
+        flash({"hide": "Hidden.", "restore": "Restored: it is public again.", "spam": "Removed as spam.",
+               "dismiss": "Flags dismissed; each flagger lost reputation for it."}[action],
               "success")
     return redirect_to(safe_next(request.form.get("next"), url_for("ideas.queue", **board_args(board))))
 

@@ -138,6 +138,24 @@ def edit_idea(editor: User, idea: Idea, data: IdeaInput, now: datetime | None = 
     return idea
 
 
+def retag_idea(editor: User, idea: Idea, category_id: int | None, tags, now: datetime | None = None) -> Idea:
+    """Change only the category and tags: what the idea's editors may always do, and trusted
+    members of the community (app.reputation.privileges) on others' ideas. Raises NotAllowed
+    (with the level it takes) or ValidationFailed."""
+    from app.reputation import privileges
+
+    if not can_edit(editor, idea, now):
+        if not policy.can_participate(editor, idea.board):
+            raise NotAllowed("You cannot change ideas on this board.")
+        privileges.require(editor, idea.board, privileges.EDIT_TAGS)
+    data = _clean(idea.board, IdeaInput(idea.title, idea.body, category_id, parse_tags(tags)))
+    idea.category_id = data.category_id
+    _set_tags(idea, data.tags)
+    db.session.commit()
+    audit.event("idea.retagged", idea_id=idea.id, user_id=editor.id)
+    return idea
+
+
 def revisions(idea: Idea) -> list[IdeaRevision]:
     return list(db.session.scalars(select(IdeaRevision).where(IdeaRevision.idea_id == idea.id)
                                    .order_by(IdeaRevision.created_at.desc(), IdeaRevision.id.desc())))

@@ -12,6 +12,7 @@ from ideas.services.follows import follow
 from ideas.services.ideas import delete_idea
 from ideas.services.merging import merge_ideas
 from ideas.services.statuses import change_status
+from tests.support.reputation import give_points
 from tests.support.factories import invite_to_board, make_board, make_idea, seasoned_user
 from voting.models import Vote
 from voting.services import cast_vote, record_proxy_vote, remaining_votes, retract_vote
@@ -68,7 +69,9 @@ def test_hiding_an_idea_returns_its_votes_to_their_budgets(db):
 
 def test_deleting_an_idea_takes_its_flags_out_of_the_queue(db):
     idea = make_idea()
-    moderation.flag(seasoned_user(), "idea", idea.id, "spam")
+    flagger = seasoned_user()
+    give_points(flagger, idea.board.organisation, 10)  # flagging opens at level 1
+    moderation.flag(flagger, "idea", idea.id, "spam")
     board = idea.board
     delete_idea(idea.author, idea)
     assert db.session.scalar(select(Flag.id)) is None and moderation.queue(board) == []

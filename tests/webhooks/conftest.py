@@ -41,6 +41,6 @@ def add_endpoint(organisation, receiver, events=tuple(EVENT_TYPES), path="/hooks
 def deliveries(endpoint) -> list[WebhookDelivery]:
     """The endpoint's deliveries, oldest first, once every job in flight has finished."""
     assert wait_idle(30)
-    db.session.expire_all()
+    db.session.commit()  # a new snapshot: SQLite would keep showing this session's older one
     return list(db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
                                    .order_by(WebhookDelivery.id)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User
@@ -13,6 +14,13 @@ from app.errors_domain import ValidationFailed
 from app.extensions import db
 from app.notifications import kinds
 from app.notifications.models import MailPreference
+
+
+def mail_enabled() -> bool:
+    """NOTIFICATION_MAIL turns notification mail on or off for the whole site. It is on, except
+    under TESTING where it is off unless a test turns it on: mail jobs running on threads beside
+    a test's own writes make SQLite refuse the test's read-then-write transactions."""
+    return bool(current_app.config.get("NOTIFICATION_MAIL", not current_app.testing))
 
 
 def mailable(user: User | None) -> bool:
@@ -30,7 +38,7 @@ def deliveries(user_ids: Iterable[int], kind: str) -> dict[int, str]:
     """{user id: "immediately" | "daily"} for the recipients who get this kind by mail."""
     spec = kinds.KINDS.get(kind)
     ids = set(user_ids)
-    if spec is None or not spec.mailed or not ids:
+    if spec is None or not spec.mailed or not ids or not mail_enabled():
         return {}
     reachable = set(db.session.scalars(select(User.id).where(
         User.id.in_(ids), User.active.is_(True), User.email_verified_at.is_not(None))))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from app.auth.models import User
 from app.clock import utcnow
+from app.db_types import writes
 from app.extensions import db
 from app.notifications import kinds, mailing, preferences
 from app.notifications.models import Notification
@@ -40,6 +41,7 @@ def recent(user: User, before_id: int | None = None, limit: int = PAGE_SIZE) -> 
     return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
 
 
+@writes
 def mark_read(user: User, notification_id: int) -> bool:
     changed = db.session.execute(update(Notification).where(
         Notification.id == notification_id, Notification.user_id == user.id, Notification.read_at.is_(None)
@@ -48,6 +50,7 @@ def mark_read(user: User, notification_id: int) -> bool:
     return bool(changed)
 
 
+@writes
 def mark_all_read(user: User) -> int:
     changed = db.session.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount

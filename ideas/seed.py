@@ -767,6 +767,10 @@ def _comment(idea: Idea, spec: C, pm: User, people: dict[str, User], now: dateti
     count = 1
     if spec.accepted:
         accept_comment(pm, comment, now=min(at + timedelta(hours=6), now))
+    if spec.flagged_by:
+        from app.reputation.rebuild import rebuild
+
+        rebuild()  # record the points the flagger has earned so far: flagging needs level 1
     if spec.flagged_by and flag(people[spec.flagged_by], "comment", comment.id, "spam",
                                 "Selling consulting in the comments.") is not None:
         count += 1

@@ -55,7 +55,7 @@ def settings():
     chosen = preferences.chosen(current_user.id)
     status, errors = 200, {}
     if request.method == "POST":
-        submitted = {kind.key: request.form.get(kind.key, "") for kind in kinds.MAILED}
+        submitted = {kind.key: request.form[kind.key] for kind in kinds.MAILED if kind.key in request.form}
         try:
             preferences.save(current_user, submitted)
         except DomainError as error:

@@ -24,8 +24,11 @@ def idea_status():
     from ideas.services.statuses import change_status
     from voting.services import cast_vote
 
+    from app.notifications.preferences import save
+
     idea, voter = make_idea(title="Dark mode for reports"), seasoned_user()
     cast_vote(voter, idea, 1)
+    save(idea.author, {"idea.status": "off"})  # the author follows too; only the voter gets mail
     statuses = iter([Status.PLANNED, Status.IN_PROGRESS, Status.UNDER_REVIEW])
     return voter, lambda: change_status(_pm_of(idea), idea, next(statuses), "We are on it")
 

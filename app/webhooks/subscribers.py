@@ -2,9 +2,11 @@
 and links only, never confidential content (a submission's text, a judge's notes)."""
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import events
+from app.clock import utcnow
 from app.extensions import db
 from app.urls import external_url
 from app.webhooks.models import VoteThresholdCrossing
@@ -72,15 +74,12 @@ def vote_changed(event: events.VoteChanged) -> None:
 
 
 def _record_crossing(idea_id: int, threshold: int) -> bool:
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover
-        dialect_insert = insert
-    statement = dialect_insert(VoteThresholdCrossing).values(idea_id=idea_id, threshold=threshold)
-    return db.session.execute(statement.on_conflict_do_nothing()).rowcount == 1
+    """True for the one insert that records the crossing (SQLite and PostgreSQL both speak ON CONFLICT)."""
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = VoteThresholdCrossing.__table__
+    statement = (insert(table).values(idea_id=idea_id, threshold=threshold, crossed_at=utcnow())
+                 .on_conflict_do_nothing().returning(table.c.idea_id))
+    return db.session.execute(statement).first() is not None  # a row back: this insert made it
 
 
 @events.subscribe(events.SubmissionReceived)

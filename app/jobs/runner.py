@@ -13,6 +13,7 @@ from sqlalchemy import event, inspect, select, update
 
 from app import audit
 from app.clock import utcnow
+from app.db_types import begin_write
 from app.extensions import db
 from app.jobs.models import Job, JobState
 
@@ -50,6 +51,7 @@ def backoff(attempts: int, base: float) -> timedelta:
 def _claim(job_id: int, now: datetime) -> Job | None:
     """Mark the job running if it is due and nobody else took it (a conditional UPDATE, so two
     runners never run the same job at once)."""
+    begin_write(db.session)
     claimed = db.session.execute(update(Job).where(
         Job.id == job_id, Job.state.in_(JobState.DUE), Job.run_after <= now
     ).values(state=JobState.RUNNING, started_at=now, attempts=Job.attempts + 1)).rowcount
@@ -64,23 +66,29 @@ def run_job(job_id: int, now: datetime | None = None) -> bool | None:
     if current is None:
         return None
     handler = _handlers.get(current.kind)
+    kind, payload = current.kind, current.payload
     try:
         if handler is None:
-            raise LookupError(f"no job handler for {current.kind!r}")
-        handler(json.loads(current.payload or "{}"))
+            raise LookupError(f"no job handler for {kind!r}")
+        handler(json.loads(payload or "{}"))
         db.session.commit()
     except Exception as error:  # noqa: BLE001  (any failure is recorded and retried)
         db.session.rollback()
+        # The job's own row is written in a write transaction of its own: on SQLite a read
+        # transaction that turns into a write fails at once if another writer got in between.
+        begin_write(db.session)
         current = db.session.get(Job, job_id)
         dead = current.attempts >= current.max_attempts
         current.state = JobState.DEAD if dead else JobState.RETRYING
         current.last_error = f"{type(error).__name__}: {error}"[:2000]
         current.run_after = utcnow() + backoff(current.attempts, current_app.config["JOBS_RETRY_SECONDS"])
         db.session.commit()
-        audit.event("job.failed", level=logging.WARNING, job_id=job_id, kind=current.kind,
+        audit.event("job.failed", level=logging.WARNING, job_id=job_id, kind=kind,
                     attempts=current.attempts, dead=dead, error=current.last_error)
         return False
-    current.state, current.finished_at, current.last_error = JobState.DONE, utcnow(), ""
+    begin_write(db.session)
+    db.session.execute(update(Job).where(Job.id == job_id).values(
+        state=JobState.DONE, finished_at=utcnow(), last_error=""))
     db.session.commit()
     return True
 
@@ -101,6 +109,7 @@ def run_due(now: datetime | None = None, limit: int = 500) -> tuple[int, int]:
 
 def retry_now(job_id: int) -> bool:
     """A site administrator's "retry": a dead or waiting job becomes due at once."""
+    begin_write(db.session)
     changed = db.session.execute(update(Job).where(
         Job.id == job_id, Job.state.in_((JobState.DEAD, JobState.RETRYING))
     ).values(state=JobState.RETRYING, run_after=utcnow(), max_attempts=Job.attempts + 1)).rowcount

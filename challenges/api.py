@@ -22,6 +22,7 @@ from app.auth.models import User
 from app.errors_domain import Conflict, NotFound
 from app.extensions import db
 from app.orgs import policy as org_policy
+from app.orgs.models import Membership
 from app.orgs.services import get_by_slug
 from challenges import policy
 from challenges.models import Agreement, Award, Challenge, Question, State, Submission
@@ -142,7 +143,8 @@ def challenge_json(challenge: Challenge) -> ChallengeDetail:
     mine = solving.my_submission(user, challenge)
     you = CallerView(can_manage=policy.can_manage(user, challenge), can_judge=policy.can_judge(user, challenge),
                      has_agreed=policy.has_agreed(user, challenge), submission_id=mine.id if mine else None)
-    return challenge_detail(challenge, confidential=policy.can_see_confidential(user, challenge),
+    return challenge_detail(challenge, member=policy.is_org_member(user, challenge),
+                            confidential=policy.can_see_confidential(user, challenge),
                             idea_ids=[idea.id for idea in listing.linked_ideas(challenge, user)],
                             changes=listing.deadline_history(challenge), you=you)
 
@@ -166,7 +168,15 @@ def _organisation_list(query: ChallengeListQuery) -> ChallengePage:
                               (Challenge.state == State.CANCELLED) & Challenge.opened_at.is_not(None)))
     rows, next_cursor = keyset_page(db.session, stmt, kind="organisation_challenges",
                                     columns=(Challenge.created_at, Challenge.id), query=query)
-    return ChallengePage(data=[challenge_out(c) for c in rows], next_cursor=next_cursor)
+    member = org_policy.membership_of(caller(), organisation) is not None
+    return ChallengePage(data=[challenge_out(c, member) for c in rows], next_cursor=next_cursor)
+
+
+def _member_org_ids() -> set[int]:
+    user = caller()
+    if not policy.signed_in(user):
+        return set()
+    return set(db.session.scalars(select(Membership.organisation_id).where(Membership.user_id == user.id)))
 
 
 @operation(challenges_api, "GET", "/challenges", summary="List challenges", query=ChallengeListQuery,
@@ -182,7 +192,8 @@ def list_challenges(query: ChallengeListQuery) -> ChallengePage:
     raw = decode_cursor(kind, query.cursor, (_RAW_CURSOR,))[0] if query.cursor else None
     page = listing.browse(listing.Filters(tab=tab, type=query.type or "", min_reward=query.min_reward,
                                           q=query.q or ""), raw, limit=query.limit)
-    return ChallengePage(data=[challenge_out(c) for c in page.items],
+    mine = _member_org_ids()
+    return ChallengePage(data=[challenge_out(c, c.organisation_id in mine) for c in page.items],
                          next_cursor=encode_cursor(kind, [page.next_cursor]) if page.next_cursor else None)
 
 

@@ -136,3 +136,11 @@ def accept_award(award_id: int) -> AwardOut:
          "submission. Only while it is offered (409). Only the winner (403).")
 def decline_award(award_id: int) -> AwardOut:
     return _award_json(awards.decline_award(caller(), visible_award(award_id)))
+
+
+@_answer("release", "Refund an award's share instead",
+         "A lapsed or declined award that was not passed on: refund its amount under the refund policy instead "
+         "of offering it to the next-ranked submission. Final; 409 when the award is live, was passed on or "
+         "released already. For the organisation's admins and product managers (403 otherwise).")
+def release_award(award_id: int) -> AwardOut:
+    return _award_json(awards.release_award(caller(), visible_award(award_id)))

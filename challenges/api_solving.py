@@ -32,7 +32,8 @@ def _json(submission: Submission) -> SubmissionOut:
     attachments = [AttachmentOut(id=a.id, filename=a.filename, content_type=a.content_type, size=a.size,
                                  sha256=a.sha256, uploaded_at=a.uploaded_at, download_url=_download_url(a))
                    for a in submission.attachments]
-    return submission_out(submission, attachments, judging.feedback_for(caller(), submission))
+    return submission_out(submission, attachments, judging.feedback_for(caller(), submission),
+                          policy.can_judge(caller(), submission.challenge))
 
 
 @operation(challenges_api, "GET", f"/challenges/{CHALLENGE_ID}/submissions", summary="List submissions",

@@ -331,10 +331,15 @@ class AwardState:
     LAPSED = "lapsed"  # not accepted in time; passed to the next-ranked submission
     DECLINED = "declined"  # the winner turned it down; passed on likewise
     PAID = "paid"  # set by the payments seam
+    # A lapsed or declined award the organisation chose not to pass on (or nobody was left to take):
+    # its amount is refunded and the place can no longer be given again.
+    RELEASED = "released"
 
     LABELS = {OFFERED: "Awaiting acceptance", ACCEPTED: "Accepted", LAPSED: "Lapsed",
-              DECLINED: "Declined", PAID: "Paid"}
+              DECLINED: "Declined", PAID: "Paid", RELEASED: "Refunded instead"}
     LIVE = (OFFERED, ACCEPTED, PAID)
+    # Lapsed or declined and not yet passed on: the amount is held until the organisation decides.
+    PASSABLE = (LAPSED, DECLINED)
 
 
 class Award(db.Model):

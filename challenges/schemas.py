@@ -29,7 +29,7 @@ Phase = Literal["draft", "awaiting_funding", "open", "closed", "judging", "award
 ChallengeTypeCode = Literal["ideation", "theoretical", "rtp", "prize"]
 IPTermsCode = Literal["solver_keeps", "non_exclusive", "exclusive"]
 Currency = Literal["usd", "eur", "gbp", "cad", "aud", "chf", "jpy"]
-AwardPhase = Literal["offered", "accepted", "lapsed", "declined", "paid"]
+AwardPhase = Literal["offered", "accepted", "lapsed", "declined", "paid", "released"]
 assert set(Phase.__args__) == set(State.LABELS) and set(ChallengeTypeCode.__args__) == set(ChallengeType.LABELS)
 assert set(IPTermsCode.__args__) == set(IPTerms.LABELS) and set(Currency.__args__) == set(money.CURRENCIES)
 assert set(AwardPhase.__args__) == set(AwardState.LABELS)
@@ -86,7 +86,8 @@ class ChallengeOut(BaseModel):
     reward: MoneyOut
     winner_count: int
     deadline: datetime = Field(description="When submissions close, in UTC.")
-    submission_count: int = Field(description="Active submissions.")
+    submission_count: int | None = Field(description="Active submissions; null for anyone outside the "
+                                                     "organisation (as on the site).")
     solver_count: int = Field(description="Solvers who accepted the agreement.")
     created_at: datetime
     opened_at: datetime | None
@@ -94,21 +95,21 @@ class ChallengeOut(BaseModel):
     url: str = Field(description="The challenge's page on the site.")
 
 
-def _challenge_fields(challenge: Challenge, now: datetime | None = None) -> dict:
+def _challenge_fields(challenge: Challenge, member: bool, now: datetime | None = None) -> dict:
     organisation, phase = challenge.organisation, challenge.phase(now)
     return dict(
         id=challenge.id, title=challenge.title, summary=challenge.summary, type=challenge.type,
         organisation=OrganisationSummary(id=organisation.id, slug=organisation.slug, name=organisation.name),
         type_label=ChallengeType.LABELS[challenge.type], phase=phase, phase_label=State.LABELS[phase],
         reward=money_out(challenge.reward_amount, challenge.currency), winner_count=challenge.winner_count,
-        deadline=challenge.deadline, submission_count=challenge.submission_count,
+        deadline=challenge.deadline, submission_count=challenge.submission_count if member else None,
         solver_count=challenge.solver_count, created_at=challenge.created_at, opened_at=challenge.opened_at,
         awarded_at=challenge.awarded_at, url=url_for("challenges.show", challenge_id=challenge.id, _external=True))
 
 
-def challenge_out(challenge: Challenge) -> ChallengeOut:
-    """Reads `organisation`: eager-load it for lists."""
-    return ChallengeOut(**_challenge_fields(challenge))
+def challenge_out(challenge: Challenge, member: bool) -> ChallengeOut:
+    """Reads `organisation`: eager-load it for lists. `member`: the caller belongs to the organisation."""
+    return ChallengeOut(**_challenge_fields(challenge, member))
 
 
 class ChallengePage(Page[ChallengeOut]):
@@ -165,12 +166,12 @@ class ChallengeDetail(ChallengeOut):
     you: CallerView
 
 
-def challenge_detail(challenge: Challenge, *, confidential: bool, idea_ids: list[int],
+def challenge_detail(challenge: Challenge, *, member: bool, confidential: bool, idea_ids: list[int],
                      changes: list[DeadlineChange], you: CallerView) -> ChallengeDetail:
     shares = money.split_amount(challenge.reward_amount, [prize.percent for prize in challenge.prizes])
     material = challenge.confidential_material if confidential else None
     return ChallengeDetail(
-        **_challenge_fields(challenge), statement=challenge.statement, statement_html=_html(challenge.statement),
+        **_challenge_fields(challenge, member), statement=challenge.statement, statement_html=_html(challenge.statement),
         eligibility=challenge.eligibility, ip_terms=challenge.ip_terms,
         ip_terms_label=IPTerms.LABELS[challenge.ip_terms], acceptance_days=challenge.acceptance_days,
         terms_version=challenge.terms_version,
@@ -301,7 +302,8 @@ class SubmissionOut(BaseModel):
     state: Literal["active", "withdrawn"]
     version: int = Field(description="1 for the first; every edit keeps the one before it.")
     earlier_versions: int
-    shortlisted: bool
+    shortlisted: bool | None = Field(description="Whether the judges shortlisted it; null for anyone but the "
+                                                "organisation's judges (the solver included).")
     submitted_at: datetime
     updated_at: datetime
     withdrawn_at: datetime | None
@@ -310,12 +312,15 @@ class SubmissionOut(BaseModel):
     url: str = Field(description="The submission's page on the site, where attachments are uploaded.")
 
 
-def submission_out(submission: Submission, attachments: list[AttachmentOut], feedback: str | None) -> SubmissionOut:
-    """Reads `solver`: eager-load it for lists."""
+def submission_out(submission: Submission, attachments: list[AttachmentOut], feedback: str | None,
+                   judge: bool) -> SubmissionOut:
+    """Reads `solver`: eager-load it for lists. `judge`: the caller judges the challenge (and may
+    see the shortlist)."""
     return SubmissionOut(
         id=submission.id, challenge_id=submission.challenge_id, solver=user_ref(submission.solver),
         title=submission.title, body=submission.body, body_html=_html(submission.body), state=submission.state,
-        version=submission.version, earlier_versions=submission.version - 1, shortlisted=submission.shortlisted,
+        version=submission.version, earlier_versions=submission.version - 1,
+        shortlisted=submission.shortlisted if judge else None,
         submitted_at=submission.submitted_at, updated_at=submission.updated_at,
         withdrawn_at=submission.withdrawn_at, attachments=attachments, feedback=feedback,
         url=url_for("challenges.show_submission", submission_id=submission.id, _external=True))
@@ -448,7 +453,9 @@ class AwardOut(BaseModel):
     place: int
     amount: MoneyOut
     state: AwardPhase = Field(description="`offered` waits for the winner (exclusive assignment); an offer "
-                                          "past `accept_by` is `lapsed` and may pass to the next submission.")
+                                          "past `accept_by` is `lapsed` and may pass to the next submission; "
+                                          "`released`: a lapsed or declined award whose amount is refunded "
+                                          "instead.")
     state_label: str
     offered_at: datetime
     accept_by: datetime | None

@@ -27,7 +27,9 @@ def due(challenge: Challenge, payment: Payment) -> tuple[int, int, str] | None:
         waiting = db.session.scalar(select(Award.id).where(Award.challenge_id == challenge.id,
                                                            Award.state == AwardState.OFFERED).limit(1))
         rest = seam.refundable_amount(challenge)
-        if waiting is None and rest > 0:
+        # One refund per payment: wait until no offer is open and no lapsed or declined share may
+        # still be passed on, so the amount is final.
+        if waiting is None and rest > 0 and not seam.held_amount(challenge):
             return rest, 0, "Reward not awarded"
     return None
 

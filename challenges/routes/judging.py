@@ -141,6 +141,7 @@ def _award_page(challenge, form=None, no_winner_form=None, confirm=None, status:
                  can_award=challenge.phase() in (State.CLOSED, State.JUDGING),
                  can_see_titles=policy.can_judge(current_user, challenge),
                  refundable=funding.refundable_amount(challenge), awarded=funding.awarded_amount(challenge),
+                 held=funding.held_amount(challenge),
                  can_pass=awards.can_pass, award_phase=awards.phase,
                  shares=[p.percent for p in challenge.prizes])
 
@@ -185,12 +186,17 @@ def no_winner(challenge_id: int):
     return _award_page(challenge, no_winner_form=form, status=422)
 
 
-@bp.post("/awards/<int:award_id>/pass")
-def pass_award(award_id: int):
+def _managed_award_or_404(award_id: int) -> Award:
     award = db.session.get(Award, award_id)
     if award is None:
         abort(404)
     policy.managed_challenge_or_404(current_user, award.challenge_id)
+    return award
+
+
+@bp.post("/awards/<int:award_id>/pass")
+def pass_award(award_id: int):
+    award = _managed_award_or_404(award_id)
     try:
         _old, new = awards.pass_award(current_user, award)
     except DomainError as error:
@@ -200,6 +206,18 @@ def pass_award(award_id: int):
             flash("No ranked submission is left without an award: this amount will be refunded.", "info")
         else:
             flash(f"The award passed to {new.solver.display_name}.", "success")
+    return redirect_to(url_for("challenges.award_page", challenge_id=award.challenge_id))
+
+
+@bp.post("/awards/<int:award_id>/release")
+def release_award(award_id: int):
+    award = _managed_award_or_404(award_id)
+    try:
+        awards.release_award(current_user, award)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash("This award will not be passed on: its amount will be refunded.", "success")
     return redirect_to(url_for("challenges.award_page", challenge_id=award.challenge_id))
 
 

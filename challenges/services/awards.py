@@ -20,7 +20,7 @@ from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from challenges import money, policy
 from challenges.models import Award, AwardState, Challenge, IPTerms, State, Submission
-from challenges.services import judging, posting
+from challenges.services import funding, judging, posting
 
 
 def _locked_challenge(challenge_id: int) -> Challenge:
@@ -185,32 +185,46 @@ def decline_award(solver: User, award: Award, now: datetime | None = None) -> Aw
 
 
 def can_pass(award: Award, now: datetime | None = None) -> bool:
-    return phase(award, now) in (AwardState.LAPSED, AwardState.DECLINED)
+    """Lapsed or declined and not released (whether it was passed on already is asked separately)."""
+    return phase(award, now) in AwardState.PASSABLE
 
 
 def next_in_line(challenge: Challenge) -> Submission | None:
-    """The best-ranked active submission that has never had an award of this challenge."""
+    """The best-ranked scored active submission that has never had an award of this challenge
+    (an award never goes to a submission no judge scored)."""
     taken = set(db.session.scalars(select(Award.submission_id).where(Award.challenge_id == challenge.id)))
     for result in judging.results(challenge):
-        if result.submission.id not in taken:
+        if result.total is not None and result.submission.id not in taken:
             return result.submission
     return None
+
+
+def _passable(challenge: Challenge, award: Award, now: datetime) -> None:
+    """Raise Conflict unless the award's amount is still held: it lapsed or was declined and was
+    neither passed on nor released, and the challenge is not paid out."""
+    if award.state == AwardState.RELEASED:
+        raise Conflict("This award's amount was released for a refund; it can no longer be passed on.")
+    if challenge.state != State.AWARDED:
+        raise Conflict(f"This challenge is {State.LABELS[challenge.state].lower()}; its awards can no longer "
+                       "be passed on.")
+    if not can_pass(award, now):
+        raise Conflict("Only an award that lapsed or was declined can pass to the next submission.")
+    if db.session.scalar(select(Award.id).where(Award.replaces_id == award.id)) is not None:
+        raise Conflict("This award has already passed to the next submission.")
 
 
 @writes
 def pass_award(actor: User, award: Award, now: datetime | None = None) -> tuple[Award, Award | None]:
     """A lapsed or declined award goes, same place and amount, to the next-ranked submission.
 
-    Returns (the old award, the new one or None when no submission is left: the amount is then
-    refunded). Raises NotAllowed or Conflict (the award is still live, or was passed on already)."""
+    Returns (the old award, the new one or None when no submission is left: the award is then
+    released and its amount refunded). Raises NotAllowed or Conflict (the award is still live, was
+    passed on or released already, or the challenge is no longer awarded)."""
     challenge = _locked_challenge(award.challenge_id)
     _require_manager(actor, challenge)
     award = _locked_award(award.id)
     now = now or utcnow()
-    if not can_pass(award, now):
-        raise Conflict("Only an award that lapsed or was declined can pass to the next submission.")
-    if db.session.scalar(select(Award.id).where(Award.replaces_id == award.id)) is not None:
-        raise Conflict("This award has already passed to the next submission.")
+    _passable(challenge, award, now)
     if award.state == AwardState.OFFERED:
         award.state, award.closed_at = AwardState.LAPSED, now
     db.session.flush()
@@ -223,11 +237,33 @@ def pass_award(actor: User, award: Award, now: datetime | None = None) -> tuple[
         except IntegrityError:
             raise Conflict("This place has already been awarded again.") from None
         _publish([new], actor)
+    else:
+        award.state = AwardState.RELEASED
+        funding.close_if_paid(challenge, now)
     challenge.updated_at = now
     db.session.commit()
     audit.event("challenge.award_passed", award_id=award.id, new_award_id=new.id if new else None,
                 user_id=actor.id)
     return award, new
+
+
+@writes
+def release_award(actor: User, award: Award, now: datetime | None = None) -> Award:
+    """Refund a lapsed or declined award's amount instead of passing it on; final.
+
+    Raises NotAllowed or Conflict like `pass_award`."""
+    challenge = _locked_challenge(award.challenge_id)
+    _require_manager(actor, challenge)
+    award = _locked_award(award.id)
+    now = now or utcnow()
+    _passable(challenge, award, now)
+    award.state, award.closed_at = AwardState.RELEASED, award.closed_at or now
+    db.session.flush()
+    funding.close_if_paid(challenge, now)
+    challenge.updated_at = now
+    db.session.commit()
+    audit.event("challenge.award_released", award_id=award.id, user_id=actor.id)
+    return award
 
 
 def awards_of(challenge: Challenge) -> list[Award]:

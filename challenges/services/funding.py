@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from app import audit, events
 from app.clock import utcnow
@@ -46,14 +47,34 @@ def awarded_amount(challenge: Challenge) -> int:
         Award.challenge_id == challenge.id, Award.state.in_(AwardState.LIVE))) or 0
 
 
+def held_amount(challenge: Challenge) -> int:
+    """Lapsed or declined awards not passed on yet: the organisation may still give the amount to
+    the next-ranked submission or release it for a refund, so it is neither awarded nor refundable."""
+    successor = aliased(Award)
+    return db.session.scalar(select(func.coalesce(func.sum(Award.amount), 0)).where(
+        Award.challenge_id == challenge.id, Award.state.in_(AwardState.PASSABLE),
+        ~select(successor.id).where(successor.replaces_id == Award.id).exists())) or 0
+
+
 def refundable_amount(challenge: Challenge) -> int:
-    """Funded but not awarded: refunded (under the refund policy) once the challenge is cancelled,
-    closed without a winner or awarded in part."""
+    """Funded but neither awarded nor held: refunded (under the refund policy) once the challenge is
+    cancelled, closed without a winner or awarded in part."""
     if challenge.state == State.CANCELLED:
         return challenge.funded_amount
     if challenge.state in (State.AWARDED, State.PAID):
-        return challenge.funded_amount - awarded_amount(challenge)
+        return challenge.funded_amount - awarded_amount(challenge) - held_amount(challenge)
     return 0
+
+
+def close_if_paid(challenge: Challenge, now: datetime) -> None:
+    """Awarded -> Paid once every live award is paid and no share waits to be passed on (caller's
+    transaction, the challenge row locked)."""
+    unpaid = db.session.scalar(select(func.count(Award.id)).where(
+        Award.challenge_id == challenge.id, Award.state.in_((AwardState.OFFERED, AwardState.ACCEPTED))))
+    paid = db.session.scalar(select(func.count(Award.id)).where(
+        Award.challenge_id == challenge.id, Award.state == AwardState.PAID))
+    if challenge.state == State.AWARDED and paid and not unpaid and not held_amount(challenge):
+        challenge.state, challenge.paid_at, challenge.updated_at = State.PAID, now, now
 
 
 def payable_awards(challenge: Challenge) -> list[Award]:
@@ -64,7 +85,8 @@ def payable_awards(challenge: Challenge) -> list[Award]:
 
 @writes
 def mark_award_paid(award_id: int, now: datetime | None = None) -> Award:
-    """Accepted -> Paid (idempotent). When every live award is paid, the challenge is Paid."""
+    """Accepted -> Paid (idempotent). When every live award is paid and no lapsed or declined share
+    waits to be passed on, the challenge is Paid."""
     award = db.session.scalars(select(Award).where(Award.id == award_id).with_for_update()).one()
     if award.state == AwardState.PAID:
         db.session.rollback()
@@ -75,10 +97,7 @@ def mark_award_paid(award_id: int, now: datetime | None = None) -> Award:
     award.state, award.closed_at = AwardState.PAID, now
     db.session.flush()
     challenge = db.session.scalars(select(Challenge).where(Challenge.id == award.challenge_id).with_for_update()).one()
-    unpaid = db.session.scalar(select(func.count(Award.id)).where(
-        Award.challenge_id == challenge.id, Award.state.in_((AwardState.OFFERED, AwardState.ACCEPTED))))
-    if not unpaid and challenge.state == State.AWARDED:
-        challenge.state, challenge.paid_at, challenge.updated_at = State.PAID, now, now
+    close_if_paid(challenge, now)
     db.session.commit()
     audit.event("challenge.award_paid", award_id=award.id, challenge_id=challenge.id)
     return award

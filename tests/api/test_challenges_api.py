@@ -186,6 +186,31 @@ def test_submissions_answer_only_to_their_author_and_the_judges(client, people, 
     assert client.get(path).status_code == 401
 
 
+def test_only_the_judges_see_the_shortlist(people, open_challenge):
+    mine = make_submission(open_challenge, people["solver"].user)
+    mine.shortlisted = True
+    _db.session.commit()
+    path, listing = f"/api/v1/submissions/{mine.id}", f"/api/v1/challenges/{open_challenge.id}/submissions"
+    assert people["solver"].get(path).get_json()["shortlisted"] is None
+    assert [s["shortlisted"] for s in people["solver"].get(listing).get_json()["data"]] == [None]
+    assert people["judge"].get(path).get_json()["shortlisted"] is True
+
+
+def test_the_submission_count_is_for_the_organisation_only(people, open_challenge, acme):
+    make_submission(open_challenge, people["solver"].user)
+    path = f"/api/v1/challenges/{open_challenge.id}"
+    for outsider in ("solver", "rival", "other_org"):
+        assert people[outsider].get(path).get_json()["submission_count"] is None, outsider
+        assert {c["submission_count"] for c in people[outsider].get("/api/v1/challenges").get_json()["data"]} == {None}
+        assert {c["submission_count"] for c in people[outsider].get(
+            f"/api/v1/challenges?organisation={ORG}").get_json()["data"]} == {None}
+    for member in ("judge", "pm"):
+        assert people[member].get(path).get_json()["submission_count"] == 1
+        assert [c["submission_count"] for c in people[member].get("/api/v1/challenges").get_json()["data"]] == [1]
+        assert [c["submission_count"] for c in people[member].get(
+            f"/api/v1/challenges?organisation={ORG}").get_json()["data"]] == [1]
+
+
 def test_attachments_are_listed_with_a_download_link_for_the_same_people(people, open_challenge):
     submission = make_submission(open_challenge, people["solver"].user)
     _db.session.add(Attachment(submission_id=submission.id, stored_name=f"{open_challenge.id}/{'a' * 32}",
@@ -278,6 +303,24 @@ def test_judging_results_and_awards(people, open_challenge):
     assert people["rival"].post(f"/api/v1/awards/{award_id}/accept").status_code == 404
     assert solver.post(f"/api/v1/awards/{award_id}/accept").get_json()["state"] == "accepted"
     assert solver.get(f"/api/v1/challenges/{open_challenge.id}").get_json()["phase"] == "awarded"
+
+
+def test_a_manager_refunds_a_declined_share_instead_of_passing_it_on(people, acme):
+    from challenges.services import awards
+
+    challenge = make_challenge(acme, ip_terms="exclusive")
+    entry = make_submission(challenge, people["solver"].user)
+    with time_machine.travel(challenge.deadline + timedelta(hours=1)):
+        [offer] = awards.award(acme.memberships[0].user, challenge, [(entry.id, 300_000)])
+        path = f"/api/v1/awards/{offer.id}/release"
+        assert people["owner"].post(path).status_code == 409  # still offered
+        assert people["solver"].post(f"/api/v1/awards/{offer.id}/decline").get_json()["state"] == "declined"
+        assert people["solver"].post(path).status_code == 403
+        assert people["judge"].post(path).status_code == 403
+        assert people["rival"].post(path).status_code == 404
+        released = people["owner"].post(path)
+        assert released.status_code == 200 and released.get_json()["state"] == "released"
+        assert people["owner"].post(path).status_code == 409
 
 
 def test_the_operations_are_documented(client):

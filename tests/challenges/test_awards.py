@@ -4,6 +4,7 @@ awards however many times the button is pressed at once."""
 from __future__ import annotations
 
 import http.client
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -135,9 +136,59 @@ def test_a_declined_award_with_nobody_left_is_refunded(db):
     awards.decline_award(only.solver, offer)
     with pytest.raises(Conflict):
         awards.accept_award(only.solver, offer)
+    assert funding.refundable_amount(challenge) == 0 and funding.held_amount(challenge) == 500_000
     old, new = awards.pass_award(owner, offer)
-    assert old.state == AwardState.DECLINED and new is None
-    assert funding.refundable_amount(challenge) == 500_000
+    assert old.state == AwardState.RELEASED and new is None
+    assert funding.refundable_amount(challenge) == 500_000 and funding.held_amount(challenge) == 0
+
+
+def test_a_declined_share_cannot_be_passed_on_once_the_challenge_is_paid(db):
+    challenge, (a, b, c) = _ranked(ip_terms="exclusive")
+    owner = owner_of(challenge)
+    first, second = awards.award(owner, challenge, [(a.id, 300_000), (b.id, 200_000)])
+    awards.accept_award(a.solver, first)
+    awards.decline_award(b.solver, second)
+    funding.mark_award_paid(first.id)
+    # The declined share may still be passed on, so it is held: not refunded, and not Paid yet.
+    assert challenge.state == State.AWARDED
+    assert (funding.refundable_amount(challenge), funding.held_amount(challenge)) == (0, 200_000)
+    released = awards.release_award(owner, second)
+    assert released.state == AwardState.RELEASED and released.closed_at is not None
+    assert challenge.state == State.PAID and funding.refundable_amount(challenge) == 200_000
+    with pytest.raises(Conflict):
+        awards.pass_award(owner, second)
+    with pytest.raises(Conflict):
+        awards.release_award(owner, second)
+    assert _count_awards() == 2
+
+
+def test_only_a_manager_releases_and_only_a_lapsed_or_declined_share(db):
+    challenge, (a, b, _) = _ranked(ip_terms="exclusive")
+    owner = owner_of(challenge)
+    [offer] = awards.award(owner, challenge, [(a.id, 300_000)])
+    with pytest.raises(Conflict, match="lapsed or was declined"):
+        awards.release_award(owner, offer)
+    awards.decline_award(a.solver, offer)
+    with pytest.raises(NotAllowed):
+        awards.release_award(make_judge(challenge), offer)
+    _old, new = awards.pass_award(owner, offer)
+    with pytest.raises(Conflict, match="already passed"):
+        awards.release_award(owner, offer)
+    assert new.state == AwardState.OFFERED and funding.held_amount(challenge) == 0
+
+
+def test_an_award_is_never_passed_to_an_unscored_submission(db):
+    challenge, (a, b, unscored) = closed_challenge(3, ip_terms="exclusive")
+    judge = make_judge(challenge)
+    give_scores(judge, a, 9, 9, 9)
+    give_scores(judge, b, 8, 8, 8)
+    owner = owner_of(challenge)
+    first, second = awards.award(owner, challenge, [(a.id, 300_000), (b.id, 200_000)])
+    awards.decline_award(a.solver, first)
+    old, new = awards.pass_award(owner, first)
+    assert new is None and old.state == AwardState.RELEASED
+    assert db.session.scalar(select(func.count()).select_from(Award).where(
+        Award.submission_id == unscored.id)) == 0
 
 
 def test_no_winner_cancels_and_everything_is_refundable(db):
@@ -181,6 +232,15 @@ def test_the_award_page_prefills_confirms_then_awards(app, db):
     done = client.post(f"/challenges/{challenge.id}/award", data={**form, "confirmed": "1"})
     assert done.status_code == 303
     assert sorted((w.place, w.amount) for w in db.session.scalars(select(Award))) == [(1, 300_000), (2, 150_000)]
+
+
+def test_an_amount_with_an_exponent_is_a_form_error(app, db):
+    challenge, (a, _, _) = _ranked()
+    client = _client(app, owner_of(challenge))
+    refused = client.post(f"/challenges/{challenge.id}/award",
+                          data={f"place_{a.id}": "1", f"amount_{a.id}": "9e999999", "confirmed": "1"})
+    assert refused.status_code == 422 and "Enter an amount like 5000" in refused.get_data(as_text=True)
+    assert _count_awards() == 0
 
 
 def test_the_award_page_is_for_managers(app, db):
@@ -227,6 +287,24 @@ def test_pass_to_next_from_the_award_page(app, db):
     assert client.post(f"/awards/{offer.id}/pass").status_code == 303
     new = db.session.scalar(select(Award).where(Award.replaces_id == offer.id))
     assert new.submission_id == b.id and new.state == AwardState.OFFERED
+
+
+def test_refund_a_share_instead_from_the_award_page(app, db):
+    challenge, (a, b, _) = _ranked(ip_terms="exclusive")
+    [offer] = awards.award(owner_of(challenge), challenge, [(a.id, 300_000)])
+    awards.decline_award(a.solver, offer)
+    assert _client(app, make_judge(challenge)).post(f"/awards/{offer.id}/release").status_code == 403
+    assert _client(app, b.solver).post(f"/awards/{offer.id}/release").status_code == 404
+    client = _client(app, owner_of(challenge))
+    page = client.get(f"/challenges/{challenge.id}/award").get_data(as_text=True)
+    assert "Refund this share instead" in page and "held until you pass it on" in page
+    assert client.post(f"/awards/{offer.id}/release").status_code == 303
+    page = client.get(f"/challenges/{challenge.id}/award").get_data(as_text=True)
+    assert "Refunded instead" in page and "Pass to the next-ranked" not in page
+    assert re.search(r"refundable under the refund policy:\s*\$5,000", page)
+    db.session.refresh(offer)
+    assert offer.state == AwardState.RELEASED
+    assert db.session.scalar(select(func.count()).select_from(Award).where(Award.replaces_id == offer.id)) == 0
 
 
 # --------------------------------------------------------------------------- races

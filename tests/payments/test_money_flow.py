@@ -1,8 +1,13 @@
 """Funding, payouts and refunds through the services, the real SDK and the emulator."""
+import pytest
+import time_machine
+
+from app.errors_domain import Conflict
 from challenges.models import AwardState, State
 from challenges.payments import connect, funding, ledger, reports, settle, webhooks
 from challenges.payments.models import Payout, PayoutAccount, PayoutState, PaymentState, Refund
 from challenges.services import awards, posting
+from tests.support.judging import give_scores, make_judge
 from tests.payments.flows import after_deadline, awaiting, checkout, funded, owner
 
 
@@ -152,3 +157,43 @@ def test_a_second_payment_for_a_funded_challenge_is_refunded_whole(app, db, ctl)
     assert [(r["amount"], r["charge"]) for r in ctl.objects("refund")] == [(105_000, unused.charge_id)]
     assert reports.reconcile() == []
     assert db.session.query(PayoutAccount).count() == 0
+
+
+def test_a_declined_share_is_held_until_passed_on_or_released_and_never_given_twice(app, db, ctl):
+    challenge, (a, b, c), _ = funded(ctl, ip_terms="exclusive")
+    when = after_deadline(challenge)
+    first, second = awards.award(owner(challenge), challenge, [(a.id, 60_000), (b.id, 40_000)], now=when)
+    awards.accept_award(a.solver, first, now=when)
+    awards.decline_award(b.solver, second, now=when)
+    settle.settle(challenge.id)
+    assert db.session.query(Refund).count() == 0  # the declined share may still be passed on
+    assert ledger.challenge_totals(challenge.id, "usd")["refunded"] == 0
+
+    awards.release_award(owner(challenge), second, now=when)
+    settle.settle(challenge.id)
+    assert [(r.amount, r.state) for r in db.session.query(Refund)] == [(40_000, "succeeded")]
+    with pytest.raises(Conflict, match="released for a refund"):
+        awards.pass_award(owner(challenge), second, now=when)
+    totals = ledger.challenge_totals(challenge.id, "usd")
+    assert totals["refunded"] == 40_000 and totals["funded"] == 100_000
+    assert totals["funded"] == totals["awarded"] + totals["refunded"] + totals["held"]
+    assert sum(w.amount for w in awards.awards_of(challenge) if w.state in AwardState.LIVE) == 60_000
+
+
+def test_a_share_passed_on_is_paid_not_refunded(app, db, ctl):
+    challenge, (a, b, c), _ = funded(ctl, ip_terms="exclusive")
+    when = after_deadline(challenge)
+    with time_machine.travel(when):
+        judge = make_judge(challenge)
+        for entry, value in ((a, 9), (b, 8)):
+            give_scores(judge, entry, value, value, value)
+    [offer] = awards.award(owner(challenge), challenge, [(a.id, 100_000)], now=when)
+    awards.decline_award(a.solver, offer, now=when)
+    settle.settle(challenge.id)
+    _old, new = awards.pass_award(owner(challenge), offer, now=when)
+    awards.accept_award(new.solver, new, now=when)
+    onboard(ctl, new.solver)
+    settle.settle(challenge.id)
+    assert db.session.query(Refund).count() == 0
+    assert ledger.challenge_totals(challenge.id, "usd") == {"funded": 100_000, "awarded": 100_000,
+                                                            "refunded": 0, "held": 0}

@@ -109,10 +109,20 @@ def score(judge: User, submission: Submission, values: dict[int, int], comments:
     return scores_by(submission, judge)
 
 
+def has_begun(challenge: Challenge) -> bool:
+    """Whether any judge has scored, shortlisted or given feedback on a submission of the challenge
+    (reopening submissions would then let solvers rewrite what was judged)."""
+    judged = select(Submission.id).where(Submission.challenge_id == challenge.id).where(
+        Submission.shortlisted.is_(True) | ((Submission.feedback.is_not(None)) & (Submission.feedback != "")) |
+        select(Score.id).where(Score.submission_id == Submission.id).exists())
+    return db.session.scalar(judged.limit(1)) is not None
+
+
 def _check_reviewer(actor: User, submission: Submission) -> None:
-    challenge = submission.challenge
-    if not (policy.can_judge(actor, challenge) or policy.can_manage(actor, challenge)):
-        raise NotAllowed("Only the organisation's judges and managers can do that.")
+    # Shortlist and feedback are the judges' work: a product manager who is not a judge cannot even
+    # read the submissions.
+    if not policy.can_judge(actor, submission.challenge):
+        raise NotAllowed("Only the organisation's judges can do that.")
     if not submission.is_active:
         raise Conflict("This submission was withdrawn.")
 

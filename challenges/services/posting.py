@@ -21,6 +21,7 @@ from app.orgs.models import Organisation
 from challenges import money, policy
 from challenges.models import (Challenge, ChallengeIdea, ChallengeType, Criterion, DeadlineChange, IPTerms,
                                Prize, State)
+from challenges.services import judging
 from ideas.models import Board, Idea
 
 TITLE_MAX, SUMMARY_MAX, TEXT_MAX = 160, 400, 50_000
@@ -249,6 +250,9 @@ def extend_deadline(actor: User, challenge: Challenge, new_deadline: datetime, r
     now = now or utcnow()
     if challenge.state not in (State.OPEN, State.DRAFT, State.AWAITING_FUNDING):
         raise Conflict("The deadline can be extended only until judging starts.")
+    if challenge.state == State.OPEN and challenge.deadline <= now and judging.has_begun(challenge):
+        raise Conflict("The judges have already scored, shortlisted or given feedback on submissions: "
+                       "the deadline can no longer be extended.")
     if new_deadline is None or new_deadline.tzinfo is None:
         raise ValidationFailed("Give the new deadline.", {"deadline": ["Required."]})
     if new_deadline <= challenge.deadline:

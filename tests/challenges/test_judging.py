@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from app.clock import utcnow
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from app.notifications.models import Notification
-from challenges.models import Score
+from challenges.models import Score, State
 from challenges.services import judging, posting, solving
 from tests.support.challenges import make_challenge, make_submission
 from tests.support.factories import add_member, login, make_user
@@ -134,13 +135,45 @@ def test_shortlist_and_private_feedback(db):
     challenge, (entry, other) = closed_challenge(2)
     judge, pm = make_judge(challenge), add_member(challenge.organisation, None, "pm")
     judging.set_shortlisted(judge, entry, True)
-    judging.set_feedback(pm, entry, "Strong analysis; the benchmark needs more devices.")
+    judging.set_feedback(judge, entry, "Strong analysis; the benchmark needs more devices.")
     assert entry.shortlisted and not other.shortlisted
     assert judging.feedback_for(entry.solver, entry) == "Strong analysis; the benchmark needs more devices."
     assert judging.feedback_for(judge, entry) is not None
     assert judging.feedback_for(other.solver, entry) is None and judging.feedback_for(pm, entry) is None
     with pytest.raises(NotAllowed):
         judging.set_shortlisted(other.solver, other, True)
+
+
+def test_a_product_manager_who_is_not_a_judge_cannot_shortlist_or_give_feedback(db):
+    challenge, (entry,) = closed_challenge(1)
+    pm = add_member(challenge.organisation, None, "pm")  # cannot read the submissions
+    with pytest.raises(NotAllowed):
+        judging.set_shortlisted(pm, entry, True)
+    with pytest.raises(NotAllowed):
+        judging.set_feedback(pm, entry, "Looks fine to me without reading it.")
+    db.session.refresh(entry)
+    assert not entry.shortlisted and entry.feedback == ""
+
+
+@pytest.mark.parametrize("judge_work", [
+    lambda judge, entry: give_scores(judge, entry, 5, 5, 5),
+    lambda judge, entry: judging.set_shortlisted(judge, entry, True),
+    lambda judge, entry: judging.set_feedback(judge, entry, "Promising, but the benchmark is thin."),
+])
+def test_the_deadline_cannot_be_extended_once_judges_have_started(db, judge_work):
+    challenge, (entry,) = closed_challenge(1)
+    judge_work(make_judge(challenge), entry)
+    old = challenge.deadline
+    with pytest.raises(Conflict, match="can no longer be extended"):
+        posting.extend_deadline(owner_of(challenge), challenge, utcnow() + timedelta(days=7))
+    db.session.refresh(challenge)
+    assert challenge.deadline == old and challenge.phase() == State.CLOSED
+
+
+def test_the_deadline_can_still_be_extended_after_it_passed_if_nobody_judged(db):
+    challenge, (entry,) = closed_challenge(1)
+    posting.extend_deadline(owner_of(challenge), challenge, utcnow() + timedelta(days=7))
+    assert challenge.phase() == State.OPEN
 
 
 def test_withdrawn_submissions_are_not_judged(app, db):

@@ -2,12 +2,14 @@
 and back. Zero-decimal currencies (JPY) have no minor unit, as in Stripe."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal, DecimalException
 
 CURRENCIES = {"usd": ("$", 2), "eur": ("€", 2), "gbp": ("£", 2), "cad": ("CA$", 2), "aud": ("A$", 2),
               "chf": ("CHF ", 2), "jpy": ("¥", 0)}
 # Rewards below this (in major units) are not worth a challenge; above it, a mistyped zero.
 MIN_MAJOR, MAX_MAJOR = 50, 10_000_000
+_AMOUNT = re.compile(r"[+-]?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})")
 
 
 def exponent(currency: str) -> int:
@@ -26,9 +28,13 @@ def format_money(amount: int, currency: str, cents: bool | None = None) -> str:
 def parse_major(text: str, currency: str) -> int:
     """"5,000.50" in usd -> 500050. Raises ValueError with a message a person can act on."""
     exp = exponent(currency)
+    text = str(text).replace(",", "").replace("_", "").strip()
+    # Plain decimals only: an exponent ("9e999999") would overflow the multiplication below.
+    if not _AMOUNT.fullmatch(text):
+        raise ValueError("Enter an amount like 5000 or 5000.50.")
     try:
-        value = Decimal(str(text).replace(",", "").replace("_", "").strip())
-    except InvalidOperation:
+        value = Decimal(text)
+    except DecimalException:
         raise ValueError("Enter an amount like 5000 or 5000.50.") from None
     if not value.is_finite() or value <= 0:
         raise ValueError("Enter an amount greater than zero.")

@@ -3,6 +3,7 @@
 shown on its field; everything else is the service's to judge."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -94,10 +95,25 @@ def parse_deadline(field, zone_name_: str | None) -> datetime | None:
     """A datetime-local value read in the poster's zone, as an aware UTC datetime."""
     try:
         local = datetime.strptime((field.data or "").strip()[:16], DEADLINE_FORMAT)
-    except ValueError:
+        # Year 1 or 9999 may not fit once moved to UTC.
+        return local.replace(tzinfo=zone_of(zone_name_)).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         field.errors = list(field.errors) + ["Give a date and time like 2030-06-30T17:00."]
         return None
-    return local.replace(tzinfo=zone_of(zone_name_)).astimezone(timezone.utc)
+
+
+ID_MAX = 2**31 - 1  # the largest id an integer column holds
+_WHOLE = re.compile(r"[0-9]{1,10}")
+
+
+def whole_number(text: str | None, maximum: int = ID_MAX) -> int | None:
+    """A whole number from 1 to `maximum` written in ASCII digits, else None (str.isdigit also
+    accepts "²", which int() refuses)."""
+    text = (text or "").strip()
+    if not _WHOLE.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 0 < number <= maximum else None
 
 
 def deadline_value(value: datetime) -> str:
@@ -115,11 +131,11 @@ def _parse_split(field) -> list[int] | None:
 
 
 def _parse_ids(field) -> list[int] | None:
-    parts = [part.strip().lstrip("#") for part in (field.data or "").split(",") if part.strip()]
-    if not all(part.isdigit() and len(part) < 10 for part in parts):
+    ids = [whole_number(part.strip().lstrip("#")) for part in (field.data or "").split(",") if part.strip()]
+    if None in ids:
         field.errors = list(field.errors) + ["Write idea numbers separated by commas."]
         return None
-    return [int(part) for part in parts]
+    return ids
 
 
 def _criteria(form: ChallengeForm) -> list[tuple[str, int, str]] | None:

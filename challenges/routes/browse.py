@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.clock import utcnow
 from app.web import render
 from challenges import bp, money, policy
-from challenges.forms.posting import CancelForm
+from challenges.forms.posting import CancelForm, whole_number
 from challenges.forms.questions import AnswerForm, AskForm, ClarificationForm
 from challenges.models import ChallengeType, IPTerms, State
 from challenges.services import listing, posting
@@ -30,8 +30,7 @@ def challenge_type_label(kind: str) -> str:
 
 
 def _min_reward(text: str | None) -> int | None:
-    text = (text or "").replace(",", "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return whole_number((text or "").replace(",", ""), maximum=10**9 - 1)
 
 
 @bp.get("/challenges")

@@ -12,7 +12,7 @@ from app.orgs.services import get_by_slug, organisations_of
 from app.web import redirect_to, render
 from challenges import bp, policy
 from challenges.forms.posting import (CancelForm, ChallengeForm, ExtendForm, fill_from, only_wording,
-                                      parse_deadline, to_input, zone_name)
+                                      parse_deadline, to_input, whole_number, zone_name)
 from challenges.models import ChallengeType, IPTerms, State
 from challenges.services import listing, posting
 from ideas.models import Idea
@@ -54,7 +54,7 @@ def _preview(form: ChallengeForm):
 def choose_org():
     """Which organisation posts? Straight to the form when there is only one (or the idea says)."""
     postable = [org for org in organisations_of(current_user) if policy.can_post(current_user, org)]
-    idea = db.session.get(Idea, request.args.get("idea", type=int) or 0)
+    idea = db.session.get(Idea, whole_number(request.args.get("idea")) or 0)
     if idea is not None:
         postable_ids = {org.id for org in postable}
         if idea.board.organisation_id in postable_ids:
@@ -69,8 +69,9 @@ def choose_org():
 def new(org_slug: str):
     organisation = _posting_org_or_404(org_slug)
     form = ChallengeForm()
-    if request.method == "GET" and request.args.get("idea", "").isdigit():
-        idea = db.session.get(Idea, int(request.args["idea"]))
+    idea_id = whole_number(request.args.get("idea")) if request.method == "GET" else None
+    if idea_id is not None:
+        idea = db.session.get(Idea, idea_id)
         if idea is not None and idea.board.organisation_id == organisation.id:
             form.idea_ids.data = str(idea.id)
             form.title.data = idea.title[:160]

@@ -64,6 +64,10 @@ def test_filter_by_type_and_minimum_reward_and_search(client):
     rich = client.get("/challenges?min_reward=5000").get_data(as_text=True)
     assert "Battery chemistry" in rich and "Euro priced" in rich and "Packaging ideas" not in rich
 
+    for odd in ("%C2%B2", "1e9", "-5", "99999999999999999999"):  # ignored, never a 500
+        ignored = client.get(f"/challenges?min_reward={odd}")
+        assert ignored.status_code == 200 and "Packaging ideas" in ignored.get_data(as_text=True)
+
     found = client.get("/challenges?q=RECYCLABLE").get_data(as_text=True)
     assert "Packaging ideas" in found and "Battery chemistry" not in found
     literal = client.get("/challenges?q=%25").get_data(as_text=True)  # "%" is a character, not a wildcard

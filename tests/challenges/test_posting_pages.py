@@ -79,6 +79,12 @@ def test_without_a_zone_the_deadline_is_utc(pm_client):
       "criteria-1-weight": ""}, "Add at least one judging criterion"),
     ({"criteria-2-name": "Speed"}, "Give the criterion a name and a weight"),
     ({"title": ""}, "Give the challenge a title"),
+    ({"reward": "9e999999"}, "Enter an amount like 5000"),
+    ({"reward": "1" * 40}, "Enter an amount like 5000"),
+    ({"idea_ids": "²"}, "Write idea numbers"),
+    ({"idea_ids": "99999999999999999999"}, "Write idea numbers"),
+    ({"deadline": "0001-01-01T00:00", "timezone": "Asia/Tokyo"}, "Give a date and time"),
+    ({"deadline": "9999-12-31T23:59", "timezone": "America/Los_Angeles"}, "Give a date and time"),
 ])
 def test_bad_input_is_shown_on_the_form_and_nothing_is_written(pm_client, overrides, message):
     response = pm_client.post("/challenges/new/acme", data=_form(**overrides))
@@ -110,6 +116,22 @@ def test_turning_an_idea_into_a_challenge(pm_client, org):
     challenge = db.session.query(Challenge).one()
     assert db.session.query(ChallengeIdea).filter_by(challenge_id=challenge.id, idea_id=idea.id).count() == 1
     assert "Compostable packaging please" in pm_client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("idea", ["%C2%B2", "99999999999999999999", "-1", "0"])
+def test_a_bad_idea_number_in_the_address_is_ignored(pm_client, idea):
+    assert pm_client.get(f"/challenges/new?idea={idea}").status_code == 303  # straight to the only organisation
+    form = pm_client.get(f"/challenges/new/acme?idea={idea}")
+    assert form.status_code == 200 and 'name="title"' in form.get_data(as_text=True)
+
+
+def test_an_extension_to_a_time_that_cannot_be_stored_is_refused(org_admin_client, org):
+    challenge = make_challenge(org)
+    old = challenge.deadline
+    refused = org_admin_client.post(f"/challenges/{challenge.id}/extend", data={
+        "deadline": "9999-12-31T23:59", "timezone": "America/Los_Angeles", "reason": "Forever"})
+    assert refused.status_code == 422 and "Give a date and time" in refused.get_data(as_text=True)
+    assert db.session.get(Challenge, challenge.id).deadline == old and db.session.query(DeadlineChange).count() == 0
 
 
 def test_the_idea_button_is_for_product_managers_only(user_client, org):

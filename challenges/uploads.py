@@ -66,10 +66,10 @@ _ZIP_TYPES = {
 }
 _TEXT_TYPES = {"md": "text/markdown", "markdown": "text/markdown", "csv": "text/csv"}
 
-# Text containing any of these could be rendered as a page or an image with scripts by a browser.
-_MARKUP = ("<html", "<script", "<svg", "<!doctype", "<?xml", "<iframe", "<body", "<head", "<object",
-           "<embed", "<meta", "<link", "<style", "<form", "<frameset", "<!entity", "<xsl", "<math")
-_MARKUP_OVERLAP = max(len(marker) for marker in _MARKUP)
+# Browsers sniff text as HTML on any tag opener ("<b", "<a ", "<!--", "</p"...), so none is
+# accepted; "a < b" (no letter, "!", "?" or "/" right after "<") stays plain text.
+_MARKUP = re.compile(r"<[a-z!?/]")
+_MARKUP_OVERLAP = 1  # a "<" at the end of one chunk, its letter at the start of the next
 
 ALLOWED_HINT = "PDF, PNG, JPEG, GIF, WebP, ZIP (including Word, Excel, PowerPoint and OpenDocument files), " \
                "plain text, Markdown or CSV"
@@ -123,7 +123,7 @@ class _TextCheck:
         if "\x00" in text:
             return "is neither plain text (UTF-8) nor one of the accepted file types"
         window = (self._tail + text).lower()
-        if any(marker in window for marker in _MARKUP):
+        if _MARKUP.search(window):
             return "looks like a web page, SVG or XML, which cannot be accepted (it could run scripts)"
         self._tail = window[-_MARKUP_OVERLAP:]
         return None

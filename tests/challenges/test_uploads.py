@@ -147,9 +147,17 @@ def test_path_traversal_names_are_stored_safely(challenge, solver, upload_dir):
     assert not (upload_dir.parent / "etc").exists()
 
 
-def test_text_with_markup_is_only_ever_downloaded(challenge, solver):
-    """Text that a browser might sniff as HTML is sent as an attachment that cannot render."""
-    sneaky = b"Results <b onmouseover=alert(1)>bold</b> and <img src=x onerror=alert(2)>\n"
+@pytest.mark.parametrize("opener", [b"<!-- x -->", b"<a href=x>", b"<p>", b"<b>", b"<br>", b"<div>", b"<h1>",
+                                    b"<font>", b"<table>", b"<title>", b"</b>", b"<IMG src=x>"])
+def test_any_tag_a_browser_could_sniff_as_html_is_refused(challenge, solver, upload_dir, opener):
+    response = post(solver, challenge, [("notes.md", b"Some results " + opener + b" more words\n")])
+    assert response.status_code == 422 and "looks like a web page" in response.get_data(as_text=True)
+    assert stored_files(upload_dir) == []
+
+
+def test_text_is_only_ever_downloaded(challenge, solver):
+    """Accepted text (comparisons included) is sent as an attachment that cannot render."""
+    sneaky = b"Results: a < b, 3 <= 4, x -> y and <5 ms everywhere\n"
     assert post(solver, challenge, [("results.md", sneaky)]).status_code == 303
     submission = db.session.query(Submission).one()
     [attachment] = submission.attachments

@@ -63,8 +63,12 @@ def answer(actor: User, question: Question, body: str, public: bool, now: dateti
         raise NotAllowed("Only the organisation's admins and product managers answer questions.")
     if question.answered_at is not None:
         raise Conflict("This question has already been answered.")
+    now = now or utcnow()
+    # Once awarded or cancelled the challenge is over: an answer would only notify everyone for nothing.
+    if challenge.phase(now) not in CLARIFIABLE:
+        raise Conflict(f"This challenge is {State.LABELS[challenge.phase(now)].lower()}: questions are closed.")
     question.answer, question.is_public = _clean(body, "answer"), bool(public)
-    question.answered_by_id, question.answered_at = actor.id, now or utcnow()
+    question.answered_by_id, question.answered_at = actor.id, now
     _publish(question, actor)
     db.session.commit()
     return question

@@ -41,7 +41,9 @@ def _open_for_solvers(challenge: Challenge, now: datetime) -> None:
 @writes
 def accept_agreement(user: User, challenge: Challenge, now: datetime | None = None) -> Agreement:
     """Record that `user` accepted the current terms (idempotent per terms version)."""
-    challenge = db.session.scalars(select(Challenge).where(Challenge.id == challenge.id)).one()
+    # Locked: two clicks at once would both find no agreement and the second insert would fail.
+    challenge = db.session.scalars(select(Challenge).where(Challenge.id == challenge.id).with_for_update()
+                                   .execution_options(populate_existing=True)).one()
     if not policy.can_see(user, challenge):
         raise NotAllowed("You cannot take part in this challenge.")
     if policy.is_org_member(user, challenge):

@@ -112,6 +112,18 @@ def test_questions_still_possible_after_the_deadline(setting):
         questions.ask(asker, challenge, "When will the results be known?")
 
 
+def test_no_answers_once_the_challenge_is_cancelled(app, setting):
+    org, challenge, asker, other = setting
+    question = questions.ask(asker, challenge, "Is a liquid cooling design acceptable?")
+    from challenges.services import posting
+
+    posting.cancel(org.memberships[0].user, challenge, "The product line was discontinued.")
+    with pytest.raises(Conflict, match="questions are closed"):
+        questions.answer(org.memberships[0].user, question, "Yes, liquid cooling is fine.", True)
+    assert db.session.get(Question, question.id).answered_at is None
+    assert not _notes(other, "challenge.clarification") and not _notes(asker, "challenge.clarification")
+
+
 def test_only_managers_answer(app, setting):
     org, challenge, asker, other = setting
     question = questions.ask(asker, challenge, "Is a liquid cooling design acceptable?")

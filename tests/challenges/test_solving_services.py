@@ -84,3 +84,30 @@ def test_changed_terms_need_a_new_acceptance(db):
         solving.submit(submission.solver, challenge, "Edit", "An edit after the terms changed.")
     solving.accept_agreement(submission.solver, challenge)
     assert db.session.query(Agreement).filter_by(user_id=submission.solver_id).count() == 2
+
+
+def test_two_simultaneous_acceptances_record_one_agreement(app, db):
+    """Two clicks on "accept the terms" at once, each on its own connection: both succeed."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.auth.models import User
+    from challenges.models import Challenge
+
+    challenge, solver = make_challenge(), make_user()
+    ids = (challenge.id, solver.id)
+    db.session.commit()
+    barrier = threading.Barrier(2)
+
+    def accept():
+        with app.app_context():
+            user, target = db.session.get(User, ids[1]), db.session.get(Challenge, ids[0])
+            barrier.wait()
+            return solving.accept_agreement(user, target).id
+
+    with ThreadPoolExecutor(2) as pool:
+        made = [future.result() for future in [pool.submit(accept) for _ in range(2)]]
+    db.session.expire_all()
+    assert made[0] == made[1]
+    assert db.session.query(Agreement).count() == 1
+    assert db.session.get(Challenge, ids[0]).solver_count == 1

@@ -53,6 +53,13 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
                                                     else "thread"),
         "JOBS_RETRY_SECONDS": float(env.get("JOBS_RETRY_SECONDS") or 30),
         "JOBS_MAX_ATTEMPTS": _int(env.get("JOBS_MAX_ATTEMPTS"), 8),
+        # Outgoing webhooks (app/webhooks): private and loopback receivers are refused in production
+        # unless allowed; attempts default to JOBS_MAX_ATTEMPTS; an endpoint pauses after this many
+        # failed deliveries in a row.
+        "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": _bool(env.get("WEBHOOK_ALLOW_PRIVATE_ADDRESSES")),
+        "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS") or 5),
+        "WEBHOOK_MAX_ATTEMPTS": _int(env.get("WEBHOOK_MAX_ATTEMPTS"), 0) or None,
+        "WEBHOOK_PAUSE_AFTER_FAILURES": _int(env.get("WEBHOOK_PAUSE_AFTER_FAILURES"), 20),
         # Anonymous visitors' board pages are served from a cache this many seconds old at most
         # (app/page_cache.py; Redis when REDIS_URL is set); 0 turns it off. Tests keep it off.
         "PAGE_CACHE_SECONDS": 0 if app_env == "testing" else _int(env.get("PAGE_CACHE_SECONDS"), 5),

@@ -6,7 +6,6 @@ later resolves elsewhere (DNS rebinding) is caught too."""
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from urllib.parse import urlsplit
 
@@ -22,15 +21,9 @@ class AddressRefused(Exception):
 
 
 def setting(name: str, default):
-    """A webhook setting from the app's configuration, else the environment, else `default`."""
-    if name in current_app.config:
-        return current_app.config[name]
-    raw = os.environ.get(name)
-    if raw in (None, ""):
-        return default
-    if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    return type(default)(raw)
+    """A webhook setting (app/config.py), or `default` where it is unset."""
+    value = current_app.config.get(name)
+    return default if value is None else value
 
 
 def private_addresses_allowed() -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import audit
+from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
 from app.db_types import write_transaction
@@ -213,12 +213,18 @@ def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = Non
             if board.vote_budget is not None:
                 remaining = _spend(board, user.id)
             _apply(idea, int(value == 1), int(value == -1), now, 1.0 if value == 1 else 0.0, now)
+            _publish(idea, user, 0, value)
         db.session.commit()
     audit.event("vote.cast", idea_id=idea.id, user_id=user.id, value=value,
                 proxy_by=proxy_by.id if proxy_by else None)
     if remaining is None:
         remaining = remaining_votes(user, board)
     return VoteResult(idea, value, remaining)
+
+
+def _publish(idea: Idea, user: User, old_value: int, new_value: int) -> None:
+    """Tell reputation and webhooks, in the vote's transaction (after _apply set the new counts)."""
+    events.publish(events.VoteChanged(idea.id, user.id, old_value, new_value, idea.upvotes))
 
 
 def _change_existing(idea: Idea, user: User, value: int, now: datetime) -> None:
@@ -231,6 +237,7 @@ def _change_existing(idea: Idea, user: User, value: int, now: datetime) -> None:
         _apply(idea, 1, -1, now, 1.0, created_at)
     else:
         _apply(idea, -1, 1, now, -1.0, created_at)
+    _publish(idea, user, -value, value)
 
 
 def retract_vote(user: User, idea: Idea, now: datetime | None = None) -> VoteResult:
@@ -247,6 +254,7 @@ def retract_vote(user: User, idea: Idea, now: datetime | None = None) -> VoteRes
                 _apply(idea, -1, 0, now, -1.0, created_at)
             else:
                 _apply(idea, 0, -1, now, 0.0, created_at)
+            _publish(idea, user, value, 0)
             if board.vote_budget is not None:
                 remaining = _refund(board, user.id)
         db.session.commit()

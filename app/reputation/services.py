@@ -80,6 +80,9 @@ def refresh_super_fans(organisation_id: int) -> None:
     top = list(db.session.scalars(
         select(ReputationTotal.user_id).where(ranked, ReputationTotal.points > 0)
         .order_by(ReputationTotal.points.desc(), ReputationTotal.user_id).limit(count))) if count else []
+    flagged = set(db.session.scalars(select(ReputationTotal.user_id).where(ranked, ReputationTotal.super_fan.is_(True))))
+    if flagged == set(top):
+        return  # the usual case: no row written, so concurrent votes elsewhere take no locks here
     is_top = ReputationTotal.user_id.in_(top) if top else False
     db.session.execute(update(ReputationTotal)
                        .where(ranked, or_(ReputationTotal.super_fan.is_(True), is_top))

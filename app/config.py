@@ -53,6 +53,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
                                                     else "thread"),
         "JOBS_RETRY_SECONDS": float(env.get("JOBS_RETRY_SECONDS") or 30),
         "JOBS_MAX_ATTEMPTS": _int(env.get("JOBS_MAX_ATTEMPTS"), 8),
+        # Notification mail (app/notifications): on, except in tests unless a test turns it on; the
+        # bell asks for the unread count this often.
+        "NOTIFICATION_MAIL": _bool(env.get("NOTIFICATION_MAIL"), app_env != "testing"),
+        "NOTIFICATIONS_POLL_SECONDS": _int(env.get("NOTIFICATIONS_POLL_SECONDS"), 30),
         # Outgoing webhooks (app/webhooks): private and loopback receivers are refused in production
         # unless allowed; attempts default to JOBS_MAX_ATTEMPTS; an endpoint pauses after this many
         # failed deliveries in a row.

@@ -20,7 +20,7 @@ def mail_enabled() -> bool:
     """NOTIFICATION_MAIL turns notification mail on or off for the whole site. It is on, except
     under TESTING where it is off unless a test turns it on: mail jobs running on threads beside
     a test's own writes make SQLite refuse the test's read-then-write transactions."""
-    return bool(current_app.config.get("NOTIFICATION_MAIL", not current_app.testing))
+    return bool(current_app.config["NOTIFICATION_MAIL"])
 
 
 def mailable(user: User | None) -> bool:

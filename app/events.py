@@ -137,3 +137,11 @@ class SubmissionShortlisted:
     submission_id: int
     shortlisted: bool
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class AwardReleased:
+    """A lapsed or declined award's amount is refunded instead of being passed on."""
+    award_id: int
+    challenge_id: int
+    actor_id: int | None

@@ -70,6 +70,11 @@ def _cancelled(event: events.ChallengeCancelled) -> None:
     _later(event.challenge_id)
 
 
+@events.subscribe(events.AwardReleased)
+def _released(event: events.AwardReleased) -> None:
+    _later(event.challenge_id)  # the released share is refunded after the commit
+
+
 def run_pending() -> None:
     """Settle the challenges committed transactions touched in this request."""
     pending = g.pop(_PENDING_KEY, set()) if has_request_context() else set()

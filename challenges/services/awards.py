@@ -259,6 +259,7 @@ def release_award(actor: User, award: Award, now: datetime | None = None) -> Awa
     _passable(challenge, award, now)
     award.state, award.closed_at = AwardState.RELEASED, award.closed_at or now
     db.session.flush()
+    events.publish(events.AwardReleased(award.id, challenge.id, actor.id))
     funding.close_if_paid(challenge, now)
     challenge.updated_at = now
     db.session.commit()

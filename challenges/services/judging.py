@@ -134,7 +134,9 @@ def set_shortlisted(actor: User, submission: Submission, shortlisted: bool,
     _check_reviewer(actor, submission)
     if not judging_open(submission.challenge, now):
         raise Conflict("The shortlist is made after the deadline and before the awards.")
-    submission.shortlisted = bool(shortlisted)
+    if submission.shortlisted != bool(shortlisted):
+        submission.shortlisted = bool(shortlisted)
+        events.publish(events.SubmissionShortlisted(submission.id, submission.shortlisted, actor.id))
     db.session.commit()
     return submission
 

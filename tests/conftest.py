@@ -151,3 +151,23 @@ def site_admin_client(app):
     factories.login(client, admin)
     client.user = admin
     return client
+
+
+# Browser journeys (tests/browser and a few elsewhere) share one Chromium per test process: Playwright's
+# sync API allows one instance per thread.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium (CHROMIUM), driven by Playwright; contexts keep tests apart."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

@@ -1,22 +1,19 @@
 """Real Chromium (Debian's, driven by Playwright) against the live application.
 
-`page` is a fresh browser context per test (`new_page()` opens more, for a second person).
+`page` is a fresh browser context per test (`new_page()` opens more, for a second person) of the
+process's one Chromium (the `browser` fixture in tests/conftest.py, shared with journeys elsewhere).
 A test fails when any page it opened logs a console error, throws an uncaught exception,
 violates the Content Security Policy, or receives a response with status 500 or more.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.support.live_server import LiveServer, live_server  # noqa: F401  (live_server: a fixture)
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 800}
 CSP_PREFIX = "CSP violation:"
 
@@ -95,17 +92,6 @@ class BrowserProblems:
         self.page_errors.clear()
         self.server_errors.clear()
         self.live_server.errors.clear()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One Chromium per test process; contexts keep tests apart."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-            args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

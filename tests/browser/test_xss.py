@@ -15,6 +15,7 @@ from ideas.services.comments import post_comment
 from ideas.services.ideas import IdeaInput, edit_idea, submit_idea
 from tests.browser.helpers import sign_in_as
 from tests.support import factories
+from tests.support.reputation import give_points
 from tests.support.xss import DISPLAY_NAME, PAYLOADS, PWNED, TAGS, TEMPLATE
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -92,6 +93,8 @@ def seed_hostile_board():
     board.description = "\n\n".join(PAYLOADS)
     author = factories.seasoned_user(name=DISPLAY_NAME)
     member = factories.seasoned_user(name="Mo Member")
+    for flagger in (author, member):
+        give_points(flagger, board.organisation, 10)  # flagging opens at level 1
 
     ideas = [factories.make_idea(board, author, title=payload, body=payload, tags=TAGS) for payload in PAYLOADS]
     main = ideas[0]

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from challenges.payments import settle
 from challenges.services import awards
-from tests.browser.conftest import browser, browser_problems, new_page  # noqa: F401  (fixtures)
+from tests.browser.conftest import browser_problems, new_page  # noqa: F401  (fixtures)
 from tests.browser.helpers import sign_in_as
 from tests.payments.conftest import WEBHOOK_SECRET
 from tests.payments.flows import after_deadline, awaiting, owner

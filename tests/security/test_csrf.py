@@ -13,6 +13,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 EXEMPT = {
     "security.csp_report": "browsers post violation reports without credentials; it only logs",
     "payments.webhook": "Stripe posts without cookies; every request must carry a valid signature instead",
+    "notifications.unsubscribe_confirm": "one-click unsubscribe from a mail client (RFC 8058): the signed "
+                                          "token in the address is the credential",
 }
 
 

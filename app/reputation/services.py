@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import and_, case, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.clock import utcnow
@@ -35,11 +35,25 @@ def _apply(user_id: int, organisation_id: int, points: int, kind: str, subject_t
         set_={"points": ReputationTotal.points + upsert.excluded.points, "updated_at": upsert.excluded.updated_at}))
 
 
+def _one_writer_per_community(organisation_id: int) -> None:
+    """On PostgreSQL, reputation changes in one community queue here (until commit) before they lock
+    any member's total: each change writes the earner's total and may rewrite the Super Fan flags
+    of others, and two transactions taking those row locks in opposite orders would deadlock.
+    SQLite already admits one writer at a time."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                           {"space": _LOCK_SPACE, "key": organisation_id})
+
+
+_LOCK_SPACE = 7301  # the advisory-lock namespace of reputation (per organisation within it)
+
+
 def record(user_id: int | None, organisation_id: int, points: int, kind: str, subject_type: str | None = None,
            subject_id: int | None = None, note: str = "", now: datetime | None = None) -> None:
     """Give (or take) `points` to a member in an organisation's community."""
     if not points or user_id is None:
         return
+    _one_writer_per_community(organisation_id)
     _apply(user_id, organisation_id, points, kind, subject_type, subject_id, note, now or utcnow())
     refresh_super_fans(organisation_id)
 
@@ -51,6 +65,7 @@ def settle(kind: str, subject_type: str, subject_id: int, organisation_id: int, 
 
     Rules that follow from the source tables (votes, statuses, accepted answers, awards) use
     this, so repeating an event, or running `flask reputation rebuild`, never counts twice."""
+    _one_writer_per_community(organisation_id)
     rows = db.session.execute(
         select(ReputationEvent.user_id, func.sum(ReputationEvent.points))
         .where(ReputationEvent.kind == kind, ReputationEvent.subject_type == subject_type,
@@ -73,6 +88,7 @@ def refresh_super_fans(organisation_id: int) -> None:
 
     Ties are broken by the lower user id (the older account), so the title never depends on
     the order rows happen to come back in."""
+    _one_writer_per_community(organisation_id)
     ranked = ReputationTotal.organisation_id == organisation_id
     members = db.session.scalar(select(func.count()).select_from(ReputationTotal)
                                 .where(ranked, ReputationTotal.points > 0))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterator
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User
@@ -98,6 +99,9 @@ def _customer(email: str, name: str, bio: str) -> tuple[User, bool]:
 
 
 def seed() -> Iterator[str]:
+    # Months of demo activity would otherwise mail every demo member (and run a mail job per
+    # notification beside the seed's own writes); the notifications themselves are still made.
+    current_app.config["NOTIFICATION_MAIL"] = False
     users = {}
     created = 0
     for email, name, admin, bio in PEOPLE:

@@ -1,4 +1,4 @@
-"""The app pointed at a local Stripe emulator over HTTP, through the real SDK."""
+"""A local Stripe emulator over HTTP (one per test module), and the app pointed at it through the real SDK."""
 import pytest
 
 from challenges.payments.emulator import serve_in_thread

@@ -11,22 +11,8 @@ import stripe
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from challenges.payments.emulator import serve_in_thread
 
 SECRET = "whsec_test_emulator"
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    url, controller = serve_in_thread(webhook_backoff=0.05, webhook_timeout=2, seed=7)
-    yield url, controller
-    controller.shutdown()
-
-
-@pytest.fixture
-def ctl(emulator):
-    emulator[1].reset()
-    return emulator[1]
 
 
 @pytest.fixture

@@ -123,12 +123,15 @@ class AwardAccepted:
 @dataclass(frozen=True)
 class VoteChanged:
     """A member's vote on an idea moved from `old_value` to `new_value` (-1, 0 or 1); `upvotes`
-    is the idea's up-vote count after the change."""
+    is the idea's up-vote count after the change. The idea's author and organisation come
+    along so that subscribers need not look them up on every vote."""
     idea_id: int
     user_id: int
     old_value: int
     new_value: int
     upvotes: int
+    author_id: int | None
+    organisation_id: int
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ readers); links get rel="nofollow ugc noopener noreferrer" and only safe schemes
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -22,8 +23,11 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, 
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+@lru_cache(maxsize=512)
 def render_markdown(source: str | None) -> Markup:
-    """Safe HTML for `source`; whatever the input, no script, style or event handler survives."""
+    """Safe HTML for `source`; whatever the input, no script, style or event handler survives.
+    The same text renders the same way, so board descriptions and official responses shown on
+    every page are parsed once per process (the cache is bounded)."""
     rendered = _md.render(source or "")
     cleaned = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                         link_rel="nofollow ugc noopener noreferrer")

@@ -23,10 +23,13 @@ import sqlite3
 import sys
 import time
 from datetime import datetime, timedelta, timezone
+from bisect import bisect_left
 from math import gcd
 
 from bench.common import (ORG_SLUG, SQLITE_PATH, VENV_BIN, BenchError, Progress, app_env, database_url, loadavg,
                           pg_admin_url, pg_dbname, read_seed_state, run, seed_state_path)
+from app.reputation import levels as reputation_levels
+from app.reputation.rules import POINTS as REPUTATION_POINTS
 from voting import ranking  # the app's own formulas
 
 # slug, name, share of the ideas, down-votes allowed
@@ -221,6 +224,23 @@ def vote_counts(n_ideas: int, n_votes: int, n_voters: int, rng: random.Random) -
     return counts
 
 
+def insert_reputation(writer, rows: list[tuple], now: str, true, false) -> None:
+    """Events (one per idea and rule), each author's total and the Super Fan flags (the top
+    0.5 %, ties to the older account), as the app's own services would have left them."""
+    writer.insert("reputation_events", ["id", "user_id", "organisation_id", "points", "kind", "subject_type",
+                                        "subject_id", "note", "created_at"],
+                  [(n, author, 1, points, kind, "idea", idea_id, "", at)
+                   for n, (idea_id, kind, author, points, at) in enumerate(rows, start=1)])
+    totals: dict[int, int] = {}
+    for _idea_id, _kind, author, points, _at in rows:
+        totals[author] = totals.get(author, 0) + points
+    ranked = sorted((-points, user_id) for user_id, points in totals.items() if points > 0)
+    fans = {user_id for _points, user_id in ranked[:reputation_levels.super_fan_count(len(ranked))]}
+    writer.insert("reputation_totals", ["id", "user_id", "organisation_id", "points", "super_fan", "updated_at"],
+                  [(n, user_id, 1, points, true if user_id in fans else false, now)
+                   for n, (user_id, points) in enumerate(sorted(totals.items()), start=1)])
+
+
 def seed(kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, analyse: bool,
          rng_seed: int = 20260101) -> dict:
     timings: dict[str, float] = {}
@@ -285,7 +305,7 @@ def seed(kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, a
     statuses = rng.choices(status_names, weights=status_weights, k=n_ideas)
     steps = [s for s in (rng.randrange(1, n_voters) for _ in range(1000)) if gcd(s, n_voters) == 1][:64] or [1]
 
-    idea_rows, idea_tag_rows = [], []
+    idea_rows, idea_tag_rows, reputation_rows = [], [], []
     ideas_per_board = {board_id: 0 for board_id in board_ids}
     vote_columns = ["id", "idea_id", "user_id", "value", "created_at", "updated_at"]
     writer.drop_indexes("votes")
@@ -349,6 +369,16 @@ def seed(kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, a
         body = (f"As a {rng.choice(PERSONAS)} I want to {verb.lower()} {obj} {qual}, so that I spend less "
                 f"time on busywork. Today we work around it by hand every week.")
         author = 1 + int(rnd() * n_voters)
+        # Reputation the author earned from the idea, as app.reputation.rules derives it: the votes
+        # of everybody but the author, and the delivery.
+        earned = up * REPUTATION_POINTS["vote_up"] + down * REPUTATION_POINTS["vote_down"]
+        at = bisect_left(voters, author - 1)
+        if at < n and voters[at] == author - 1:
+            earned -= REPUTATION_POINTS["vote_up" if values[at] == 1 else "vote_down"]
+        if earned:
+            reputation_rows.append((idea_id, "vote", author, earned, stamps[max(times)]))
+        if status == "delivered":
+            reputation_rows.append((idea_id, "delivered", author, REPUTATION_POINTS["delivered"], changed))
         category = rng.choice(categories[board_id]) if rnd() < 0.7 else None
         idea_rows.append((
             idea_id, board_id, author, category, title, body, status, visibility, stamps[created_min],
@@ -374,6 +404,7 @@ def seed(kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, a
                             "comment_count", "follower_count", "hot_rank", "trending_rank", "confidence_rank",
                             "delivered_at"], idea_rows)
     writer.insert("idea_tags", ["idea_id", "tag_id"], idea_tag_rows)
+    insert_reputation(writer, reputation_rows, stamps[now_min], T, F)
     timings["ideas, boards, tags"] = time.perf_counter() - t
 
     t = time.perf_counter()

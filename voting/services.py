@@ -8,10 +8,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
-from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -97,13 +95,17 @@ _REFUND = (update(_budgets).where(*_of_budget, _budgets.c.used > 0)
 _USED = select(_budgets.c.used).where(*_of_budget)
 
 
-@cache
-def _inserts(dialect: str) -> tuple:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING for votes and budgets (SQLite >= 3.35, PostgreSQL)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (insert(_votes).on_conflict_do_nothing(index_elements=["idea_id", "user_id"]).returning(_votes.c.id),
-            insert(_budgets).on_conflict_do_nothing(index_elements=["board_id", "user_id"])
-            .returning(_budgets.c.used))
+# New votes and budget rows: INSERT ... ON CONFLICT DO NOTHING RETURNING, in the syntax SQLite
+# (>= 3.35) and PostgreSQL share. Written as text because SQLAlchemy never caches its dialect
+# INSERT constructs: they would be compiled again on every vote.
+_INSERT_VOTE = text(
+    "INSERT INTO votes (idea_id, user_id, value, created_at, updated_at, proxy_by_id, proxy_note) "
+    "VALUES (:idea_id, :user_id, :value, :now, :now, :proxy_by_id, :proxy_note) "
+    "ON CONFLICT (idea_id, user_id) DO NOTHING RETURNING id"
+).bindparams(bindparam("now", type_=_votes.c.created_at.type))
+_INSERT_BUDGET = text(
+    "INSERT INTO vote_budgets (board_id, user_id, used) VALUES (:board_id, :user_id, 1) "
+    "ON CONFLICT (board_id, user_id) DO NOTHING RETURNING used")
 
 
 def _run(statement, **params):
@@ -136,8 +138,7 @@ def _spend(board: Board, user_id: int) -> int:
     params = {"of_board": board.id, "of_user": user_id, "budget": board.vote_budget}
     used = _run(_SPEND, **params).scalar()
     if used is None:
-        insert_budget = _inserts(db.session.connection().dialect.name)[1]
-        used = _run(insert_budget, board_id=board.id, user_id=user_id, used=1).scalar()
+        used = _run(_INSERT_BUDGET, board_id=board.id, user_id=user_id).scalar()
     if used is None:  # the row exists: full, or created by a concurrent request a moment ago
         used = _run(_SPEND, **params).scalar()
     if used is None:
@@ -203,8 +204,7 @@ def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = Non
     with _vote_transaction():
         # The unique (idea, user) index decides whether this is a new vote, even against the
         # same member's concurrent request: no select-then-insert, no savepoint.
-        insert_vote = _inserts(db.session.connection().dialect.name)[0]
-        inserted = _run(insert_vote, idea_id=idea.id, user_id=user.id, value=value, created_at=now, updated_at=now,
+        inserted = _run(_INSERT_VOTE, idea_id=idea.id, user_id=user.id, value=value, now=now,
                         proxy_by_id=proxy_by.id if proxy_by else None,
                         proxy_note=(proxy_note or None) if proxy_by else None).scalar()
         if inserted is None:  # repeating or switching a vote spends no budget
@@ -224,7 +224,8 @@ def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = Non
 
 def _publish(idea: Idea, user: User, old_value: int, new_value: int) -> None:
     """Tell reputation and webhooks, in the vote's transaction (after _apply set the new counts)."""
-    events.publish(events.VoteChanged(idea.id, user.id, old_value, new_value, idea.upvotes))
+    events.publish(events.VoteChanged(idea.id, user.id, old_value, new_value, idea.upvotes, idea.author_id,
+                                      idea.board.organisation_id))
 
 
 def _change_existing(idea: Idea, user: User, value: int, now: datetime) -> None:

@@ -143,12 +143,10 @@ def answer_badges(user_id: int, organisation_id: int) -> None:
 @events.subscribe(events.VoteChanged)
 def vote_changed(event: events.VoteChanged) -> None:
     """By difference, so a vote costs a few statements however many votes the idea has."""
-    found = _idea_org(event.idea_id)
-    if found is None or found[0] is None or found[0] == event.user_id:
+    if event.author_id is None or event.author_id == event.user_id:
         return  # nobody earns from their own vote
-    author_id, org_id = found
-    services.record(author_id, org_id, vote_points(event.new_value) - vote_points(event.old_value),
-                    "vote", "idea", event.idea_id)
+    services.record(event.author_id, event.organisation_id,
+                    vote_points(event.new_value) - vote_points(event.old_value), "vote", "idea", event.idea_id)
 
 
 @events.subscribe(events.IdeaSubmitted)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.clock import utcnow
@@ -22,17 +22,42 @@ def _dialect_insert(model):
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(model)
 
 
+# Every vote records reputation: its statements are built once, on the tables, and run with new
+# values each time (building them anew cost more CPU than the vote's own statements).
+_events, _totals = ReputationEvent.__table__, ReputationTotal.__table__
+_INSERT_EVENT = insert(_events)
+_of_community = _totals.c.organisation_id == bindparam("organisation_id")
+_LOWEST_SUPER_FAN = select(func.min(_totals.c.points)).where(_of_community, _totals.c.super_fan.is_(True))
+_BEST_OF_THE_REST = select(func.max(_totals.c.points)).where(_of_community, _totals.c.super_fan.is_(False),
+                                                             _totals.c.points > 0)
+
+
+# One statement whether or not the member has a total yet; concurrent changes add up. It returns
+# the new total and the member's Super Fan flag. Text in the syntax SQLite and PostgreSQL share,
+# because SQLAlchemy compiles its dialect INSERT constructs anew on every execution.
+_ADD_TO_TOTAL = text(
+    "INSERT INTO reputation_totals (user_id, organisation_id, points, super_fan, updated_at) "
+    "VALUES (:user_id, :organisation_id, :points, :no, :now) "
+    "ON CONFLICT (organisation_id, user_id) DO UPDATE "
+    "SET points = reputation_totals.points + excluded.points, updated_at = excluded.updated_at "
+    "RETURNING points, super_fan"
+).bindparams(bindparam("no", False, type_=_totals.c.super_fan.type),
+             bindparam("now", type_=_totals.c.updated_at.type))
+
+
+def _run(statement, params):
+    return db.session.connection().execute(statement, params)
+
+
 def _apply(user_id: int, organisation_id: int, points: int, kind: str, subject_type: str | None,
-           subject_id: int | None, note: str, now: datetime) -> None:
-    db.session.execute(insert(ReputationEvent).values(
-        user_id=user_id, organisation_id=organisation_id, points=points, kind=kind, subject_type=subject_type,
-        subject_id=subject_id, note=note[:200], created_at=now))
-    # One statement whether or not the member has a total yet; concurrent changes add up.
-    upsert = _dialect_insert(ReputationTotal).values(user_id=user_id, organisation_id=organisation_id,
-                                                     points=points, super_fan=False, updated_at=now)
-    db.session.execute(upsert.on_conflict_do_update(
-        index_elements=["organisation_id", "user_id"],
-        set_={"points": ReputationTotal.points + upsert.excluded.points, "updated_at": upsert.excluded.updated_at}))
+           subject_id: int | None, note: str, now: datetime) -> tuple[int, bool]:
+    """Append the event and move the member's total; returns the new total and their Super Fan flag."""
+    _run(_INSERT_EVENT, {"user_id": user_id, "organisation_id": organisation_id, "points": points, "kind": kind,
+                         "subject_type": subject_type, "subject_id": subject_id, "note": note[:200],
+                         "created_at": now})
+    total, flagged = _run(_ADD_TO_TOTAL, {"user_id": user_id, "organisation_id": organisation_id,
+                                          "points": points, "now": now}).one()
+    return total, bool(flagged)
 
 
 def _one_writer_per_community(organisation_id: int) -> None:
@@ -54,8 +79,24 @@ def record(user_id: int | None, organisation_id: int, points: int, kind: str, su
     if not points or user_id is None:
         return
     _one_writer_per_community(organisation_id)
-    _apply(user_id, organisation_id, points, kind, subject_type, subject_id, note, now or utcnow())
-    refresh_super_fans(organisation_id)
+    total, flagged = _apply(user_id, organisation_id, points, kind, subject_type, subject_id, note, now or utcnow())
+    if _may_move_super_fans(organisation_id, total - points, total, flagged):
+        refresh_super_fans(organisation_id)
+
+
+def _may_move_super_fans(organisation_id: int, before: int, after: int, flagged: bool) -> bool:
+    """Whether one member's total going from `before` to `after` can change who the Super Fans
+    are. Usually it cannot, and one indexed lookup says so instead of ranking the community on
+    every vote. Ties answer yes: the full refresh settles them by account age."""
+    if (before > 0) != (after > 0):
+        return True  # one member more or fewer with points: the size of the top 0.5 % may move
+    if after > before and not flagged:  # rising from outside: past the lowest Super Fan?
+        lowest = _run(_LOWEST_SUPER_FAN, {"organisation_id": organisation_id}).scalar()
+        return lowest is None or after >= lowest
+    if after < before and flagged:  # falling from inside: below the best of the rest?
+        best = _run(_BEST_OF_THE_REST, {"organisation_id": organisation_id}).scalar()
+        return best is not None and best >= after
+    return False
 
 
 def settle(kind: str, subject_type: str, subject_id: int, organisation_id: int, expected: dict[int, int],

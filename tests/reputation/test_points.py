@@ -135,6 +135,28 @@ def test_super_fan_is_exactly_the_top_half_percent_and_moves_with_the_ranking(db
     assert _super_fans(org) == sorted([members[0].id, members[398].id])
 
 
+def test_super_fans_stay_exactly_the_top_after_every_change_though_most_changes_skip_the_ranking(db):
+    """Each change re-ranks the community only when it can move the boundary; a random walk
+    around the boundary (ties, members reaching and leaving zero, the 400-member step from one
+    Super Fan to two) checks the flags against a ranking done here after every step."""
+    import random
+
+    org = make_org()
+    members = _members(410)
+    for n, member in enumerate(members[:398]):
+        services.record(member.id, org.id, 1 + n % 50, "vote", note="test")
+    db.session.commit()
+    walkers = members[390:410]  # near the top of the ranking's ties, and not yet ranked at all
+    rng = random.Random(4)
+    for _ in range(300):
+        services.record(rng.choice(walkers).id, org.id, rng.choice([-30, -7, -1, 1, 2, 7, 30]), "vote", note="test")
+        totals = services.cached_totals()
+        ranked = sorted((-points, user_id) for (user_id, _org), points in totals.items() if points > 0)
+        expected = sorted(user_id for _points, user_id in ranked[:levels.super_fan_count(len(ranked))])
+        assert _super_fans(org) == expected
+    db.session.commit()
+
+
 def test_a_single_member_with_points_is_the_super_fan_and_zero_points_never(db):
     org = make_org()
     first, second = _members(2)

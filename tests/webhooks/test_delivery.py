@@ -55,7 +55,8 @@ def test_only_the_events_an_endpoint_asked_for_are_sent(org, receiver):
 def _vote(idea, upvotes: int, old: int = 0, new: int = 1) -> None:
     """What the voting service publishes in its write transaction."""
     with write_transaction(db.session):
-        events.publish(events.VoteChanged(idea.id, idea.author_id, old, new, upvotes))
+        events.publish(events.VoteChanged(idea.id, idea.author_id, old, new, upvotes, idea.author_id,
+                                          idea.board.organisation_id))
         db.session.commit()
 
 

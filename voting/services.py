@@ -210,9 +210,11 @@ def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = Non
         if inserted is None:  # repeating or switching a vote spends no budget
             _change_existing(idea, user, value, now)
         else:
+            # The idea's row first, then the budget's: the order a status change takes them in
+            # (release_budget_if_closed), so that the two never deadlock on PostgreSQL.
+            _apply(idea, int(value == 1), int(value == -1), now, 1.0 if value == 1 else 0.0, now)
             if board.vote_budget is not None:
                 remaining = _spend(board, user.id)
-            _apply(idea, int(value == 1), int(value == -1), now, 1.0 if value == 1 else 0.0, now)
             _publish(idea, user, 0, value)
         db.session.commit()
     audit.event("vote.cast", idea_id=idea.id, user_id=user.id, value=value,

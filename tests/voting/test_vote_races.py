@@ -95,3 +95,56 @@ def test_concurrent_votes_are_never_lost_doubled_or_overspent(app, app_config, d
         used = db.session.scalar(select(VoteBudget.used).where(VoteBudget.user_id == user.id)) or 0
         assert held <= BUDGET and used == held
     assert sum(i.upvotes for i in db.session.scalars(select(Idea))) == sum(1 for v in actual.values() if v == 1)
+
+
+def test_votes_racing_status_changes_keep_budgets_exact_and_never_deadlock(app, app_config, db):
+    """A product manager declines and reopens ideas while members vote on them: closing returns
+    the votes to their voters' budgets, reopening takes them again. Votes and status changes lock
+    the idea before the budgets, so PostgreSQL never finds the two waiting on each other."""
+    org = make_org(slug="acme")
+    pm = org.memberships[0].user
+    board = make_board(org, slug="race", downvotes=True, budget=BUDGET)
+    ideas = [make_idea(board, title=f"Contested idea number {n}") for n in range(4)]
+    idea_ids = [idea.id for idea in ideas]
+    users = [seasoned_user() for _ in range(20)]
+    tokens = [auth_services.start_session(user, remember=False) for user in users]
+    pm_token = auth_services.start_session(pm, remember=False)
+    config = {**app_config, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+
+    with serving(config) as live:
+        voters = [Voter(live.url, _session_cookie(live.app, token), idea_ids, seed)
+                  for seed, token in enumerate(tokens)]
+        barrier = threading.Barrier(len(voters) + 1)
+
+        def manage() -> list[int]:
+            parts, answers, rng = urlsplit(live.url), [], random.Random(7)
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+            barrier.wait()
+            for n in range(16):
+                body = urlencode({"status": "declined" if n % 2 == 0 else "open", "message": ""})
+                connection.request("POST", f"/ideas/{rng.choice(idea_ids)}/status", body=body, headers={
+                    "Cookie": _session_cookie(live.app, pm_token),
+                    "Content-Type": "application/x-www-form-urlencoded"})
+                response = connection.getresponse()
+                response.read()
+                answers.append(response.status)
+            connection.close()
+            return answers
+
+        with ThreadPoolExecutor(len(voters) + 1) as pool:
+            managed = pool.submit(manage)
+            for future in [pool.submit(v.act, barrier) for v in voters]:
+                future.result()
+            assert set(managed.result()) == {303}  # back to the idea, changed or refused with a message
+        assert live.errors == []
+
+    statuses = [s for v in voters for s in v.statuses]
+    assert set(statuses) <= {200, 409}, sorted(set(statuses))
+    db.session.commit()  # end this session's read snapshot (SQLite) to see what the server wrote
+    assert verify() == []  # counters equal the votes table
+    open_ideas = set(db.session.scalars(select(Idea.id).where(Idea.id.in_(idea_ids), Idea.status == "open")))
+    for user in users:
+        votes_on = list(db.session.scalars(select(Vote.idea_id).where(Vote.user_id == user.id)))
+        used = db.session.scalar(select(VoteBudget.used).where(VoteBudget.user_id == user.id)) or 0
+        # Votes on declined ideas stay (and count again if it reopens) but hold no budget.
+        assert used == sum(1 for idea_id in votes_on if idea_id in open_ideas)

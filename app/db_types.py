@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import scoped_session
 from sqlalchemy.types import TypeDecorator
 
 
@@ -61,10 +62,34 @@ def tune_sqlite(engine: Engine, busy_timeout_ms: int = 10_000) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
+_WRITE_KEY = "write_transaction"
+
+
+def in_write_transaction(session) -> bool:
+    """True while the session is still in the transaction `begin_write` started.
+
+    Tied to the transaction object, not a counter: once a service commits, the next service
+    starts a write transaction of its own again."""
+    session = _plain(session)
+    current = session.get_transaction()
+    return current is not None and session.info.get(_WRITE_KEY) is current
+
+
+def _plain(session):
+    """The Session behind a scoped_session (db.session), which does not proxy get_transaction."""
+    return session() if isinstance(session, scoped_session) else session
+
+
 @contextmanager
 def write_transaction(session):
     """The transaction of a write service: begun with `begin_write`, rolled back (releasing
-    SQLite's write lock at once) when the service raises; the service commits on success."""
+    SQLite's write lock at once) when the service raises; the service commits on success.
+
+    A service called from inside another's write transaction joins it: beginning again would
+    commit the outer service's half-done work, and only the outermost rolls back."""
+    if in_write_transaction(session):
+        yield
+        return
     begin_write(session)
     try:
         yield
@@ -94,3 +119,4 @@ def begin_write(session) -> None:
     """
     session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    session.info[_WRITE_KEY] = _plain(session).get_transaction()

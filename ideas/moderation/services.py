@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.auth.models import User
 from app.clock import utcnow
+from app.db_types import writes
 from app.errors_domain import NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from ideas import policy
@@ -60,6 +61,7 @@ def _board_of(target: Idea | Comment) -> Board:
     return target.board if isinstance(target, Idea) else target.idea.board
 
 
+@writes
 def flag(reporter: User, target_type: str, target_id: int, reason: str, note: str = "") -> Flag | None:
     """Anyone signed in who can see the content may flag it once; None if already flagged."""
     target = load_target(target_type, target_id)
@@ -76,6 +78,7 @@ def flag(reporter: User, target_type: str, target_id: int, reason: str, note: st
         with db.session.begin_nested():
             db.session.add(item)
     except IntegrityError:
+        db.session.commit()  # ends the write transaction: flagged already
         return None
     db.session.commit()
     audit.event("moderation.flagged", target_type=target_type, target_id=target_id, user_id=reporter.id)
@@ -158,10 +161,12 @@ def _act(actor: User, target_type: str, target_id: int, action: str, resolution:
     audit.event(f"moderation.{action}", target_type=target_type, target_id=target_id, user_id=actor.id)
 
 
+@writes
 def hide(actor: User, target_type: str, target_id: int, note: str = "", now: datetime | None = None) -> None:
     _act(actor, target_type, target_id, "hide", "hidden", Visibility.HIDDEN, note, now)
 
 
+@writes
 def remove_as_spam(actor: User, target_type: str, target_id: int, now: datetime | None = None) -> None:
     """Hide it and cost its author reputation (given back if it is restored)."""
     def penalise(target, board):
@@ -176,12 +181,14 @@ def _refund_spam(target_type: str, target_id: int):
     return refund
 
 
+@writes
 def restore(actor: User, target_type: str, target_id: int, note: str = "", now: datetime | None = None) -> None:
     """Make hidden or held content public again (approving what the spam filter held)."""
     _act(actor, target_type, target_id, "restore", "restored", Visibility.VISIBLE, note, now,
          _refund_spam(target_type, target_id))
 
 
+@writes
 def dismiss(actor: User, target_type: str, target_id: int, now: datetime | None = None) -> None:
     """The flags were wrong: close them and leave the content as it is (held content goes out).
     Each member whose flag is rejected loses reputation, so flags are not thrown around."""
@@ -196,6 +203,7 @@ def dismiss(actor: User, target_type: str, target_id: int, now: datetime | None 
     _act(actor, target_type, target_id, "dismiss", "dismissed", visibility, "", now, penalise_flaggers)
 
 
+@writes
 def block(actor: User, board: Board, user: User, reason: str = "") -> None:
     _require_moderator(actor, board)
     if policy.can_manage(user, board):
@@ -205,12 +213,14 @@ def block(actor: User, board: Board, user: User, reason: str = "") -> None:
             db.session.add(BoardBlock(board_id=board.id, user_id=user.id, reason=(reason or "")[:500],
                                       blocked_by_id=actor.id))
     except IntegrityError:
+        db.session.commit()  # ends the write transaction: blocked already
         return
     _log(board.id, actor, "block", "user", user.id, reason)
     db.session.commit()
     audit.event("moderation.block", board_id=board.id, user_id=user.id, actor_id=actor.id)
 
 
+@writes
 def unblock(actor: User, board: Board, user_id: int) -> None:
     _require_moderator(actor, board)
     blocked = db.session.scalar(select(BoardBlock).where(BoardBlock.board_id == board.id,

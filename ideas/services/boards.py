@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.auth.models import User
 from app.auth.services import normalise_email
+from app.db_types import writes
 from app.errors_domain import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -37,6 +38,7 @@ def _check(name: str, slug: str, vote_budget: int | None) -> tuple[str, str]:
     return name, slug
 
 
+@writes
 def create_board(actor: User, organisation: Organisation, name: str, slug: str = "", description: str = "",
                  is_private: bool = False, allow_downvotes: bool = False, vote_budget: int | None = None,
                  categories: list[str] | None = None) -> Board:
@@ -57,6 +59,7 @@ def create_board(actor: User, organisation: Organisation, name: str, slug: str =
     return board
 
 
+@writes
 def update_board(board: Board, name: str, description: str, is_private: bool, allow_downvotes: bool,
                  vote_budget: int | None) -> None:
     name, _ = _check(name, board.slug, vote_budget)
@@ -78,6 +81,7 @@ def _clean_categories(names: list[str]) -> list[str]:
     return result
 
 
+@writes
 def add_category(board: Board, name: str) -> Category:
     cleaned = _clean_categories([name])
     if not cleaned:
@@ -92,6 +96,7 @@ def add_category(board: Board, name: str) -> Category:
     return category
 
 
+@writes
 def remove_category(board: Board, category_id: int) -> None:
     category = db.session.get(Category, category_id)
     if category is None or category.board_id != board.id:
@@ -100,12 +105,14 @@ def remove_category(board: Board, category_id: int) -> None:
     db.session.commit()
 
 
+@writes
 def invite_customer(actor: User, board: Board, email: str) -> BoardMember:
     """Give an address access to a private board (once its owner confirms it)."""
     address = normalise_email(email)
     existing = db.session.scalar(select(BoardMember).where(
         BoardMember.board_id == board.id, BoardMember.email == address))
     if existing is not None:
+        db.session.commit()  # ends the write transaction: invited already
         return existing
     member = BoardMember(board_id=board.id, email=address, added_by_id=actor.id)
     db.session.add(member)
@@ -114,6 +121,7 @@ def invite_customer(actor: User, board: Board, email: str) -> BoardMember:
     return member
 
 
+@writes
 def remove_customer(actor: User, board: Board, member_id: int) -> None:
     member = db.session.get(BoardMember, member_id)
     if member is None or member.board_id != board.id:

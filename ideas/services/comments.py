@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
+from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from ideas import policy
@@ -36,6 +37,7 @@ def bump_comment_count(idea_id: int, delta: int, now: datetime) -> None:
         counters.add_activity(idea_id, ranking.TRENDING_COMMENT_WEIGHT)
 
 
+@writes
 def post_comment(author: User, idea: Idea, body: str, parent_id: int | None = None,
                  now: datetime | None = None) -> Comment:
     """The author follows the idea from then on. Raises NotAllowed, NotFound or ValidationFailed."""
@@ -77,6 +79,7 @@ def can_edit_comment(user: User | None, comment: Comment, now: datetime | None =
     return comment.author_id == user.id and (now or utcnow()) - comment.created_at <= EDIT_WINDOW
 
 
+@writes
 def edit_comment(user: User, comment: Comment, body: str, now: datetime | None = None) -> Comment:
     now = now or utcnow()
     if not can_edit_comment(user, comment, now):
@@ -87,9 +90,11 @@ def edit_comment(user: User, comment: Comment, body: str, now: datetime | None =
     return comment
 
 
+@writes
 def delete_comment(user: User, comment: Comment, now: datetime | None = None) -> None:
     """A tombstone: the text goes, the place in the thread (and its replies) stays."""
     if comment.is_deleted:
+        db.session.commit()  # ends the write transaction: nothing to do
         return
     if comment.author_id != user.id and not policy.can_moderate(user, comment.idea.board):
         raise NotAllowed("Only the author or a moderator can delete this comment.")
@@ -103,6 +108,7 @@ def delete_comment(user: User, comment: Comment, now: datetime | None = None) ->
     audit.event("comment.deleted", comment_id=comment.id, user_id=user.id)
 
 
+@writes
 def accept_comment(pm: User, comment: Comment, accepted: bool = True, now: datetime | None = None) -> None:
     """A product manager marks a comment as the accepted answer (or takes the mark back)."""
     if not policy.can_manage(pm, comment.idea.board):

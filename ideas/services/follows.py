@@ -5,6 +5,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
+from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed
 from app.extensions import db
 from ideas import policy
@@ -17,6 +18,7 @@ def is_following(user: User | None, idea: Idea) -> bool:
     return db.session.scalar(select(Follow.id).where(Follow.idea_id == idea.id, Follow.user_id == user.id)) is not None
 
 
+@writes
 def follow(user: User, idea: Idea, commit: bool = True) -> bool:
     """True when this started a follow. The database's uniqueness makes a double click harmless."""
     if not policy.can_see_idea(user, idea):
@@ -27,6 +29,8 @@ def follow(user: User, idea: Idea, commit: bool = True) -> bool:
         with db.session.begin_nested():
             db.session.add(Follow(idea_id=idea.id, user_id=user.id))
     except IntegrityError:
+        if commit:
+            db.session.commit()  # ends the write transaction: nothing changed
         return False
     db.session.execute(update(Idea).where(Idea.id == idea.id).values(follower_count=Idea.follower_count + 1))
     if commit:
@@ -34,6 +38,7 @@ def follow(user: User, idea: Idea, commit: bool = True) -> bool:
     return True
 
 
+@writes
 def unfollow(user: User, idea: Idea) -> bool:
     removed = db.session.execute(delete(Follow).where(Follow.idea_id == idea.id, Follow.user_id == user.id)).rowcount
     if removed:

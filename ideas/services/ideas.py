@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
+from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy
@@ -81,6 +82,7 @@ def _set_tags(idea: Idea, names: list[str]) -> None:
     idea.tags = tags
 
 
+@writes
 def submit_idea(author: User, board: Board, data: IdeaInput, now: datetime | None = None) -> Idea:
     """A new idea, followed by its author. From a brand-new account, one that looks like spam
     waits in the moderation queue. Raises NotAllowed or ValidationFailed."""
@@ -121,6 +123,7 @@ def can_edit(user: User | None, idea: Idea, now: datetime | None = None) -> bool
     return (now or utcnow()) - idea.created_at <= EDIT_WINDOW and not has_votes(idea)
 
 
+@writes
 def edit_idea(editor: User, idea: Idea, data: IdeaInput, now: datetime | None = None) -> Idea:
     """Keeps the previous text in the history. Raises NotAllowed or ValidationFailed."""
     now = now or utcnow()
@@ -138,6 +141,7 @@ def edit_idea(editor: User, idea: Idea, data: IdeaInput, now: datetime | None = 
     return idea
 
 
+@writes
 def retag_idea(editor: User, idea: Idea, category_id: int | None, tags, now: datetime | None = None) -> Idea:
     """Change only the category and tags: what the idea's editors may always do, and trusted
     members of the community (app.reputation.privileges) on others' ideas. Raises NotAllowed
@@ -161,6 +165,7 @@ def revisions(idea: Idea) -> list[IdeaRevision]:
                                    .order_by(IdeaRevision.created_at.desc(), IdeaRevision.id.desc())))
 
 
+@writes
 def delete_idea(user: User, idea: Idea) -> None:
     """Authors may delete their idea while nobody has voted or commented on it."""
     if idea.author_id != user.id and not policy.can_manage(user, idea.board):

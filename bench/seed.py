@@ -170,7 +170,8 @@ class PgWriter:
         self.conn.execute(sql, params)
 
     def finish(self, analyse: bool) -> None:
-        for table in ("users", "organisations", "boards", "categories", "tags", "ideas", "votes"):
+        for table in ("users", "organisations", "boards", "categories", "tags", "ideas", "votes", "reputation_events",
+                      "reputation_totals"):
             self.conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                               f"(SELECT coalesce(max(id), 1) FROM {table}))")
         self.conn.commit()

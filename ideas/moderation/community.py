@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
+from app.db_types import writes
 from app.errors_domain import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.reputation import privileges
@@ -37,6 +38,7 @@ def hide_votes(target_type: str, target_id: int) -> int:
         HideVote.target_type == target_type, HideVote.target_id == target_id)) or 0
 
 
+@writes
 def vote_to_hide(user: User, target_type: str, target_id: int, needed: int = HIDE_VOTES_NEEDED,
                  now: datetime | None = None) -> bool:
     """Record the member's vote; True when it was the vote that hid the content. Raises
@@ -72,6 +74,7 @@ def forget_hide_votes(target_type: str, target_id: int) -> None:
     db.session.execute(delete(HideVote).where(HideVote.target_type == target_type, HideVote.target_id == target_id))
 
 
+@writes
 def suggest_duplicate(user: User, idea: Idea, duplicate_of_id: int, now: datetime | None = None) -> DuplicateSuggestion:
     """Raises NotAllowed (below the level), ValidationFailed (no such idea here) or Conflict."""
     board = idea.board
@@ -119,6 +122,7 @@ def open_duplicates(board) -> list[DuplicateItem]:
     return sorted(items, key=lambda item: -len(item.suggestions))
 
 
+@writes
 def dismiss_duplicate(pm: User, idea: Idea, duplicate_of_id: int, now: datetime | None = None) -> None:
     if not policy.can_moderate(pm, idea.board):
         raise NotFound("That idea no longer exists.")

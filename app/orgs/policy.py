@@ -5,18 +5,22 @@ Outsiders get 404 (they cannot tell a private page exists); members lacking a ro
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.auth.models import User
 from app.extensions import db
 from app.orgs.models import Membership, Organisation
 
 
+# Asked by most permission checks: built once.
+_MEMBERSHIP = select(Membership).where(Membership.organisation_id == bindparam("organisation_id"),
+                                       Membership.user_id == bindparam("user_id"))
+
+
 def membership_of(user: User | None, organisation: Organisation) -> Membership | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(select(Membership).where(
-        Membership.organisation_id == organisation.id, Membership.user_id == user.id))
+    return db.session.scalar(_MEMBERSHIP, {"organisation_id": organisation.id, "user_id": user.id})
 
 
 def has_role(user: User | None, organisation: Organisation, role: str) -> bool:

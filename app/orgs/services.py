@@ -7,7 +7,7 @@ import unicodedata
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -27,10 +27,13 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64]
 
 
+# The navigation's list, on every signed-in page: built once.
+_ORGANISATIONS_OF = (select(Organisation).join(Membership).where(Membership.user_id == bindparam("user_id"))
+                     .order_by(Organisation.name))
+
+
 def organisations_of(user: User) -> list[Organisation]:
-    return list(db.session.scalars(
-        select(Organisation).join(Membership).where(Membership.user_id == user.id)
-        .order_by(Organisation.name)))
+    return list(db.session.scalars(_ORGANISATIONS_OF, {"user_id": user.id}))
 
 
 def get_by_slug(slug: str) -> Organisation | None:

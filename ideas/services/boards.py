@@ -1,8 +1,9 @@
 """Boards: create, configure, categories, and the customers invited to a private board."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from app import audit
 from app.auth.models import User
@@ -15,9 +16,13 @@ from app.orgs.services import SLUG_RE, slugify
 from ideas.models import Board, BoardMember, Category
 
 
+# Every board page starts here: built once, with the organisation its pages show and check.
+_BOARD_BY_SLUGS = (select(Board).join(Organisation).options(contains_eager(Board.organisation))
+                   .where(Organisation.slug == bindparam("org_slug"), Board.slug == bindparam("board_slug")))
+
+
 def get_board(org_slug: str, board_slug: str) -> Board | None:
-    return db.session.scalar(select(Board).join(Organisation).where(
-        Organisation.slug == org_slug, Board.slug == board_slug))
+    return db.session.scalar(_BOARD_BY_SLUGS, {"org_slug": org_slug, "board_slug": board_slug})
 
 
 def boards_of(organisation: Organisation) -> list[Board]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.api.pagination import PageQuery, keyset_page
@@ -64,12 +64,15 @@ def list_ideas(board: Board, flt: IdeaFilter, page: PageQuery) -> tuple[list[Ide
     return keyset_page(db.session, stmt, kind=f"ideas.{flt.sort}", columns=[column, Idea.id], query=page)
 
 
+_VOTES_OF = select(Vote.idea_id, Vote.value).where(Vote.user_id == bindparam("user_id"),
+                                                   Vote.idea_id.in_(bindparam("idea_ids", expanding=True)))
+
+
 def votes_of(user: User | None, ideas: list[Idea]) -> dict[int, int]:
     """The viewer's vote on each listed idea, in one query."""
     if user is None or not getattr(user, "is_authenticated", False) or not ideas:
         return {}
-    rows = db.session.execute(select(Vote.idea_id, Vote.value).where(
-        Vote.user_id == user.id, Vote.idea_id.in_([i.id for i in ideas])))
+    rows = db.session.execute(_VOTES_OF, {"user_id": user.id, "idea_ids": [i.id for i in ideas]})
     return dict(rows.all())
 
 
@@ -102,5 +105,8 @@ def changelog(board: Board, page: PageQuery) -> tuple[list[Idea], str | None]:
     return keyset_page(db.session, stmt, kind="changelog", columns=[Idea.delivered_at, Idea.id], query=page)
 
 
+_TAGS_OF = select(Tag.name).where(Tag.board_id == bindparam("board_id")).order_by(Tag.name).limit(bindparam("limit"))
+
+
 def tags_of(board: Board, limit: int = 30) -> list[str]:
-    return list(db.session.scalars(select(Tag.name).where(Tag.board_id == board.id).order_by(Tag.name).limit(limit)))
+    return list(db.session.scalars(_TAGS_OF, {"board_id": board.id, "limit": limit}))

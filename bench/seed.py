@@ -22,8 +22,8 @@ import random
 import sqlite3
 import sys
 import time
-from datetime import datetime, timedelta, timezone
 from bisect import bisect_left
+from datetime import datetime, timedelta, timezone
 from math import gcd
 
 from bench.common import (ORG_SLUG, SQLITE_PATH, VENV_BIN, BenchError, Progress, app_env, database_url, loadavg,

@@ -66,11 +66,11 @@ def _one_writer_per_community(organisation_id: int) -> None:
     of others, and two transactions taking those row locks in opposite orders would deadlock.
     SQLite already admits one writer at a time."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
-                           {"space": _LOCK_SPACE, "key": organisation_id})
+        _run(_COMMUNITY_LOCK, {"space": _LOCK_SPACE, "key": organisation_id})
 
 
 _LOCK_SPACE = 7301  # the advisory-lock namespace of reputation (per organisation within it)
+_COMMUNITY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")  # every vote on PostgreSQL: built once
 
 
 def record(user_id: int | None, organisation_id: int, points: int, kind: str, subject_type: str | None = None,

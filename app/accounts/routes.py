@@ -48,7 +48,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.new_password.data,
-                                     keep_session_id=current_user.auth_session.id)
+                                     keep_session_id=current_user.auth_session_id)
         except DomainError as error:
             apply_errors(form, error)
         else:
@@ -67,7 +67,7 @@ def sessions():
     rows = db.session.scalars(select(AuthSession).where(AuthSession.user_id == current_user.id)
                               .order_by(AuthSession.last_seen_at.desc()))
     return render_template("accounts/settings_sessions.html", sessions=list(rows),
-                           current_id=current_user.auth_session.id, form=ConfirmForm())
+                           current_id=current_user.auth_session_id, form=ConfirmForm())
 
 
 @bp.post("/settings/sessions/<int:session_id>/end")
@@ -85,6 +85,6 @@ def end_session(session_id: int):
 @login_required
 def end_other_sessions():
     if ConfirmForm().validate_on_submit():
-        count = services.end_other_sessions(current_user, current_user.auth_session.id)
+        count = services.end_other_sessions(current_user, current_user.auth_session_id)
         flash(f"Signed out of {count} other session{'s' if count != 1 else ''}.", "success")
     return redirect_to(url_for("accounts.sessions"))

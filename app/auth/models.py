@@ -40,8 +40,8 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    # The session this request was authenticated with (set by the user loader), not a column.
-    auth_session: ClassVar[AuthSession | None] = None
+    # The id of the session this request was authenticated with (set by the user loader), not a column.
+    auth_session_id: ClassVar[int | None] = None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

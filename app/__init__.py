@@ -75,7 +75,7 @@ def _init_extensions(app: Flask) -> None:
     from app.auth import sessions
 
     login_manager.init_app(app)
-    sessions.register(login_manager)
+    sessions.register(app, login_manager)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -36,6 +36,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     app_env = overrides.get("APP_ENV") or env.get("APP_ENV", "development")
     production = app_env == "production"
     instance = Path(instance_path)
+    remembered_days = _int(env.get("REMEMBERED_SESSION_IDLE_DAYS"), 30)
 
     config: dict = {
         "APP_ENV": app_env,
@@ -78,7 +79,13 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
-        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        # Signed-in sessions end on the server after this long unused (without and with "keep me
+        # signed in"), and at the latest this long after sign-in, whatever cookie the browser keeps.
+        # The "keep me signed in" cookie slides with use as the server's limit does (app/auth/sessions.py).
+        "SESSION_IDLE_HOURS": _int(env.get("SESSION_IDLE_HOURS"), 24),
+        "REMEMBERED_SESSION_IDLE_DAYS": remembered_days,
+        "SESSION_MAX_AGE_DAYS": _int(env.get("SESSION_MAX_AGE_DAYS"), 90),
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * remembered_days,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "HSTS_ENABLED": production,
         # CSRF tokens live as long as the session; the form still re-renders a fresh one.

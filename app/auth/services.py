@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.auth import passwords, tokens
+from app.auth.lifetimes import lifetimes
 from app.auth.models import AuthSession, LoginThrottle, User, token_digest
 from app.clock import utcnow
 from app.errors_domain import DomainError, ValidationFailed
@@ -181,6 +182,10 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> User
 def start_session(user: User, *, remember: bool, user_agent: str = "", ip_address: str = "") -> str:
     """Record a new signed-in session and return its token (kept only in the cookie)."""
     token = secrets.token_urlsafe(32)
+    # The member's sessions that have ended (app/auth/lifetimes.py) go now, so rows of
+    # abandoned devices do not pile up.
+    db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id,
+                                                 lifetimes().expired_clause(utcnow())))
     db.session.add(AuthSession(user_id=user.id, token_hash=token_digest(token), remember=remember,
                                user_agent=(user_agent or "")[:255], ip_address=(ip_address or "")[:64]))
     db.session.commit()

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import request, url_for
-from flask_login import LoginManager
-from sqlalchemy import bindparam, select, update
+from flask import Flask, current_app, flash, g, session, url_for
+from flask_login import LoginManager, current_user
+from flask_login.config import COOKIE_NAME
+from flask_login.utils import encode_cookie
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import OperationalError
 
+from app.auth.lifetimes import lifetimes
 from app.auth.models import AuthSession, User, token_digest
 from app.clock import utcnow
 from app.errors import error_response
@@ -19,9 +22,10 @@ SEEN_GRANULARITY = timedelta(minutes=5)
 
 
 # Every signed-in request runs this; built once, it costs about half as much CPU as a
-# statement built (and its cache key computed) anew each time. The session's two columns come
-# as plain values: loading it as a second ORM object cost as much again as loading the user.
-_SESSION_AND_USER = (select(User, AuthSession.id, AuthSession.last_seen_at)
+# statement built (and its cache key computed) anew each time. The session's columns come as
+# plain values: loading it as a second ORM object cost as much again as loading the user.
+_SESSION_AND_USER = (select(User, AuthSession.id, AuthSession.created_at, AuthSession.last_seen_at,
+                            AuthSession.remember)
                      .join(AuthSession, AuthSession.user_id == User.id)
                      .where(AuthSession.token_hash == bindparam("digest"), User.active.is_(True)))
 
@@ -30,38 +34,66 @@ def load_user_from_session_token(token: str) -> User | None:
     row = db.session.execute(_SESSION_AND_USER, {"digest": token_digest(token)}).first()
     if row is None:
         return None
-    user, session_id, last_seen_at = row
+    user, session_id, created_at, last_seen_at, remember = row
     now = utcnow()
+    if lifetimes().expired(now, created_at, last_seen_at, remember):
+        _write_aside(delete(AuthSession).where(AuthSession.id == session_id))
+        g.session_expired = True
+        return None
     if now - last_seen_at > SEEN_GRANULARITY:
-        _touch(session_id, now)
+        _write_aside(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
+        if remember:
+            g.renew_remember_cookie = token
     user._session_token = token
     user.auth_session_id = session_id
     return user
 
 
-def _touch(session_id: int, now) -> None:
-    """Note that a session was used, on a connection of its own and best effort: the request
+def _write_aside(statement) -> None:
+    """Note a session's use or end, on a connection of its own and best effort: the request
     holds a read transaction that SQLite could not turn into a write while another request
-    writes, and a stale timestamp must never fail a page."""
+    writes, and a stale timestamp must never fail a page (an ended session is refused anyway)."""
     try:
         with db.engine.connect() as connection:
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
             with connection.begin():
-                connection.execute(update(AuthSession).where(AuthSession.id == session_id)
-                                   .values(last_seen_at=now))
+                connection.execute(statement)
     except OperationalError:
         pass
 
 
+EXPIRED_MESSAGE = "Your session has ended after a while without use. Sign in again to go on."
+
+
 def unauthorized():
     """Sign-in needed: JSON clients get 401, htmx is sent to the login page, browsers too,
-    each with the page they were on as `next`."""
+    each with the page they were on as `next` (and told why, when their session ran out)."""
+    expired = g.get("session_expired", False)
     if wants_json():
-        return error_response(401, "unauthorized", "Sign in, or send a personal access token.")
+        return error_response(401, "unauthorized", EXPIRED_MESSAGE if expired else
+                              "Sign in, or send a personal access token.")
+    if expired:
+        flash(EXPIRED_MESSAGE, "info")
     return redirect_to(url_for("auth.login", next=current_page_path()))
 
 
-def register(manager: LoginManager) -> None:
+def renew_remember_cookie(response):
+    """A "keep me signed in" cookie lasts REMEMBERED_SESSION_IDLE_DAYS from the session's last
+    use, as the server's limit does, not from sign-in: renewed whenever the loader notes a use
+    (every few minutes at most). Flask-Login's own refresh would touch every visitor's session."""
+    token = g.pop("renew_remember_cookie", None)
+    if (token and current_user.is_authenticated and current_user.get_id() == token
+            and session.get("_remember") != "clear"):
+        config = current_app.config
+        response.set_cookie(config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME), encode_cookie(token),
+                            max_age=config["REMEMBER_COOKIE_DURATION"], path=config.get("REMEMBER_COOKIE_PATH", "/"),
+                            domain=config.get("REMEMBER_COOKIE_DOMAIN"), secure=config["REMEMBER_COOKIE_SECURE"],
+                            httponly=config["REMEMBER_COOKIE_HTTPONLY"], samesite=config["REMEMBER_COOKIE_SAMESITE"])
+    return response
+
+
+def register(app: Flask, manager: LoginManager) -> None:
+    app.after_request(renew_remember_cookie)
     manager.login_view = "auth.login"
     manager.session_protection = "basic"
     manager.user_loader(load_user_from_session_token)

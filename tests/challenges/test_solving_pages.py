@@ -158,6 +158,7 @@ def test_one_second_late_is_refused_and_changes_nothing(app, challenge, solver):
     submit(solver, challenge)
     submission = db.session.query(Submission).one()
     with time_machine.travel(challenge.deadline + timedelta(seconds=1)):
+        login(solver, solver.user)  # a month on: the solver signs in again
         response = submit(solver, challenge, title="Arrives too late", files=[("late.pdf", PDF)])
         assert response.status_code == 409
         assert "The deadline has passed" in response.get_data(as_text=True)

@@ -44,8 +44,9 @@ def add_member(organisation: Organisation, user: User | None = None, *roles: str
     return user
 
 
-def login(client, user: User, remember: bool = False) -> str:
-    """Sign `client` in as `user` without the login form (and its rate limit)."""
+def login(client, user: User, remember: bool = True) -> str:
+    """Sign `client` in as `user` without the login form (and its rate limit), as a member who
+    ticked "keep me signed in": tests that move the clock days ahead keep them signed in."""
     token = auth_services.start_session(user, remember=remember, user_agent="pytest")
     with client.session_transaction() as session:
         session["_user_id"] = token

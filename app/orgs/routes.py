@@ -139,10 +139,11 @@ def change_roles(slug: str, membership_id: int):
 def remove_member(slug: str, membership_id: int):
     organisation = _admin_organisation(slug)
     membership = _membership_or_404(organisation, membership_id)
+    name = membership.user.display_name  # the membership is gone afterwards
     if ConfirmForm().validate_on_submit():
         try:
             services.remove_member(current_user, membership)
-            flash(f"{membership.user.display_name} is no longer a member.", "success")
+            flash(f"{name} is no longer a member.", "success")
         except DomainError as error:
             flash(error.message, "error")
     return redirect_to(url_for("orgs.members", slug=slug))

@@ -9,11 +9,13 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from app import audit
 from app.auth.models import User, token_digest
 from app.auth.services import normalise_email
 from app.clock import utcnow
+from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from app.orgs.models import ROLES, Invitation, Membership, Organisation
@@ -93,25 +95,40 @@ def add_member(organisation: Organisation, user: User, roles) -> Membership:
     return membership
 
 
-def _admin_count(organisation: Organisation) -> int:
-    return db.session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.organisation_id == organisation.id, Membership.is_admin.is_(True)))
+def _refuse_losing_the_last_admin(membership: Membership) -> None:
+    """Raises NotAllowed when `membership` holds the organisation's last admin role.
+
+    Changes to one organisation's members take turns, so that two admins demoting each other at
+    once cannot both see the other still there: the write transaction holds SQLite's lock, and
+    on PostgreSQL the organisation's row is locked before the admins are counted (and the member
+    read again) under it."""
+    db.session.execute(select(Organisation.id).where(Organisation.id == membership.organisation_id)
+                       .with_for_update())
+    try:
+        db.session.refresh(membership)
+    except ObjectDeletedError:
+        raise Conflict("That person left the organisation a moment ago.") from None
+    if membership.is_admin and db.session.scalar(select(func.count()).select_from(Membership).where(
+            Membership.organisation_id == membership.organisation_id, Membership.is_admin.is_(True))) <= 1:
+        raise NotAllowed("An organisation needs at least one admin.")
 
 
+@writes
 def set_roles(actor: User, membership: Membership, roles) -> None:
     """Raises NotAllowed when it would leave the organisation without an admin."""
     roles = _clean_roles(roles)
-    if membership.is_admin and "admin" not in roles and _admin_count(membership.organisation) <= 1:
-        raise NotAllowed("An organisation needs at least one admin.")
+    if "admin" not in roles:
+        _refuse_losing_the_last_admin(membership)
     membership.set_roles(roles)
     db.session.commit()
     audit.event("org.roles_changed", org_id=membership.organisation_id, actor_id=actor.id,
                 user_id=membership.user_id, roles=roles)
 
 
+@writes
 def remove_member(actor: User, membership: Membership) -> None:
-    if membership.is_admin and _admin_count(membership.organisation) <= 1:
-        raise NotAllowed("An organisation needs at least one admin.")
+    """Raises NotAllowed when it would leave the organisation without an admin."""
+    _refuse_losing_the_last_admin(membership)
     db.session.delete(membership)
     db.session.commit()
     audit.event("org.member_removed", org_id=membership.organisation_id, actor_id=actor.id,

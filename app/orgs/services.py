@@ -189,8 +189,8 @@ def accept_invitation(user: User, token: str) -> Membership:
     unconfirmed address becomes confirmed. Raises NotFound or NotAllowed."""
     invitation = invitation_for_token(token)
     if invitation.email != user.email:
-        raise NotAllowed(f"This invitation was sent to another address. Sign in as that "
-                         f"account to accept it.")
+        raise NotAllowed("This invitation was sent to another address. Sign in as that "
+                         "account to accept it.")
     now = utcnow()
     invitation.accepted_at = now
     invitation.accepted_by_id = user.id

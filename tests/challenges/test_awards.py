@@ -3,20 +3,14 @@ a lapsed or declined award to the next-ranked submission, no winner, refunds, an
 awards however many times the button is pressed at once."""
 from __future__ import annotations
 
-import http.client
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from urllib.parse import urlencode, urlsplit
 
 import pytest
 import time_machine
-from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import func, select
 
 from app.auth import services as auth_services
-from app.clock import utcnow
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from app.notifications.models import Notification
@@ -25,7 +19,7 @@ from challenges.services import awards, funding, judging
 from tests.support.challenges import make_challenge, make_submission
 from tests.support.factories import add_member, login, make_user
 from tests.support.judging import closed_challenge, give_scores, make_judge, owner_of
-from tests.support.live_server import serving
+from tests.support.live_server import post_at_once, serving, session_cookie
 
 
 def _ranked(submissions: int = 3, **overrides):
@@ -312,11 +306,6 @@ def test_refund_a_share_instead_from_the_award_page(app, db):
 CLICKS = 20
 
 
-def _session_cookie(app, token: str) -> str:
-    signed = SecureCookieSessionInterface().get_signing_serializer(app).dumps({"_user_id": token, "_fresh": True})
-    return f"{app.config.get('SESSION_COOKIE_NAME', 'session')}={signed}"
-
-
 def test_twenty_simultaneous_award_clicks_give_one_set_of_awards(app, app_config, db):
     """Each click gives a different split; exactly one is stored, and it is the one that was told
     it succeeded. Each request runs on its own connection of a live server (SQLite or PostgreSQL)."""
@@ -324,27 +313,13 @@ def test_twenty_simultaneous_award_clicks_give_one_set_of_awards(app, app_config
     token = auth_services.start_session(owner_of(challenge), remember=False)
     challenge_id, (a, b, c) = challenge.id, (entry.id for entry in entries)
     config = {**app_config, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
-    statuses: dict[int, int] = {}
 
     with serving(config) as live:
-        cookie, parts = _session_cookie(live.app, token), urlsplit(live.url)
-        barrier = threading.Barrier(CLICKS)
-
-        def click(n: int) -> None:
-            form = {"confirmed": "1", f"place_{a}": "1", f"amount_{a}": str(2000 + n),
-                    f"place_{b}": "2", f"amount_{b}": "1000", f"place_{c}": "3", f"amount_{c}": "500"}
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-            barrier.wait()
-            connection.request("POST", f"/challenges/{challenge_id}/award", body=urlencode(form), headers={
-                "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-            response = connection.getresponse()
-            response.read()
-            statuses[n] = response.status
-            connection.close()
-
-        with ThreadPoolExecutor(CLICKS) as pool:
-            for future in [pool.submit(click, n) for n in range(CLICKS)]:
-                future.result()
+        cookie = session_cookie(live.app, token)
+        clicks = [(f"/challenges/{challenge_id}/award",
+                   {"confirmed": "1", f"place_{a}": "1", f"amount_{a}": str(2000 + n), f"place_{b}": "2",
+                    f"amount_{b}": "1000", f"place_{c}": "3", f"amount_{c}": "500"}, cookie) for n in range(CLICKS)]
+        statuses = dict(enumerate(post_at_once(live, clicks)))
         assert live.errors == []
 
     assert sorted(statuses.values()) == [303] + [409] * (CLICKS - 1)

@@ -9,12 +9,16 @@ fixture's session what the served app wrote. Use it from any test folder's conft
 """
 from __future__ import annotations
 
+import http.client
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from flask import Flask, got_request_exception
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -90,6 +94,35 @@ def serving(config: dict):
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def session_cookie(app: Flask, token: str) -> str:
+    """The Cookie header of a browser signed in with the session `token` (what the login form
+    leaves), signed for the served `app`."""
+    signed = SecureCookieSessionInterface().get_signing_serializer(app).dumps({"_user_id": token, "_fresh": True})
+    return f"{app.config.get('SESSION_COOKIE_NAME', 'session')}={signed}"
+
+
+def post_at_once(live: LiveServer, posts: list[tuple[str, dict, str]]) -> list[int]:
+    """Send every (path, form, cookie) POST at the same moment, each on its own connection, and
+    return the status codes in the same order."""
+    parts = urlsplit(live.url)
+    barrier = threading.Barrier(len(posts))
+
+    def post(path: str, form: dict, cookie: str) -> int:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        barrier.wait()
+        try:
+            connection.request("POST", path, body=urlencode(form), headers={
+                "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(len(posts)) as pool:
+        return [future.result() for future in [pool.submit(post, *one) for one in posts]]
 
 
 @pytest.fixture

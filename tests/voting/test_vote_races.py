@@ -10,24 +10,18 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode, urlsplit
 
-from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import func, select
 
 from app.auth import services as auth_services
 from ideas.models import Idea
 from tests.support.factories import make_board, make_idea, make_org, seasoned_user
-from tests.support.live_server import serving
+from tests.support.live_server import serving, session_cookie
 from voting.counters import verify
 from voting.models import Vote, VoteBudget
 
 CLIENTS = 50
 ACTIONS_PER_CLIENT = 12
 BUDGET = 3
-
-
-def _session_cookie(app, token: str) -> str:
-    signed = SecureCookieSessionInterface().get_signing_serializer(app).dumps({"_user_id": token, "_fresh": True})
-    return f"{app.config.get('SESSION_COOKIE_NAME', 'session')}={signed}"
 
 
 class Voter:
@@ -70,7 +64,7 @@ def test_concurrent_votes_are_never_lost_doubled_or_overspent(app, app_config, d
     config = {**app_config, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
 
     with serving(config) as live:
-        voters = [Voter(live.url, _session_cookie(live.app, token), [i.id for i in ideas], seed)
+        voters = [Voter(live.url, session_cookie(live.app, token), [i.id for i in ideas], seed)
                   for seed, token in enumerate(tokens)]
         barrier = threading.Barrier(CLIENTS)
         with ThreadPoolExecutor(CLIENTS) as pool:
@@ -112,7 +106,7 @@ def test_votes_racing_status_changes_keep_budgets_exact_and_never_deadlock(app, 
     config = {**app_config, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
 
     with serving(config) as live:
-        voters = [Voter(live.url, _session_cookie(live.app, token), idea_ids, seed)
+        voters = [Voter(live.url, session_cookie(live.app, token), idea_ids, seed)
                   for seed, token in enumerate(tokens)]
         barrier = threading.Barrier(len(voters) + 1)
 
@@ -123,7 +117,7 @@ def test_votes_racing_status_changes_keep_budgets_exact_and_never_deadlock(app, 
             for n in range(16):
                 body = urlencode({"status": "declined" if n % 2 == 0 else "open", "message": ""})
                 connection.request("POST", f"/ideas/{rng.choice(idea_ids)}/status", body=body, headers={
-                    "Cookie": _session_cookie(live.app, pm_token),
+                    "Cookie": session_cookie(live.app, pm_token),
                     "Content-Type": "application/x-www-form-urlencoded"})
                 response = connection.getresponse()
                 response.read()

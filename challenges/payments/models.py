@@ -154,6 +154,8 @@ class Refund(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=RefundState.PENDING)
     refund_id: Mapped[str] = mapped_column(String(255), default="")
     message: Mapped[str] = mapped_column(String(255), default="")
+    # Stripe replays a refusal for the key that got it: a retry after a refusal is a new attempt.
+    attempt: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -165,7 +167,8 @@ class Refund(db.Model):
 
     @property
     def idempotency_key(self) -> str:
-        return f"ideaforge-refund-{self.id}"
+        first = f"ideaforge-refund-{self.id}"
+        return first if self.attempt == 1 else f"{first}-{self.attempt}"
 
 
 class PayoutAccount(db.Model):

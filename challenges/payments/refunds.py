@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import audit
+from app.auth.models import User
 from app.clock import utcnow
 from app.db_types import writes
+from app.errors_domain import Conflict, NotAllowed
 from app.extensions import db
+from challenges import policy
 from challenges.models import Award, AwardState, Challenge, State
 from challenges.payments import gateway, ledger
 from challenges.payments.models import Account, Payment, PaymentState, Refund, RefundState
@@ -66,10 +70,47 @@ def process(refund_id: int) -> Refund:
     return _finish(refund_id, made.id, state, "" if state == RefundState.SUCCEEDED else f"Stripe: {made.status}")
 
 
+def can_retry(user: User | None, refund: Refund) -> bool:
+    """Who sees the refund on the billing page (the organisation's admins and product managers)
+    or runs the site."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_site_admin:
+        return True
+    return policy.can_post(user, db.session.get(Challenge, refund.challenge_id).organisation)
+
+
+def retry(actor: User, refund: Refund) -> Refund:
+    """Try a refused refund again, once its cause is dealt with (say, the balance topped up), as
+    a new attempt under a new key; a pending one is simply asked for again with its key.
+    Raises NotAllowed, or Conflict when the money has gone back already."""
+    if not can_retry(actor, refund):
+        raise NotAllowed("Only the organisation's admins and product managers can retry this refund.")
+    _reopen(refund.id)
+    audit.event("payments.refund_retried", refund_id=refund.id, actor_id=actor.id)
+    return process(refund.id)
+
+
+@writes
+def _reopen(refund_id: int) -> None:
+    refund = _locked(refund_id)
+    if refund.state == RefundState.SUCCEEDED:
+        db.session.rollback()
+        raise Conflict("This refund has been made.")
+    if refund.state == RefundState.FAILED:
+        refund.attempt += 1
+        refund.state, refund.message = RefundState.PENDING, ""
+    db.session.commit()
+
+
+def _locked(refund_id: int) -> Refund:
+    return db.session.scalars(select(Refund).where(Refund.id == refund_id).with_for_update()
+                              .execution_options(populate_existing=True)).one()
+
+
 @writes
 def _finish(refund_id, stripe_id, state, message) -> Refund:
-    refund = db.session.scalars(select(Refund).where(Refund.id == refund_id).with_for_update()
-                                .execution_options(populate_existing=True)).one()
+    refund = _locked(refund_id)
     if refund.state != RefundState.PENDING:
         db.session.rollback()
         return refund

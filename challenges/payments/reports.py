@@ -31,7 +31,7 @@ def billing(organisation_id: int) -> dict:
             Payout.challenge_id == challenge.id, Payout.state == PayoutState.PAID)))
         if any(totals.values()):
             rows.append((challenge, totals, paid))
-    return {"rows": rows, "payments": payments, "payment_states": PaymentState,
+    return {"rows": rows, "payments": payments, "payment_states": PaymentState, "refund_states": RefundState,
             "refunds": list(db.session.scalars(select(Refund).where(Refund.challenge_id.in_(ids))))}
 
 

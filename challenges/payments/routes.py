@@ -14,8 +14,8 @@ from app.orgs.services import get_by_slug
 from app.web import redirect_to, render
 from challenges import policy
 from challenges.models import State
-from challenges.payments import connect, funding, gateway, payouts, reports, settle, webhooks
-from challenges.payments.models import Payout
+from challenges.payments import connect, funding, gateway, payouts, refunds, reports, settle, webhooks
+from challenges.payments.models import Payout, Refund, RefundState
 
 bp = Blueprint("payments", __name__)
 log = logging.getLogger(__name__)
@@ -152,6 +152,23 @@ def retry_payout(payout_id: int):
         flash(error.message, "error")
     else:
         flash(f"Payout {payout.id}: {payout.state.replace('_', ' ')}. {payout.message}".strip(), "info")
+    return redirect_to(request.referrer if _local(request.referrer) else url_for("payments.earnings"))
+
+
+@bp.post("/refunds/<int:refund_id>/retry")
+@login_required
+def retry_refund(refund_id: int):
+    refund = db.session.get(Refund, refund_id)
+    if refund is None or not refunds.can_retry(current_user, refund):
+        abort(404)
+    try:
+        refund = refunds.retry(current_user, refund)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        outcome = {RefundState.SUCCEEDED: ("The refund has been made.", "success"),
+                   RefundState.PENDING: ("Stripe could not be reached; the refund will be tried again.", "info")}
+        flash(*outcome.get(refund.state, (f"Stripe refused the refund again: {refund.message}", "error")))
     return redirect_to(request.referrer if _local(request.referrer) else url_for("payments.earnings"))
 
 

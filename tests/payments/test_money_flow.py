@@ -197,3 +197,28 @@ def test_a_share_passed_on_is_paid_not_refunded(app, db, ctl):
     assert db.session.query(Refund).count() == 0
     assert ledger.challenge_totals(challenge.id, "usd") == {"funded": 100_000, "awarded": 100_000,
                                                             "refunded": 0, "held": 0}
+
+
+def test_a_refused_refund_is_tried_again_under_a_new_key_once_its_cause_is_dealt_with(app, db, ctl):
+    from challenges.payments import gateway, refunds
+
+    challenge, _, payment = funded(ctl, submissions=0)
+    ctl.refuse_refunds()
+    posting.cancel(owner(challenge), challenge, "The team was reorganised, sorry.")
+    settle.settle(challenge.id)
+    refund = db.session.query(Refund).one()
+    assert refund.state == "failed" and "balance is insufficient" in refund.message
+    assert ctl.objects("refund") == [] and ledger.challenge_totals(challenge.id, "usd")["refunded"] == 0
+
+    ctl.refuse_refunds(False)  # the balance is topped up
+    # Stripe keeps answering the first key with its refusal: only a new attempt can succeed.
+    with pytest.raises(gateway.Refused):
+        gateway.create_refund(key=refund.idempotency_key, charge=payment.charge_id, amount=refund.amount,
+                              metadata={"refund_row": str(refund.id), "challenge_id": str(challenge.id)})
+    refund = refunds.retry(owner(challenge), refund)
+    assert (refund.state, refund.attempt, refund.message) == ("succeeded", 2, "")
+    assert [r["amount"] for r in ctl.objects("refund")] == [105_000]
+    assert ledger.challenge_totals(challenge.id, "usd")["held"] == 0
+    assert reports.reconcile() == []
+    with pytest.raises(Conflict, match="has been made"):
+        refunds.retry(owner(challenge), refund)

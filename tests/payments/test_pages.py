@@ -63,3 +63,33 @@ def test_overview_and_reconcile_report_differences(app, runner, site_admin_clien
     synced = runner.invoke(args=["payments", "sync"])
     assert synced.exit_code == 0 and "applied" in synced.output
     assert runner.invoke(args=["payments", "reconcile"]).exit_code == 0
+
+
+def test_billing_offers_to_retry_a_refused_refund_to_its_people_only(app, client, db, ctl):
+    from challenges.payments.models import Refund
+    from challenges.services import posting
+
+    challenge, _, _ = funded(ctl, submissions=0)
+    ctl.refuse_refunds()
+    posting.cancel(owner(challenge), challenge, "The team was reorganised, sorry.")
+    from challenges.payments import settle
+    settle.settle(challenge.id)
+    refund = db.session.query(Refund).one()
+    billing_url = f"/orgs/{challenge.organisation.slug}/billing"
+
+    stranger = app.test_client()
+    login(stranger, make_user())
+    assert stranger.post(f"/refunds/{refund.id}/retry").status_code == 404
+
+    login(client, owner(challenge))
+    page = client.get(billing_url).get_data(as_text=True)
+    assert "Failed. Stripe refused it: Your platform" in page and "Try the refund again" in page
+    again = client.post(f"/refunds/{refund.id}/retry", headers={"Referer": f"http://localhost{billing_url}"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Stripe refused the refund again" in again  # still refused: nothing changed but the attempt
+    ctl.refuse_refunds(False)
+    done = client.post(f"/refunds/{refund.id}/retry", headers={"Referer": f"http://localhost{billing_url}"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "The refund has been made." in done and "Refunded" in done and "Try the refund again" not in done
+    db.session.refresh(refund)
+    assert (refund.state, refund.attempt) == ("succeeded", 3)

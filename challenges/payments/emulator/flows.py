@@ -279,6 +279,8 @@ def create_refund(store, params):
             "One of the following params should be provided for this request: payment_intent or charge.",
             code="parameter_missing",
         )
+    if store.refund_refusal:
+        raise invalid(store.refund_refusal, code="balance_insufficient")
     remaining = charge["amount"] - charge["amount_refunded"]
     if remaining <= 0:
         raise invalid(f"Charge {charge['id']} has already been refunded.", code="charge_already_refunded")

@@ -53,6 +53,7 @@ class Store:
             self.onboarding = {}  # onboarding page token -> account id
             self.request = {"id": None, "idempotency_key": None}
             self.sequence = 0
+            self.refund_refusal = None  # Controller.refuse_refunds: why refunds are refused now
             # GET /v1/account without Stripe-Account answers with the platform itself.
             self.platform = {
                 "id": new_id("acct_", 16),

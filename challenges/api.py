@@ -42,9 +42,10 @@ NO_CHALLENGE = "No such challenge, or it is not yours to see."
 NO_SUBMISSION = "No such submission, or it is not yours to see."
 NO_QUESTION = "No such question, or it is not yours to see."
 NO_AWARD = "No such award, or it is not yours to see."
-NO_SCORES = "These scores are not yours to see."
+NO_SCORES = "Only the organisation's judges see or do this."
 # Scorecards answer 404 to anyone but the organisation's judges, before their input is read.
-JUDGES_ONLY = {"challenges_api.get_scores", "challenges_api.put_scores"}
+JUDGES_ONLY = {"challenges_api.get_scores", "challenges_api.put_scores", "challenges_api.put_shortlist",
+               "challenges_api.put_feedback"}
 TAG = ("Challenges",)
 MANAGERS_ONLY = " For the organisation's admins and product managers (403 for anyone else)."
 
@@ -130,7 +131,7 @@ def authenticate_and_find():
             FINDERS[name](value)
     if request.endpoint in JUDGES_ONLY and not policy.can_judge(
             caller(), visible_submission(request.view_args["submission_id"]).challenge):
-        raise NotFound(NO_SCORES)  # judges' scores are not the solver's to see, even their own
+        raise NotFound(NO_SCORES)  # judges' work on a submission is not its solver's, even their own
     return None
 
 

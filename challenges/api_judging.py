@@ -8,8 +8,10 @@ from challenges import policy
 from challenges.api import (AWARD_ID, CHALLENGE_ID, NO_CHALLENGE, SUBMISSION_ID, caller, challenge_json,
                             challenges_api, may_see_award, visible_award, visible_challenge, visible_submission)
 from challenges.models import Award, Challenge, Score, Submission
-from challenges.schemas import (AwardList, AwardOut, AwardsIn, ChallengeDetail, CriterionMean, ReasonIn, ResultList,
-                                ResultOut, ScorecardIn, ScorecardOut, ScoreOut, ScoresOut, award_out)
+from challenges.api_solving import submission_json
+from challenges.schemas import (AwardList, AwardOut, AwardsIn, ChallengeDetail, CriterionMean, FeedbackIn, ReasonIn,
+                                ResultList, ResultOut, ScorecardIn, ScorecardOut, ScoreOut, ScoresOut, ShortlistIn,
+                                SubmissionOut, award_out)
 from ideas.schemas import user_ref
 from challenges.services import awards, judging
 
@@ -65,6 +67,26 @@ def put_scores(submission_id: int, body: ScorecardIn) -> ScoresOut:
     judging.score(caller(), submission, {s.criterion_id: s.value for s in body.scores},
                   {s.criterion_id: s.comment for s in body.scores})
     return _scores(submission)
+
+
+@operation(challenges_api, "PUT", f"/submissions/{SUBMISSION_ID}/shortlist", summary="Shortlist a submission",
+           body=ShortlistIn, response=SubmissionOut, errors=(404, 409), tags=JUDGING,
+           description="Put a submission on the judges' shortlist, or take it off (the same answer twice changes "
+                       "nothing). After the deadline and until the awards (409 otherwise, and for a withdrawn "
+                       "submission). Solvers never see the shortlist. For the "
+                       "organisation's judges only (404 for anyone else, before the body is read).")
+def put_shortlist(submission_id: int, body: ShortlistIn) -> SubmissionOut:
+    return submission_json(judging.set_shortlisted(caller(), visible_submission(submission_id), body.shortlisted))
+
+
+@operation(challenges_api, "PUT", f"/submissions/{SUBMISSION_ID}/feedback", summary="Give feedback",
+           body=FeedbackIn, response=SubmissionOut, errors=(404, 409), tags=JUDGING,
+           description="Private feedback for the solver (Markdown), shown to them with their submission; "
+                       "saving again replaces it, an empty text removes it. Once the deadline has passed (409 "
+                       "before, and for a withdrawn submission). For the organisation's judges only (404 for "
+                       "anyone else, before the body is read).")
+def put_feedback(submission_id: int, body: FeedbackIn) -> SubmissionOut:
+    return submission_json(judging.set_feedback(caller(), visible_submission(submission_id), body.feedback))
 
 
 @operation(challenges_api, "GET", f"/challenges/{CHALLENGE_ID}/results", summary="Ranked results",

@@ -28,7 +28,7 @@ def _download_url(attachment: Attachment) -> str:
                    _external=True)
 
 
-def _json(submission: Submission) -> SubmissionOut:
+def submission_json(submission: Submission) -> SubmissionOut:
     attachments = [AttachmentOut(id=a.id, filename=a.filename, content_type=a.content_type, size=a.size,
                                  sha256=a.sha256, uploaded_at=a.uploaded_at, download_url=_download_url(a))
                    for a in submission.attachments]
@@ -50,7 +50,7 @@ def list_submissions(challenge_id: int, query: PageQuery) -> SubmissionPage:
         stmt = stmt.where(Submission.solver_id == user.id)
     rows, next_cursor = keyset_page(db.session, stmt, kind="submissions",
                                     columns=(Submission.submitted_at, Submission.id), query=query)
-    return SubmissionPage(data=[_json(s) for s in rows], next_cursor=next_cursor)
+    return SubmissionPage(data=[submission_json(s) for s in rows], next_cursor=next_cursor)
 
 
 @operation(challenges_api, "POST", f"/challenges/{CHALLENGE_ID}/submissions", summary="Submit a solution",
@@ -60,7 +60,7 @@ def list_submissions(challenge_id: int, query: PageQuery) -> SubmissionPage:
                        "uploaded on the challenge's page on the site, not through the API. Accept the agreement "
                        "first (403 otherwise; 403 too for the organisation's own members). " + DEADLINE)
 def create_submission(challenge_id: int, body: SubmissionCreate) -> SubmissionOut:
-    return _json(solving.submit(caller(), visible_challenge(challenge_id), body.title, body.body))
+    return submission_json(solving.submit(caller(), visible_challenge(challenge_id), body.title, body.body))
 
 
 @operation(challenges_api, "GET", f"/submissions/{SUBMISSION_ID}", summary="Get a submission",
@@ -68,7 +68,7 @@ def create_submission(challenge_id: int, body: SubmissionCreate) -> SubmissionOu
 def get_submission(submission_id: int) -> SubmissionOut:
     """Your own submission, or any of your organisation's challenges if you are one of its judges;
     with its attachments and, for its author and the judges, the organisation's private feedback."""
-    return _json(visible_submission(submission_id))
+    return submission_json(visible_submission(submission_id))
 
 
 @operation(challenges_api, "PATCH", f"/submissions/{SUBMISSION_ID}", summary="Edit your submission",
@@ -82,7 +82,7 @@ def update_submission(submission_id: int, body: SubmissionUpdate) -> SubmissionO
     saved = solving.submit(user, submission.challenge, submission.title if body.title is None else body.title,
                            submission.body if body.body is None else body.body,
                            remove_attachment_ids=body.remove_attachment_ids)
-    return _json(saved)
+    return submission_json(saved)
 
 
 @operation(challenges_api, "DELETE", f"/submissions/{SUBMISSION_ID}", summary="Withdraw your submission",

@@ -330,6 +330,15 @@ class SubmissionPage(Page[SubmissionOut]):
     pass
 
 
+class ShortlistIn(StrictInput):
+    shortlisted: bool = Field(description="true puts the submission on the shortlist, false takes it off.")
+
+
+class FeedbackIn(StrictInput):
+    feedback: text(max_length=20_000) = Field(description=(
+        "Private feedback for the solver (Markdown), shown to them with their submission; empty removes it."))
+
+
 SubmissionTitle = text(min_length=3, max_length=solving.TITLE_MAX, pattern=VISIBLE)
 SubmissionBody = Annotated[text(max_length=solving.BODY_MAX), Field(
     description="Markdown; at least 20 characters.")]

@@ -331,3 +331,30 @@ def test_the_operations_are_documented(client):
     assert "uploaded on the challenge's page" in create["description"]
     deadline = document["components"]["schemas"]["ChallengeCreate"]["properties"]["deadline"]
     assert deadline["format"] == "date-time"
+
+
+def test_judges_shortlist_and_give_feedback_through_the_api(people, open_challenge):
+    judge, solver = people["judge"], people["solver"]
+    entry = make_submission(open_challenge, solver.user)
+    shortlist, feedback = f"/api/v1/submissions/{entry.id}/shortlist", f"/api/v1/submissions/{entry.id}/feedback"
+    early = judge.put(shortlist, json={"shortlisted": True})
+    assert early.status_code == 409 and "after the deadline" in early.get_json()["error"]["message"]
+    assert judge.put(feedback, json={"feedback": "Too soon"}).status_code == 409
+    with time_machine.travel(open_challenge.deadline + timedelta(hours=1)):
+        assert judge.put(shortlist, json={"shortlisted": "yes please"}).status_code == 422
+        listed = judge.put(shortlist, json={"shortlisted": True})
+        assert listed.status_code == 200 and listed.get_json()["shortlisted"] is True
+        given = judge.put(feedback, json={"feedback": "Strong on **measurements**; say more on rollout."})
+        assert given.status_code == 200 and given.get_json()["feedback"].startswith("Strong on")
+        # Only judges: the solver (even on their own), a non-judge manager and outsiders get 404,
+        # before the body is read.
+        for nobody in ("solver", "pm", "rival", "other_org"):
+            assert people[nobody].put(shortlist, json={}).status_code == 404, nobody
+            assert people[nobody].put(feedback, json={}).status_code == 404, nobody
+        seen = solver.get(f"/api/v1/submissions/{entry.id}").get_json()
+        assert seen["shortlisted"] is None and seen["feedback"].startswith("Strong on")
+        assert judge.put(shortlist, json={"shortlisted": False}).get_json()["shortlisted"] is False
+        assert judge.put(feedback, json={"feedback": ""}).get_json()["feedback"] is None
+    _db.session.expire_all()
+    stored = _db.session.get(type(entry), entry.id)
+    assert (stored.shortlisted, stored.feedback) == (False, "")

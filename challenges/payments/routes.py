@@ -143,32 +143,32 @@ def connect_return():
 @bp.post("/payouts/<int:payout_id>/retry")
 @login_required
 def retry_payout(payout_id: int):
-    payout = db.session.get(Payout, payout_id)
-    if payout is None or not payouts.can_retry(current_user, payout):
-        abort(404)
-    try:
-        payout = payouts.retry(current_user, payout)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(f"Payout {payout.id}: {payout.state.replace('_', ' ')}. {payout.message}".strip(), "info")
-    return redirect_to(request.referrer if _local(request.referrer) else url_for("payments.earnings"))
+    return _retry(db.session.get(Payout, payout_id), payouts, lambda payout: (
+        f"Payout {payout.id}: {payout.state.replace('_', ' ')}. {payout.message}".strip(), "info"))
+
+
+_REFUND_OUTCOMES = {RefundState.SUCCEEDED: ("The refund has been made.", "success"),
+                    RefundState.PENDING: ("Stripe could not be reached; the refund will be tried again.", "info")}
 
 
 @bp.post("/refunds/<int:refund_id>/retry")
 @login_required
 def retry_refund(refund_id: int):
-    refund = db.session.get(Refund, refund_id)
-    if refund is None or not refunds.can_retry(current_user, refund):
+    return _retry(db.session.get(Refund, refund_id), refunds, lambda refund: _REFUND_OUTCOMES.get(
+        refund.state, (f"Stripe refused the refund again: {refund.message}", "error")))
+
+
+def _retry(row, service, outcome):
+    """Another attempt at a payout or a refund (`service.can_retry`, `service.retry`), told as
+    `outcome(row)` gives it; back to the page the button was on."""
+    if row is None or not service.can_retry(current_user, row):
         abort(404)
     try:
-        refund = refunds.retry(current_user, refund)
+        row = service.retry(current_user, row)
     except DomainError as error:
         flash(error.message, "error")
     else:
-        outcome = {RefundState.SUCCEEDED: ("The refund has been made.", "success"),
-                   RefundState.PENDING: ("Stripe could not be reached; the refund will be tried again.", "info")}
-        flash(*outcome.get(refund.state, (f"Stripe refused the refund again: {refund.message}", "error")))
+        flash(*outcome(row))
     return redirect_to(request.referrer if _local(request.referrer) else url_for("payments.earnings"))
 
 

@@ -19,7 +19,7 @@ from app.markdown import render_markdown
 from challenges import money
 from challenges.models import (Award, AwardState, Challenge, ChallengeType, DeadlineChange, IPTerms, Question,
                                State, Submission)
-from challenges.services import posting, solving
+from challenges.services import judging, posting, solving
 from ideas.schemas import (MAX_ID, VISIBLE, Id, OrganisationSummary, StrictInput, UserRef, text, user_ref,
                            whole_number)
 
@@ -335,7 +335,7 @@ class ShortlistIn(StrictInput):
 
 
 class FeedbackIn(StrictInput):
-    feedback: text(max_length=20_000) = Field(description=(
+    feedback: text(max_length=judging.FEEDBACK_MAX) = Field(description=(
         "Private feedback for the solver (Markdown), shown to them with their submission; empty removes it."))
 
 

@@ -3,15 +3,12 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.accounts import bp
 from app.accounts.forms import ChangePasswordForm, ProfileForm
 from app.auth import emails, services
 from app.auth.forms import ConfirmForm
-from app.auth.lifetimes import lifetimes
-from app.auth.models import AuthSession, User
-from app.clock import utcnow
+from app.auth.models import User
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.forms import apply_errors
@@ -66,10 +63,7 @@ def change_password():
 @bp.get("/settings/sessions")
 @login_required
 def sessions():
-    rows = db.session.scalars(select(AuthSession).where(AuthSession.user_id == current_user.id,
-                                                        ~lifetimes().expired_clause(utcnow()))
-                              .order_by(AuthSession.last_seen_at.desc()))
-    return render_template("accounts/settings_sessions.html", sessions=list(rows),
+    return render_template("accounts/settings_sessions.html", sessions=services.live_sessions(current_user),
                            current_id=current_user.auth_session_id, form=ConfirmForm(),
                            idle_hours=current_app.config["SESSION_IDLE_HOURS"],
                            remembered_days=current_app.config["REMEMBERED_SESSION_IDLE_DAYS"],

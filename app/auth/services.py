@@ -194,6 +194,12 @@ def start_session(user: User, *, remember: bool, user_agent: str = "", ip_addres
     return token
 
 
+def live_sessions(user: User) -> list[AuthSession]:
+    """The member's sessions that have not ended, most recently used first."""
+    return list(db.session.scalars(select(AuthSession).where(
+        AuthSession.user_id == user.id, ~lifetimes().expired_clause(utcnow())).order_by(AuthSession.last_seen_at.desc())))
+
+
 def end_session(token: str | None) -> None:
     if token:
         db.session.execute(delete(AuthSession).where(AuthSession.token_hash == token_digest(token)))

@@ -98,8 +98,8 @@ def add_member(organisation: Organisation, user: User, roles) -> Membership:
 def _refuse_losing_the_last_admin(membership: Membership) -> None:
     """Raises NotAllowed when `membership` holds the organisation's last admin role.
 
-    Changes to one organisation's members take turns, so that two admins demoting each other at
-    once cannot both see the other still there: the write transaction holds SQLite's lock, and
+    Demotions and removals in one organisation take turns, so that two admins demoting each
+    other at once cannot both see the other still there: the write transaction holds SQLite's lock, and
     on PostgreSQL the organisation's row is locked before the admins are counted (and the member
     read again) under it."""
     db.session.execute(select(Organisation.id).where(Organisation.id == membership.organisation_id)

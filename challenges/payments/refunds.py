@@ -73,7 +73,7 @@ def process(refund_id: int) -> Refund:
 def can_retry(user: User | None, refund: Refund) -> bool:
     """Who sees the refund on the billing page (the organisation's admins and product managers)
     or runs the site."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not policy.signed_in(user):
         return False
     if user.is_site_admin:
         return True

@@ -1,4 +1,5 @@
 """The application factory: `create_app()` builds a configured Flask app."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -52,11 +53,19 @@ class DatabaseIdConverter(IntegerConverter):
     """Matches only 0 … 2 147 483 647 (a database INTEGER), by regex, so a larger number
     matches no rule at all and answers 404 (rejecting it later would confuse method matching)."""
 
-    regex = (r"(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
-             r"|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])")
+    regex = (
+        r"(?:[0-9]{1,9}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+        r"|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])"
+    )
 
-    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
-                 max: int | None = None, signed: bool = False) -> None:  # noqa: A002
+    def __init__(
+        self,
+        url_map,
+        fixed_digits: int = 0,
+        min: int | None = None,  # noqa: A002
+        max: int | None = None,
+        signed: bool = False,
+    ) -> None:  # noqa: A002
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
 
 
@@ -98,11 +107,30 @@ def _register_blueprints(app: Flask) -> None:
     from app.webhooks import bp as webhooks_bp
     from app.webhooks.api import webhooks_api
 
-    for blueprint in (main_bp, notifications_bp, auth_bp, accounts_bp, orgs_bp, admin_bp, api_bp, api_pages_bp,
-                      ideas_bp, voting_bp, demand_bp, demand_api_bp, challenges_bp, ideas_api, voting_api,
-                      challenges_api, webhooks_bp, webhooks_api):
+    for blueprint in (
+        main_bp,
+        notifications_bp,
+        auth_bp,
+        accounts_bp,
+        orgs_bp,
+        admin_bp,
+        api_bp,
+        api_pages_bp,
+        ideas_bp,
+        voting_bp,
+        demand_bp,
+        demand_api_bp,
+        challenges_bp,
+        ideas_api,
+        voting_api,
+        challenges_api,
+        webhooks_bp,
+        webhooks_api,
+    ):
         app.register_blueprint(blueprint)
     from app.reputation.routes import bp as reputation_bp
+
     app.register_blueprint(reputation_bp)
     from challenges.payments.routes import register as register_payments
+
     register_payments(app)

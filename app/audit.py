@@ -2,6 +2,7 @@
 
 Callers pass facts, never secrets: no passwords, tokens or full email addresses.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Command-line tools: `flask users ...`, `flask orgs ...`, `flask seed-demo`."""
+
 from __future__ import annotations
 
 import click
@@ -69,8 +70,13 @@ def create_org(name: str, owner_email: str, slug: str) -> None:
 @orgs_cli.command("add-member")
 @click.option("--org", "slug", required=True, help="The organisation's address (slug).")
 @click.option("--email", required=True)
-@click.option("--role", "roles", multiple=True, type=click.Choice(["admin", "pm", "judge"]),
-              help="Repeat for several roles; none makes a plain member.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(["admin", "pm", "judge"]),
+    help="Repeat for several roles; none makes a plain member.",
+)
 def add_member(slug: str, email: str, roles: tuple[str, ...]) -> None:
     """Add an existing user to an organisation (or change their roles)."""
     from app.auth.services import find_user_by_email

@@ -1,4 +1,5 @@
 """The one source of "now", always timezone-aware UTC. Tests move it with time-machine."""
+
 from datetime import datetime, timezone
 
 

@@ -2,6 +2,7 @@
 
 Every setting the application reads is named here, so this file is the one place to look.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,8 +51,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Background jobs (app/jobs): "thread" runs them in this process after the commit that made
         # them; "rq" hands them to RQ workers (`make worker`; the default when REDIS_URL is set);
         # "manual" leaves them for `flask jobs run`.
-        "JOBS_BACKEND": env.get("JOBS_BACKEND") or ("rq" if env.get("REDIS_URL") and app_env != "testing"
-                                                    else "thread"),
+        "JOBS_BACKEND": env.get("JOBS_BACKEND")
+        or ("rq" if env.get("REDIS_URL") and app_env != "testing" else "thread"),
         "JOBS_RETRY_SECONDS": float(env.get("JOBS_RETRY_SECONDS") or 30),
         "JOBS_MAX_ATTEMPTS": _int(env.get("JOBS_MAX_ATTEMPTS"), 8),
         # Notification mail (app/notifications): on, except in tests unless a test turns it on; the
@@ -152,7 +153,7 @@ def _database_url(url: str | None, instance: Path) -> str:
         return f"sqlite:///{instance / 'app.db'}"
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -1,4 +1,5 @@
 """Column types and database tuning shared by every package's models."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -100,12 +101,14 @@ def write_transaction(session):
 
 def writes(service):
     """Run a service function inside `write_transaction` on the application's session."""
+
     @wraps(service)
     def wrapper(*args, **kwargs):
         from app.extensions import db
 
         with write_transaction(db.session):
             return service(*args, **kwargs)
+
     return wrapper
 
 

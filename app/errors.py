@@ -1,5 +1,6 @@
 """Error pages in the site's look, and one JSON error shape for API and JSON clients:
 `{"error": {"code": ..., "message": ..., "fields": {...}}}`."""
+
 from __future__ import annotations
 
 import logging
@@ -29,14 +30,21 @@ MESSAGES = {
 CSRF_MESSAGE = "Your form expired or came from another site. Reload the page and try again."
 
 
-def error_response(status: int, code: str | None = None, message: str | None = None,
-                   fields: dict | None = None, headers: dict | None = None):
+def error_response(
+    status: int,
+    code: str | None = None,
+    message: str | None = None,
+    fields: dict | None = None,
+    headers: dict | None = None,
+):
     """A JSON error in the API's shape."""
-    body = {"error": {
-        "code": code or _code_for(status),
-        "message": message or MESSAGES.get(status, "Request failed."),
-        "fields": fields or {},
-    }}
+    body = {
+        "error": {
+            "code": code or _code_for(status),
+            "message": message or MESSAGES.get(status, "Request failed."),
+            "fields": fields or {},
+        }
+    }
     response = jsonify(body)
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -45,9 +53,18 @@ def error_response(status: int, code: str | None = None, message: str | None = N
 
 
 def _code_for(status: int) -> str:
-    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
-            429: "rate_limited", 500: "server_error"}.get(status, "error")
+    return {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        422: "invalid",
+        429: "rate_limited",
+        500: "server_error",
+    }.get(status, "error")
 
 
 def handle_http_error(error: HTTPException):

@@ -1,5 +1,6 @@
 """Domain exceptions shared by every package's services. Routes map them to form errors,
 flash messages or JSON errors; services never know which."""
+
 from __future__ import annotations
 
 

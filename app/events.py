@@ -1,5 +1,6 @@
 """Domain events. Services publish what happened; subscribers (notifications now, mail and
 webhooks later) react in the same transaction, so a rolled-back action notifies no one."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -14,6 +15,7 @@ def subscribe(event_type: type) -> Callable:
         if handler not in _subscribers[event_type]:
             _subscribers[event_type].append(handler)
         return handler
+
     return register
 
 
@@ -125,6 +127,7 @@ class VoteChanged:
     """A member's vote on an idea moved from `old_value` to `new_value` (-1, 0 or 1); `upvotes`
     is the idea's up-vote count after the change. The idea's author and organisation come
     along so that subscribers need not look them up on every vote."""
+
     idea_id: int
     user_id: int
     old_value: int
@@ -137,6 +140,7 @@ class VoteChanged:
 @dataclass(frozen=True)
 class SubmissionShortlisted:
     """A challenge's judges put a submission on (or took it off) the shortlist."""
+
     submission_id: int
     shortlisted: bool
     actor_id: int | None
@@ -145,6 +149,7 @@ class SubmissionShortlisted:
 @dataclass(frozen=True)
 class AwardReleased:
     """A lapsed or declined award's amount is refunded instead of being passed on."""
+
     award_id: int
     challenge_id: int
     actor_id: int | None

@@ -1,4 +1,5 @@
 """Every Flask extension instance, created unbound; `create_app` binds them with init_app()."""
+
 from flask import current_app, request
 from flask_htmx import HTMX
 from flask_limiter import Limiter

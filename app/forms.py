@@ -1,4 +1,5 @@
 """Glue between domain errors and WTForms, shared by every blueprint."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

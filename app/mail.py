@@ -1,5 +1,6 @@
 """Outgoing mail. `smtp` sends through the configured server; `console` (development) prints
 each message and writes it to instance/mail/ so links in it can be followed."""
+
 from __future__ import annotations
 
 import logging
@@ -69,5 +70,7 @@ def _write_to_console(message: EmailMessage) -> None:
     slug = re.sub(r"[^a-z0-9]+", "-", message["Subject"].lower()).strip("-")[:40]
     path = folder / f"{utcnow():%Y%m%dT%H%M%S%f}-{slug}.eml"
     path.write_bytes(bytes(message))
-    print(f"\n----- mail to {message['To']}: {message['Subject']} ({path}) -----\n"
-          f"{message.get_content()}\n-----", file=sys.stderr)
+    print(
+        f"\n----- mail to {message['To']}: {message['Subject']} ({path}) -----\n{message.get_content()}\n-----",
+        file=sys.stderr,
+    )

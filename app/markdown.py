@@ -3,6 +3,7 @@
 Images are not rendered (the CSP allows only this site's images, and remote images track
 readers); links get rel="nofollow ugc noopener noreferrer" and only safe schemes survive.
 """
+
 from __future__ import annotations
 
 import html
@@ -16,8 +17,32 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 _md.enable(["table", "strikethrough"]).disable("image")
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
-    "a", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -29,8 +54,13 @@ def render_markdown(source: str | None) -> Markup:
     The same text renders the same way, so board descriptions and official responses shown on
     every page are parsed once per process (the cache is bounded)."""
     rendered = _md.render(source or "")
-    cleaned = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                        link_rel="nofollow ugc noopener noreferrer")
+    cleaned = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener noreferrer",
+    )
     return Markup(cleaned)
 
 

@@ -14,6 +14,7 @@ What may differ between two anonymous visitors never enters the cache:
   cookie is made for its own visitor by Flask as usual.
 The key is host + path + query string + the htmx headers (a fragment and a full page differ).
 """
+
 from __future__ import annotations
 
 import logging
@@ -104,8 +105,7 @@ def store():
     extensions = current_app.extensions
     if _EXTENSION not in extensions:
         url = current_app.config.get("REDIS_URL")
-        extensions[_EXTENSION] = (RedisStore(url) if url
-                                  else MemoryStore(current_app.config["PAGE_CACHE_MAX_ENTRIES"]))
+        extensions[_EXTENSION] = RedisStore(url) if url else MemoryStore(current_app.config["PAGE_CACHE_MAX_ENTRIES"])
     return extensions[_EXTENSION]
 
 
@@ -116,8 +116,9 @@ def _cacheable_request() -> bool:
 
 
 def _key() -> str:
-    return "\n".join((request.host, request.full_path, request.headers.get("HX-Request", ""),
-                      request.headers.get("HX-Boosted", "")))
+    return "\n".join(
+        (request.host, request.full_path, request.headers.get("HX-Request", ""), request.headers.get("HX-Boosted", ""))
+    )
 
 
 def cached_page(view):
@@ -148,9 +149,13 @@ def cached_page(view):
 def _storable(response) -> bool:
     from flask.globals import request_ctx
 
-    return (response.status_code == 200 and not response.direct_passthrough and not response.is_streamed
-            and "Set-Cookie" not in response.headers  # set by the view itself: visitor-specific
-            and not request_ctx.flashes)  # the page showed messages meant for this visitor
+    return (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and not response.is_streamed
+        and "Set-Cookie" not in response.headers  # set by the view itself: visitor-specific
+        and not request_ctx.flashes
+    )  # the page showed messages meant for this visitor
 
 
 def _serve(stored_at: float, mimetype: str, body: str):

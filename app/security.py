@@ -1,4 +1,5 @@
 """Security headers on every response, and the endpoint browsers report CSP violations to."""
+
 from __future__ import annotations
 
 import logging
@@ -8,19 +9,21 @@ from flask import Blueprint, Flask, abort, current_app, request
 from app import audit
 from app.extensions import csrf, limiter
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "report-uri /csp-report",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "report-uri /csp-report",
+    ]
+)
 
 bp = Blueprint("security", __name__)
 

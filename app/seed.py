@@ -1,6 +1,7 @@
 """Demo data for `flask seed-demo`: believable organisations and people; their boards come
 from ideas/seed.py. Running it twice adds nothing twice: every record is looked up by its
 natural key first."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -61,12 +62,20 @@ CUSTOMERS = [
 
 ORGANISATIONS = [
     # slug, name, owner, description, members with roles
-    ("acme", "Acme Analytics", "priya@acme.example.com",
-     "Self-service analytics for retail teams. Tell us what to build next.",
-     [("jonas@acme.example.com", ["judge"])]),
-    ("northwind", "Northwind Logistics", "mei@northwind.example.com",
-     "Fleet routing and warehouse software used by 2,000 depots.",
-     [("jonas@acme.example.com", ["judge"])]),
+    (
+        "acme",
+        "Acme Analytics",
+        "priya@acme.example.com",
+        "Self-service analytics for retail teams. Tell us what to build next.",
+        [("jonas@acme.example.com", ["judge"])],
+    ),
+    (
+        "northwind",
+        "Northwind Logistics",
+        "mei@northwind.example.com",
+        "Fleet routing and warehouse software used by 2,000 depots.",
+        [("jonas@acme.example.com", ["judge"])],
+    ),
 ]
 
 
@@ -91,8 +100,9 @@ def _customer(email: str, name: str, bio: str) -> tuple[User, bool]:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is not None:
         return user, False
-    user = User(email=email, password_hash=_demo_password_hash(), display_name=name, bio=bio,
-                email_verified_at=utcnow())
+    user = User(
+        email=email, password_hash=_demo_password_hash(), display_name=name, bio=bio, email_verified_at=utcnow()
+    )
     db.session.add(user)
     db.session.commit()
     return user, True

@@ -1,4 +1,5 @@
 """What every template can use: filters for dates and the signed-in user's organisations."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,8 +16,14 @@ def time_ago(value: datetime | None) -> str:
     seconds = int((utcnow() - value).total_seconds())
     if seconds < 60:
         return "just now"
-    for unit, size in (("year", 31536000), ("month", 2592000), ("week", 604800),
-                       ("day", 86400), ("hour", 3600), ("minute", 60)):
+    for unit, size in (
+        ("year", 31536000),
+        ("month", 2592000),
+        ("week", 604800),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    ):
         if seconds >= size:
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''} ago"
@@ -52,6 +59,8 @@ def register(app: Flask) -> None:
         from app.notifications.services import unread_count
 
         signed_in = current_user.is_authenticated
-        return {"site_name": current_app.config["SITE_NAME"],
-                "my_organisations": organisations_of(current_user) if signed_in else [],
-                "unread_notifications": unread_count(current_user) if signed_in else 0}
+        return {
+            "site_name": current_app.config["SITE_NAME"],
+            "my_organisations": organisations_of(current_user) if signed_in else [],
+            "unread_notifications": unread_count(current_user) if signed_in else 0,
+        }

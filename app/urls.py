@@ -1,4 +1,5 @@
 """Absolute links for mail, which may be built outside any request (CLI, jobs)."""
+
 from flask import current_app, has_request_context, url_for
 
 

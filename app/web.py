@@ -1,4 +1,5 @@
 """Helpers every blueprint uses to answer browsers, htmx and JSON clients alike."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

@@ -1,5 +1,6 @@
 """What the bench scripts share: which database a run uses (never the development one), the
 environment the app is started with, a small progress bar and the machine's facts."""
+
 from __future__ import annotations
 
 import json
@@ -61,12 +62,14 @@ def app_env(kind: str, **extra: str) -> dict:
     """Environment for `flask` and `gunicorn` on the bench database: rate limits off (a load
     generator is one address), a fixed secret, production-like logging level."""
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": database_url(kind),
-        "SECRET_KEY": SECRET_KEY,
-        "RATELIMIT_ENABLED": "0",
-        "FLASK_APP": "wsgi.py",
-    })
+    env.update(
+        {
+            "DATABASE_URL": database_url(kind),
+            "SECRET_KEY": SECRET_KEY,
+            "RATELIMIT_ENABLED": "0",
+            "FLASK_APP": "wsgi.py",
+        }
+    )
     env.update(extra)
     return env
 
@@ -114,8 +117,10 @@ class Progress:
         filled = int(share * self.width)
         rate = self.done / elapsed if elapsed > 0 else 0.0
         eta = (self.total - self.done) / rate if rate > 0 else 0.0
-        sys.stderr.write(f"{prefix}{self.label:<10} [{'#' * filled}{'.' * (self.width - filled)}] "
-                         f"{share:6.1%} {self.done:>10,}/{self.total:,} {rate:>10,.0f}/s eta {eta:5.0f}s{end}")
+        sys.stderr.write(
+            f"{prefix}{self.label:<10} [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{share:6.1%} {self.done:>10,}/{self.total:,} {rate:>10,.0f}/s eta {eta:5.0f}s{end}"
+        )
         sys.stderr.flush()
 
     def close(self) -> float:
@@ -126,9 +131,15 @@ class Progress:
 
 
 def run(cmd: list[str], env: dict | None = None, check: bool = True, capture: bool = False) -> str:
-    result = subprocess.run(cmd, cwd=ROOT, env=env, check=check, text=True,
-                            stdout=subprocess.PIPE if capture else None,
-                            stderr=subprocess.STDOUT if capture else None)
+    result = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        check=check,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+        stderr=subprocess.STDOUT if capture else None,
+    )
     return result.stdout if capture else ""
 
 

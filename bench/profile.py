@@ -7,6 +7,7 @@ no wrk) under cProfile, on the bench seed.
 Prints the CPU milliseconds per request and the functions that take most of it (cumulative).
 The absolute figures include the profiler's own overhead; compare them only with each other.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,9 @@ def requests_for(scenario: str, info: dict, app):
         client.set_cookie("session", cookie)
         headers = {"User-Agent": USER_AGENT, "X-CSRFToken": csrf, "HX-Request": "true"}
         values = iter(["1", "0"] * 1_000_000)
-        return lambda: client.post(info["urls"]["vote"], headers=headers,
-                                   data={"value": next(values), "context": "list"})
+        return lambda: client.post(
+            info["urls"]["vote"], headers=headers, data={"value": next(values), "context": "list"}
+        )
     url = {"board-first": "first", "board-signed-in": "first", "board-p200": "p200", "board-last": "last"}[scenario]
     if scenario == "board-signed-in":
         client.set_cookie("session", cookie)

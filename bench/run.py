@@ -16,6 +16,7 @@ The yardstick gets the very same requests (paths, headers, bodies, connections).
 `--rounds` times yardstick-then-app, `--seconds` each, so both see the same background load.
 Afterwards the voted idea's counters are checked against the votes table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from bench.common import (BIG_BOARD, ORG_SLUG, RESULTS_DIR, ROOT, VENV_BIN, BenchError, app_env, database_url,
-                          loadavg, machine_facts, read_seed_state)
+from bench.common import (
+    BIG_BOARD,
+    ORG_SLUG,
+    RESULTS_DIR,
+    ROOT,
+    VENV_BIN,
+    BenchError,
+    app_env,
+    database_url,
+    loadavg,
+    machine_facts,
+    read_seed_state,
+)
 
 USER_AGENT = "ideaforge-bench"  # bench/wrk.lua sends this; the session identifier is bound to it
 PAGE_SIZE = 20  # ideas.routes.boards.PAGE_SIZE
@@ -54,8 +66,11 @@ def ensure_wrk() -> str:
         return path
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("installing Debian's wrk ...", file=sys.stderr)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
         path = shutil.which("wrk")
         if path:
             return path
@@ -80,8 +95,13 @@ def gunicorn(target: str, port: int, env: dict, log: Path):
     """gunicorn with the bench settings; stopped (the master, by its pid) on the way out."""
     check_port_free(port)
     handle = log.open("w")
-    proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), *GUNICORN_SETTINGS, "--bind", f"127.0.0.1:{port}", target],
-                            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), *GUNICORN_SETTINGS, "--bind", f"127.0.0.1:{port}", target],
+        cwd=ROOT,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_until_up(port)
         yield proc
@@ -146,9 +166,13 @@ class CpuMeter:
             from bench.common import pg_admin_url, pg_dbname
 
             with psycopg.connect(pg_admin_url(self.pg_url)) as conn:
-                backends = [row[0] for row in conn.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                    (pg_dbname(self.pg_url),))]
+                backends = [
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                        (pg_dbname(self.pg_url),),
+                    )
+                ]
         return process_tree(self.server_pid), backends
 
     def start(self) -> None:
@@ -162,11 +186,32 @@ class CpuMeter:
         return {"server_cpu_s": used[0], "db_cpu_s": used[1]}
 
 
-def wrk(url: str, connections: int, seconds: int, mode: str = "get", clients_file: Path | None = None,
-        threads: int | None = None, meter: CpuMeter | None = None) -> dict:
+def wrk(
+    url: str,
+    connections: int,
+    seconds: int,
+    mode: str = "get",
+    clients_file: Path | None = None,
+    threads: int | None = None,
+    meter: CpuMeter | None = None,
+) -> dict:
     threads = threads or min(connections, 2)
-    args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
-            "-s", str(ROOT / "bench" / "wrk.lua"), url, "--", mode]
+    args = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(ROOT / "bench" / "wrk.lua"),
+        url,
+        "--",
+        mode,
+    ]
     if clients_file:
         args.append(str(clients_file))
     before = loadavg()
@@ -177,7 +222,7 @@ def wrk(url: str, connections: int, seconds: int, mode: str = "get", clients_fil
     line = next((line for line in out.splitlines() if line.startswith("RESULT ")), None)
     if line is None:
         raise BenchError(f"wrk gave no result:\n{out}")
-    result = json.loads(line[len("RESULT "):])
+    result = json.loads(line[len("RESULT ") :])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["load_before"], result["load_after"] = before, loadavg()
     result.update(cpu)
@@ -212,8 +257,7 @@ class StatementCounter:
         event.remove(self.engine, "before_cursor_execute", self._record)
 
     def _record(self, conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
-                                                       "PRAGMA")):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")):
             self.statements.append((statement, parameters))
 
 
@@ -245,8 +289,12 @@ def prepare(kind: str, n_clients: int, work: Path) -> dict:
     with app.app_context():
         board = db.session.scalar(select(Board).where(Board.slug == BIG_BOARD))
         visible = (Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE, Idea.status != Status.MERGED)
-        target = db.session.scalar(select(Idea).where(*visible, Idea.status == Status.OPEN)
-                                   .order_by(Idea.score.desc(), Idea.id.desc()).limit(1))
+        target = db.session.scalar(
+            select(Idea)
+            .where(*visible, Idea.status == Status.OPEN)
+            .order_by(Idea.score.desc(), Idea.id.desc())
+            .limit(1)
+        )
         clients = list(db.session.scalars(select(User).where(User.id.in_(client_ids)).order_by(User.id)))
         # Start clean: no votes of the clients on the target, no sessions left from earlier runs.
         for user in clients:
@@ -256,8 +304,9 @@ def prepare(kind: str, n_clients: int, work: Path) -> dict:
         db.session.commit()
         lines = []
         for user in clients:
-            with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"},
-                                          headers={"User-Agent": USER_AGENT}):
+            with app.test_request_context(
+                "/", environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={"User-Agent": USER_AGENT}
+            ):
                 g.pop("csrf_token", None)  # g belongs to the app context, shared by the loop
                 session.clear()  # as app.auth.routes._sign_in does
                 start_session(user, remember=False, user_agent=USER_AGENT, ip_address="127.0.0.1")
@@ -268,8 +317,9 @@ def prepare(kind: str, n_clients: int, work: Path) -> dict:
         clients_file = work / "clients.txt"
         clients_file.write_text("\n".join(lines) + "\n")
 
-        keys = db.session.execute(select(Idea.score, Idea.id).where(*visible)
-                                  .order_by(Idea.score.desc(), Idea.id.desc())).all()
+        keys = db.session.execute(
+            select(Idea.score, Idea.id).where(*visible).order_by(Idea.score.desc(), Idea.id.desc())
+        ).all()
         last_page = math.ceil(len(keys) / PAGE_SIZE)
 
         def cursor_for(page: int) -> str | None:
@@ -284,18 +334,28 @@ def prepare(kind: str, n_clients: int, work: Path) -> dict:
             cursor = cursor_for(page)
             return f"{base}?" + urlencode({"sort": "top", **({"cursor": cursor} if cursor else {})})
 
-        stored_before = db.session.execute(select(Idea.upvotes, Idea.downvotes, Idea.score)
-                                           .where(Idea.id == target.id)).one()
-        info.update({
-            "board": {"id": board.id, "slug": board.slug, "visible_ideas": len(keys), "pages": last_page},
-            "target": {"id": target.id, "title": target.title, "before": dict(zip(("upvotes", "downvotes", "score"),
-                                                                                   stored_before)),
-                       "actual_before": actual_counts(target.id)},
-            "clients_file": str(clients_file),
-            "urls": {"first": page_url(1), "p200": page_url(200), "last": page_url(last_page),
-                     "vote": f"/ideas/{target.id}/vote"},
-            "pages": {"p200": 200, "last": last_page},
-        })
+        stored_before = db.session.execute(
+            select(Idea.upvotes, Idea.downvotes, Idea.score).where(Idea.id == target.id)
+        ).one()
+        info.update(
+            {
+                "board": {"id": board.id, "slug": board.slug, "visible_ideas": len(keys), "pages": last_page},
+                "target": {
+                    "id": target.id,
+                    "title": target.title,
+                    "before": dict(zip(("upvotes", "downvotes", "score"), stored_before)),
+                    "actual_before": actual_counts(target.id),
+                },
+                "clients_file": str(clients_file),
+                "urls": {
+                    "first": page_url(1),
+                    "p200": page_url(200),
+                    "last": page_url(last_page),
+                    "vote": f"/ideas/{target.id}/vote",
+                },
+                "pages": {"p200": 200, "last": last_page},
+            }
+        )
 
         engine = db.engine
         target_id = target.id
@@ -341,8 +401,7 @@ def prepare(kind: str, n_clients: int, work: Path) -> dict:
     info["statements_per_request"] = counts
     info["plans"] = plans
     with app.app_context():
-        assert db.session.scalar(select(Vote.id).where(Vote.idea_id == target_id,
-                                                       Vote.user_id.in_(client_ids))) is None
+        assert db.session.scalar(select(Vote.id).where(Vote.idea_id == target_id, Vote.user_id.in_(client_ids))) is None
         db.session.remove()
         db.engine.dispose()
     return info
@@ -377,13 +436,14 @@ def verify_target(kind: str, info: dict, full: bool) -> dict:
 
     app = make_app(kind)
     target_id = info["target"]["id"]
-    client_ids = info["seed"]["client_user_ids"][:info["clients"]]
+    client_ids = info["seed"]["client_user_ids"][: info["clients"]]
     with app.app_context():
         idea = db.session.get(Idea, target_id)
         stored = {field: getattr(idea, field) for field in counters.COUNTERS}
         actual = counters.actual_counts(target_id)
-        client_votes = db.session.scalar(select(func.count()).where(Vote.idea_id == target_id,
-                                                                    Vote.user_id.in_(client_ids)))
+        client_votes = db.session.scalar(
+            select(func.count()).where(Vote.idea_id == target_id, Vote.user_id.in_(client_ids))
+        )
         trending = counters.trending_from_history(target_id)
         result = {
             "idea_id": target_id,
@@ -394,16 +454,20 @@ def verify_target(kind: str, info: dict, full: bool) -> dict:
             "client_votes_left": client_votes,
             "delta_matches_client_votes": stored["upvotes"] - info["target"]["before"]["upvotes"] == client_votes,
             "hot_rank_matches": abs(idea.hot_rank - ranking.hot(idea.score, idea.created_at)) < 1e-6,
-            "confidence_rank_matches": abs(idea.confidence_rank
-                                           - ranking.wilson_lower_bound(idea.upvotes, idea.downvotes)) < 1e-12,
+            "confidence_rank_matches": abs(
+                idea.confidence_rank - ranking.wilson_lower_bound(idea.upvotes, idea.downvotes)
+            )
+            < 1e-12,
             "trending_rank_drift": abs(idea.trending_rank - trending),
         }
         if full:
             started = time.perf_counter()
             differences = counters.verify()
-            result["full_verify"] = {"differences": len(differences),
-                                     "examples": [d.__dict__ for d in differences[:5]],
-                                     "seconds": round(time.perf_counter() - started, 1)}
+            result["full_verify"] = {
+                "differences": len(differences),
+                "examples": [d.__dict__ for d in differences[:5]],
+                "seconds": round(time.perf_counter() - started, 1),
+            }
         db.session.remove()
         db.engine.dispose()
     return result
@@ -415,18 +479,42 @@ def verify_target(kind: str, info: dict, full: bool) -> dict:
 def scenario_list(info: dict, n_clients: int, read_connections: int) -> list[dict]:
     urls, clients_file = info["urls"], Path(info["clients_file"])
     return [
-        {"name": "board-first", "label": "Board page, Top, page 1", "path": urls["first"],
-         "connections": read_connections},
-        {"name": "board-p200", "label": "Board page, Top, page 200 (followed links)", "path": urls["p200"],
-         "connections": read_connections},
-        {"name": "board-last", "label": f"Board page, Top, page {info['pages']['last']} (last)",
-         "path": urls["last"], "connections": read_connections},
-        {"name": "board-signed-in", "label": "Board page, Top, page 1, signed in", "path": urls["first"],
-         "connections": read_connections, "threads": read_connections, "clients_file": clients_file},
-        {"name": "healthz", "label": "App /healthz (SELECT 1)", "path": "/healthz",
-         "connections": read_connections},
-        {"name": "vote", "label": f"Vote/unvote, {n_clients} clients, one idea", "path": urls["vote"],
-         "connections": n_clients, "threads": n_clients, "mode": "vote", "clients_file": clients_file},
+        {
+            "name": "board-first",
+            "label": "Board page, Top, page 1",
+            "path": urls["first"],
+            "connections": read_connections,
+        },
+        {
+            "name": "board-p200",
+            "label": "Board page, Top, page 200 (followed links)",
+            "path": urls["p200"],
+            "connections": read_connections,
+        },
+        {
+            "name": "board-last",
+            "label": f"Board page, Top, page {info['pages']['last']} (last)",
+            "path": urls["last"],
+            "connections": read_connections,
+        },
+        {
+            "name": "board-signed-in",
+            "label": "Board page, Top, page 1, signed in",
+            "path": urls["first"],
+            "connections": read_connections,
+            "threads": read_connections,
+            "clients_file": clients_file,
+        },
+        {"name": "healthz", "label": "App /healthz (SELECT 1)", "path": "/healthz", "connections": read_connections},
+        {
+            "name": "vote",
+            "label": f"Vote/unvote, {n_clients} clients, one idea",
+            "path": urls["vote"],
+            "connections": n_clients,
+            "threads": n_clients,
+            "mode": "vote",
+            "clients_file": clients_file,
+        },
     ]
 
 
@@ -456,35 +544,52 @@ def combine(rounds: list[dict]) -> dict:
     p99 = max(r["p99_us"] for r in rounds)
     server_cpu = sum(r.get("server_cpu_s", 0.0) for r in rounds)
     db_cpu = sum(r.get("db_cpu_s", 0.0) for r in rounds)
-    return {"requests": requests, "seconds": round(seconds, 1), "rps": requests / seconds if seconds else 0.0,
-            "server_cpu_ms_per_request": 1000 * server_cpu / max(requests, 1),
-            "db_cpu_ms_per_request": 1000 * db_cpu / max(requests, 1),
-            "p50_ms": p50 / 1000, "p99_ms": p99 / 1000, "statuses": statuses, "errors": errors,
-            "rounds_rps": [round(r["rps"], 1) for r in rounds],
-            "load": [f"{r['load_before']} -> {r['load_after']}" for r in rounds]}
+    return {
+        "requests": requests,
+        "seconds": round(seconds, 1),
+        "rps": requests / seconds if seconds else 0.0,
+        "server_cpu_ms_per_request": 1000 * server_cpu / max(requests, 1),
+        "db_cpu_ms_per_request": 1000 * db_cpu / max(requests, 1),
+        "p50_ms": p50 / 1000,
+        "p99_ms": p99 / 1000,
+        "statuses": statuses,
+        "errors": errors,
+        "rounds_rps": [round(r["rps"], 1) for r in rounds],
+        "load": [f"{r['load_before']} -> {r['load_after']}" for r in rounds],
+    }
 
 
 def run_db(kind: str, args, work: Path) -> dict:
     print(f"\n=== {kind}: preparing ===", file=sys.stderr, flush=True)
     # A bench database seeded before the latest migrations gets their (empty) tables first.
-    subprocess.run([str(VENV_BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=app_env(kind), check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(VENV_BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=app_env(kind), check=True, stdout=subprocess.DEVNULL
+    )
     info = prepare(kind, args.clients, work)
     info["clients"] = args.clients
     print(json.dumps(info["statements_per_request"], indent=2), file=sys.stderr)
     env = app_env(kind)
-    scenarios = [s for s in scenario_list(info, args.clients, args.read_connections)
-                 if not args.only or s["name"] in args.only]
+    scenarios = [
+        s for s in scenario_list(info, args.clients, args.read_connections) if not args.only or s["name"] in args.only
+    ]
     results = []
-    with gunicorn("wsgi:app", args.port, env, work / f"gunicorn-app-{kind}.log") as app_server, \
-            gunicorn("bench.yardstick:app", args.port + 1, env, work / f"gunicorn-yardstick-{kind}.log") as yard_server:
-        meters = {args.port: CpuMeter(app_server.pid, database_url(kind) if kind == "postgres" else None),
-                  args.port + 1: CpuMeter(yard_server.pid)}
+    with (
+        gunicorn("wsgi:app", args.port, env, work / f"gunicorn-app-{kind}.log") as app_server,
+        gunicorn("bench.yardstick:app", args.port + 1, env, work / f"gunicorn-yardstick-{kind}.log") as yard_server,
+    ):
+        meters = {
+            args.port: CpuMeter(app_server.pid, database_url(kind) if kind == "postgres" else None),
+            args.port + 1: CpuMeter(yard_server.pid),
+        }
         followed, seconds = follow_links(args.port, info["urls"]["first"], 200)
         constructed = info["urls"]["p200"]
         same = parse_qs(urlsplit(followed).query)["cursor"] == parse_qs(urlsplit(constructed).query)["cursor"]
-        info["follow"] = {"pages": 200, "seconds": round(seconds, 1), "url": followed,
-                          "matches_constructed_cursor": same}
+        info["follow"] = {
+            "pages": 200,
+            "seconds": round(seconds, 1),
+            "url": followed,
+            "matches_constructed_cursor": same,
+        }
         for s in scenarios:
             if s["name"] == "board-p200":
                 s["path"] = followed  # the page a reader reaches by following the links
@@ -496,18 +601,33 @@ def run_db(kind: str, args, work: Path) -> dict:
             yard, app_rounds = [], []
             for _ in range(args.rounds):
                 for port, bucket in ((args.port + 1, yard), (args.port, app_rounds)):
-                    r = wrk(f"http://127.0.0.1:{port}{s['path']}", s["connections"], args.seconds,
-                            mode=s.get("mode", "get"), clients_file=s.get("clients_file"), threads=s.get("threads"),
-                            meter=meters[port])
+                    r = wrk(
+                        f"http://127.0.0.1:{port}{s['path']}",
+                        s["connections"],
+                        args.seconds,
+                        mode=s.get("mode", "get"),
+                        clients_file=s.get("clients_file"),
+                        threads=s.get("threads"),
+                        meter=meters[port],
+                    )
                     bucket.append(r)
-                    print(f"    {'yardstick' if bucket is yard else 'app      '} {r['rps']:9.1f} req/s  "
-                          f"p50 {r['p50_us'] / 1000:7.1f} ms  p99 {r['p99_us'] / 1000:7.1f} ms  "
-                          f"cpu/req {1000 * (r['server_cpu_s'] + r['db_cpu_s']) / max(r['requests'], 1):5.2f} ms  "
-                          f"statuses {r['statuses']}  errors {r['errors']}  load {r['load_after']}",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"    {'yardstick' if bucket is yard else 'app      '} {r['rps']:9.1f} req/s  "
+                        f"p50 {r['p50_us'] / 1000:7.1f} ms  p99 {r['p99_us'] / 1000:7.1f} ms  "
+                        f"cpu/req {1000 * (r['server_cpu_s'] + r['db_cpu_s']) / max(r['requests'], 1):5.2f} ms  "
+                        f"statuses {r['statuses']}  errors {r['errors']}  load {r['load_after']}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
             a, y = combine(app_rounds), combine(yard)
-            results.append({**{k: v for k, v in s.items() if k != "clients_file"}, "app": a, "yardstick": y,
-                            "ratio": a["rps"] / y["rps"] if y["rps"] else 0.0})
+            results.append(
+                {
+                    **{k: v for k, v in s.items() if k != "clients_file"},
+                    "app": a,
+                    "yardstick": y,
+                    "ratio": a["rps"] / y["rps"] if y["rps"] else 0.0,
+                }
+            )
     info["verification"] = verify_target(kind, info, args.full_verify)
     print(json.dumps(info["verification"], indent=2, default=str), file=sys.stderr)
     return {"kind": kind, "info": info, "scenarios": results}
@@ -517,27 +637,33 @@ def markdown(run: dict) -> str:
     out = []
     for db in run["databases"]:
         out.append(f"\n### {db['kind']}\n")
-        out.append("| Scenario | Conns | App req/s | App p50 / p99 ms | Yardstick req/s | Yardstick p50 / p99 ms "
-                   "| App / yardstick | App CPU ms/req (server + db) | Yardstick CPU ms/req | Failed requests |")
+        out.append(
+            "| Scenario | Conns | App req/s | App p50 / p99 ms | Yardstick req/s | Yardstick p50 / p99 ms "
+            "| App / yardstick | App CPU ms/req (server + db) | Yardstick CPU ms/req | Failed requests |"
+        )
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for s in db["scenarios"]:
             a, y = s["app"], s["yardstick"]
             bad = {k: v for k, v in a["statuses"].items() if not k.startswith(("2", "3"))}
             sock = {k: v for k, v in a["errors"].items() if v and k != "status"}
-            out.append(f"| {s['label']} | {s['connections']} | {a['rps']:.0f} | {a['p50_ms']:.1f} / {a['p99_ms']:.1f} "
-                       f"| {y['rps']:.0f} | {y['p50_ms']:.1f} / {y['p99_ms']:.1f} | {s['ratio']:.3f} "
-                       f"| {a['server_cpu_ms_per_request']:.2f} + {a['db_cpu_ms_per_request']:.2f} "
-                       f"| {y['server_cpu_ms_per_request']:.2f} "
-                       f"| {bad or 0}{', ' + str(sock) if sock else ''} |")
+            out.append(
+                f"| {s['label']} | {s['connections']} | {a['rps']:.0f} | {a['p50_ms']:.1f} / {a['p99_ms']:.1f} "
+                f"| {y['rps']:.0f} | {y['p50_ms']:.1f} / {y['p99_ms']:.1f} | {s['ratio']:.3f} "
+                f"| {a['server_cpu_ms_per_request']:.2f} + {a['db_cpu_ms_per_request']:.2f} "
+                f"| {y['server_cpu_ms_per_request']:.2f} "
+                f"| {bad or 0}{', ' + str(sock) if sock else ''} |"
+            )
         loads = [load for s in db["scenarios"] for load in s["app"]["load"] + s["yardstick"]["load"]]
         out.append(f"\nLoad average (1/5/15 min) seen around the rounds: {loads[0]} ... {loads[-1]}")
         spr = db["info"]["statements_per_request"]
         out.append("\nSQL statements per request: " + "; ".join(f"{k}: {v}" for k, v in spr.items()))
         v = db["info"]["verification"]
-        out.append(f"\nVoted idea {v['idea_id']}: stored {v['stored']}, votes table {v['actual']}: "
-                   f"{'MATCH' if v['counters_match'] else 'MISMATCH'}; clients' votes left {v['client_votes_left']}, "
-                   f"upvotes moved by {v['stored']['upvotes'] - v['upvotes_before']}: "
-                   f"{'consistent' if v['delta_matches_client_votes'] else 'INCONSISTENT'}.")
+        out.append(
+            f"\nVoted idea {v['idea_id']}: stored {v['stored']}, votes table {v['actual']}: "
+            f"{'MATCH' if v['counters_match'] else 'MISMATCH'}; clients' votes left {v['client_votes_left']}, "
+            f"upvotes moved by {v['stored']['upvotes'] - v['upvotes_before']}: "
+            f"{'consistent' if v['delta_matches_client_votes'] else 'INCONSISTENT'}."
+        )
     return "\n".join(out) + "\n"
 
 
@@ -550,8 +676,9 @@ def main(argv=None) -> int:
     parser.add_argument("--read-connections", type=int, default=8, help="connections for the page scenarios")
     parser.add_argument("--port", type=int, default=8101, help="the app; the yardstick gets port + 1")
     parser.add_argument("--only", action="append", help="run only these scenarios (repeatable)")
-    parser.add_argument("--full-verify", action="store_true",
-                        help="also run voting.counters.verify() over every idea after the load")
+    parser.add_argument(
+        "--full-verify", action="store_true", help="also run voting.counters.verify() over every idea after the load"
+    )
     args = parser.parse_args(argv)
     kinds = args.db or ["sqlite", "postgres"]
     for kind in kinds:
@@ -560,19 +687,30 @@ def main(argv=None) -> int:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     work = RESULTS_DIR / stamp
     work.mkdir(parents=True, exist_ok=True)
-    run = {"started": stamp, "machine": machine_facts(), "settings": {
-        "gunicorn": GUNICORN_SETTINGS, "seconds_per_round": args.seconds, "rounds": args.rounds,
-        "read_connections": args.read_connections, "vote_clients": args.clients,
-        # The app's anonymous page cache (app/page_cache.py), as the servers were started.
-        "page_cache_seconds": os.environ.get("PAGE_CACHE_SECONDS", "5 (default)"),
-        "page_cache_store": "redis" if os.environ.get("REDIS_URL") else "in-process"}, "databases": []}
+    run = {
+        "started": stamp,
+        "machine": machine_facts(),
+        "settings": {
+            "gunicorn": GUNICORN_SETTINGS,
+            "seconds_per_round": args.seconds,
+            "rounds": args.rounds,
+            "read_connections": args.read_connections,
+            "vote_clients": args.clients,
+            # The app's anonymous page cache (app/page_cache.py), as the servers were started.
+            "page_cache_seconds": os.environ.get("PAGE_CACHE_SECONDS", "5 (default)"),
+            "page_cache_store": "redis" if os.environ.get("REDIS_URL") else "in-process",
+        },
+        "databases": [],
+    }
     print(json.dumps(run["machine"], indent=2), file=sys.stderr)
     for kind in kinds:
         run["databases"].append(run_db(kind, args, work))
         (work / "results.json").write_text(json.dumps(run, indent=2, default=str))
     settings = run["settings"]
-    table = (f"Page cache: {settings['page_cache_seconds']} s, {settings['page_cache_store']}; "
-             f"gunicorn {' '.join(GUNICORN_SETTINGS)} for the app and the yardstick alike.\n" + markdown(run))
+    table = (
+        f"Page cache: {settings['page_cache_seconds']} s, {settings['page_cache_store']}; "
+        f"gunicorn {' '.join(GUNICORN_SETTINGS)} for the app and the yardstick alike.\n" + markdown(run)
+    )
     (work / "results.md").write_text(table)
     (work / "clients.txt").unlink(missing_ok=True)  # live session cookies: not kept
     print(table)

@@ -13,6 +13,7 @@ computed from its votes in the same pass that writes them, so they match the vot
 (`voting.counters.verify` finds nothing). Voters are distinct per idea by construction: idea i
 takes the voters start_i + k * step_i (mod the number of voters) with step_i coprime to it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,21 @@ from bisect import bisect_left
 from datetime import datetime, timedelta, timezone
 from math import gcd
 
-from bench.common import (ORG_SLUG, SQLITE_PATH, VENV_BIN, BenchError, Progress, app_env, database_url, loadavg,
-                          pg_admin_url, pg_dbname, read_seed_state, run, seed_state_path)
+from bench.common import (
+    ORG_SLUG,
+    SQLITE_PATH,
+    VENV_BIN,
+    BenchError,
+    Progress,
+    app_env,
+    database_url,
+    loadavg,
+    pg_admin_url,
+    pg_dbname,
+    read_seed_state,
+    run,
+    seed_state_path,
+)
 from app.reputation import levels as reputation_levels
 from app.reputation.rules import POINTS as REPUTATION_POINTS
 from voting import ranking  # the app's own formulas
@@ -40,17 +54,85 @@ BOARDS = [
     ("docs", "Documentation", 0.07, False),
 ]
 CATEGORIES = ["Reporting", "Admin", "Billing", "Notifications", "Performance"]
-STATUSES = [("open", 0.90), ("under_review", 0.03), ("planned", 0.03), ("in_progress", 0.01),
-            ("delivered", 0.02), ("declined", 0.01)]
-VERBS = ["Export", "Import", "Filter", "Share", "Schedule", "Archive", "Search", "Sync", "Customise",
-         "Bulk edit", "Duplicate", "Pin", "Tag", "Comment on", "Preview", "Print", "Translate", "Lock"]
-OBJECTS = ["dashboards", "reports", "invoices", "tickets", "user roles", "notifications", "projects",
-           "calendars", "documents", "custom fields", "saved views", "audit logs", "webhooks", "forms"]
-QUALIFIERS = ["to CSV", "by date range", "with Slack", "on mobile", "for whole teams", "in dark mode",
-              "from the API", "offline", "with keyboard shortcuts", "per workspace", "in bulk", "as PDF"]
+STATUSES = [
+    ("open", 0.90),
+    ("under_review", 0.03),
+    ("planned", 0.03),
+    ("in_progress", 0.01),
+    ("delivered", 0.02),
+    ("declined", 0.01),
+]
+VERBS = [
+    "Export",
+    "Import",
+    "Filter",
+    "Share",
+    "Schedule",
+    "Archive",
+    "Search",
+    "Sync",
+    "Customise",
+    "Bulk edit",
+    "Duplicate",
+    "Pin",
+    "Tag",
+    "Comment on",
+    "Preview",
+    "Print",
+    "Translate",
+    "Lock",
+]
+OBJECTS = [
+    "dashboards",
+    "reports",
+    "invoices",
+    "tickets",
+    "user roles",
+    "notifications",
+    "projects",
+    "calendars",
+    "documents",
+    "custom fields",
+    "saved views",
+    "audit logs",
+    "webhooks",
+    "forms",
+]
+QUALIFIERS = [
+    "to CSV",
+    "by date range",
+    "with Slack",
+    "on mobile",
+    "for whole teams",
+    "in dark mode",
+    "from the API",
+    "offline",
+    "with keyboard shortcuts",
+    "per workspace",
+    "in bulk",
+    "as PDF",
+]
 PERSONAS = ["team lead", "admin", "new customer", "accountant", "support agent", "developer"]
-TAGS = ["ux", "api", "mobile", "security", "export", "search", "a11y", "performance", "billing", "sso",
-        "reports", "integrations", "email", "sharing", "permissions", "offline", "i18n", "dark-mode"]
+TAGS = [
+    "ux",
+    "api",
+    "mobile",
+    "security",
+    "export",
+    "search",
+    "a11y",
+    "performance",
+    "billing",
+    "sso",
+    "reports",
+    "integrations",
+    "email",
+    "sharing",
+    "permissions",
+    "offline",
+    "i18n",
+    "dark-mode",
+]
 
 EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)  # voting.ranking.EPOCH; times are minutes from it
 
@@ -84,8 +166,14 @@ class SqliteWriter:
 
     def __init__(self, path):
         self.conn = sqlite3.connect(str(path), isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1000000", "temp_store=MEMORY",
-                       "locking_mode=EXCLUSIVE", "foreign_keys=OFF"):
+        for pragma in (
+            "journal_mode=OFF",
+            "synchronous=OFF",
+            "cache_size=-1000000",
+            "temp_store=MEMORY",
+            "locking_mode=EXCLUSIVE",
+            "foreign_keys=OFF",
+        ):
             self.conn.execute(f"PRAGMA {pragma}")
         self.conn.execute("BEGIN")
         self.dropped: list[str] = []
@@ -98,8 +186,8 @@ class SqliteWriter:
         """Drop the table's explicit indexes (the UNIQUE constraint is part of the table and
         stays: votes arrive sorted by (idea, user), so its index only ever appends)."""
         for name, sql in self.conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                (table,)).fetchall():
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+        ).fetchall():
             self.conn.execute(f"DROP INDEX {name}")
             self.dropped.append(sql)
 
@@ -148,11 +236,15 @@ class PgWriter:
         their exact definitions to re-create."""
         constraints = self.conn.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype", (table,)).fetchall()
+            "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype",
+            (table,),
+        ).fetchall()
         indexes = self.conn.execute(
             "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
             "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)", (table,)).fetchall()
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)",
+            (table,),
+        ).fetchall()
         for name, definition in constraints:
             self.conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
             self.dropped.append(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
@@ -170,10 +262,20 @@ class PgWriter:
         self.conn.execute(sql, params)
 
     def finish(self, analyse: bool) -> None:
-        for table in ("users", "organisations", "boards", "categories", "tags", "ideas", "votes", "reputation_events",
-                      "reputation_totals"):
-            self.conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                              f"(SELECT coalesce(max(id), 1) FROM {table}))")
+        for table in (
+            "users",
+            "organisations",
+            "boards",
+            "categories",
+            "tags",
+            "ideas",
+            "votes",
+            "reputation_events",
+            "reputation_totals",
+        ):
+            self.conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
+            )
         self.conn.commit()
         self.conn.autocommit = True
         # Autovacuum would do this soon after a real load; the run should not race it.
@@ -228,22 +330,32 @@ def vote_counts(n_ideas: int, n_votes: int, n_voters: int, rng: random.Random) -
 def insert_reputation(writer, rows: list[tuple], now: str, true, false) -> None:
     """Events (one per idea and rule), each author's total and the Super Fan flags (the top
     0.5 %, ties to the older account), as the app's own services would have left them."""
-    writer.insert("reputation_events", ["id", "user_id", "organisation_id", "points", "kind", "subject_type",
-                                        "subject_id", "note", "created_at"],
-                  [(n, author, 1, points, kind, "idea", idea_id, "", at)
-                   for n, (idea_id, kind, author, points, at) in enumerate(rows, start=1)])
+    writer.insert(
+        "reputation_events",
+        ["id", "user_id", "organisation_id", "points", "kind", "subject_type", "subject_id", "note", "created_at"],
+        [
+            (n, author, 1, points, kind, "idea", idea_id, "", at)
+            for n, (idea_id, kind, author, points, at) in enumerate(rows, start=1)
+        ],
+    )
     totals: dict[int, int] = {}
     for _idea_id, _kind, author, points, _at in rows:
         totals[author] = totals.get(author, 0) + points
     ranked = sorted((-points, user_id) for user_id, points in totals.items() if points > 0)
-    fans = {user_id for _points, user_id in ranked[:reputation_levels.super_fan_count(len(ranked))]}
-    writer.insert("reputation_totals", ["id", "user_id", "organisation_id", "points", "super_fan", "updated_at"],
-                  [(n, user_id, 1, points, true if user_id in fans else false, now)
-                   for n, (user_id, points) in enumerate(sorted(totals.items()), start=1)])
+    fans = {user_id for _points, user_id in ranked[: reputation_levels.super_fan_count(len(ranked))]}
+    writer.insert(
+        "reputation_totals",
+        ["id", "user_id", "organisation_id", "points", "super_fan", "updated_at"],
+        [
+            (n, user_id, 1, points, true if user_id in fans else false, now)
+            for n, (user_id, points) in enumerate(sorted(totals.items()), start=1)
+        ],
+    )
 
 
-def seed(kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, analyse: bool,
-         rng_seed: int = 20260101) -> dict:
+def seed(
+    kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, analyse: bool, rng_seed: int = 20260101
+) -> dict:
     timings: dict[str, float] = {}
     load_before = loadavg()
     t0 = time.perf_counter()
@@ -268,23 +380,48 @@ def seed(kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, a
             client = uid > n_voters
             email = f"client{uid - n_voters}@bench.invalid" if client else f"voter{uid}@bench.invalid"
             joined = now_min - year - int(rnd() * year)
-            yield (uid, email, "!bench-no-password", f"{'Client' if client else 'Voter'} {uid}", "",
-                   stamps[joined], F, T, stamps[joined])
+            yield (
+                uid,
+                email,
+                "!bench-no-password",
+                f"{'Client' if client else 'Voter'} {uid}",
+                "",
+                stamps[joined],
+                F,
+                T,
+                stamps[joined],
+            )
             if uid % 10_000 == 0:
                 bar.update(10_000)
         bar.update(n_users % 10_000)
 
     writer.drop_indexes("users")
-    writer.insert("users", ["id", "email", "password_hash", "display_name", "bio", "email_verified_at",
-                            "is_site_admin", "active", "created_at"], users())
+    writer.insert(
+        "users",
+        [
+            "id",
+            "email",
+            "password_hash",
+            "display_name",
+            "bio",
+            "email_verified_at",
+            "is_site_admin",
+            "active",
+            "created_at",
+        ],
+        users(),
+    )
     writer.restore()
     bar.close()
     timings["users"] = time.perf_counter() - t
 
     # Organisation, boards, categories, tags.
     created = stamps[now_min - 2 * year]
-    writer.insert("organisations", ["id", "name", "slug", "description", "website", "created_at"],
-                  [(1, "Bench Corp", ORG_SLUG, "The benchmark's organisation.", "", created)])
+    writer.insert(
+        "organisations",
+        ["id", "name", "slug", "description", "website", "created_at"],
+        [(1, "Bench Corp", ORG_SLUG, "The benchmark's organisation.", "", created)],
+    )
     board_ids = list(range(1, len(BOARDS) + 1))
     categories: dict[int, list[int]] = {}
     tags: dict[int, list[int]] = {}
@@ -367,8 +504,10 @@ def seed(kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, a
         delivered = changed if status == "delivered" else None
         verb, obj, qual = rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(QUALIFIERS)
         title = f"{verb} {obj} {qual} (#{idea_id})"
-        body = (f"As a {rng.choice(PERSONAS)} I want to {verb.lower()} {obj} {qual}, so that I spend less "
-                f"time on busywork. Today we work around it by hand every week.")
+        body = (
+            f"As a {rng.choice(PERSONAS)} I want to {verb.lower()} {obj} {qual}, so that I spend less "
+            f"time on busywork. Today we work around it by hand every week."
+        )
         author = 1 + int(rnd() * n_voters)
         # Reputation the author earned from the idea, as app.reputation.rules derives it: the votes
         # of everybody but the author, and the delivery.
@@ -381,10 +520,30 @@ def seed(kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, a
         if status == "delivered":
             reputation_rows.append((idea_id, "delivered", author, REPUTATION_POINTS["delivered"], changed))
         category = rng.choice(categories[board_id]) if rnd() < 0.7 else None
-        idea_rows.append((
-            idea_id, board_id, author, category, title, body, status, visibility, stamps[created_min],
-            changed, stamps[max(times) if times else created_min], up, down, score, 0, 0,
-            ranking.hot(score, created_at), trending, ranking.wilson_lower_bound(up, down), delivered))
+        idea_rows.append(
+            (
+                idea_id,
+                board_id,
+                author,
+                category,
+                title,
+                body,
+                status,
+                visibility,
+                stamps[created_min],
+                changed,
+                stamps[max(times) if times else created_min],
+                up,
+                down,
+                score,
+                0,
+                0,
+                ranking.hot(score, created_at),
+                trending,
+                ranking.wilson_lower_bound(up, down),
+                delivered,
+            )
+        )
         if rnd() < 0.3:
             for tag_id in rng.sample(tags[board_id], 1 + int(rnd() * 2)):
                 idea_tag_rows.append((idea_id, tag_id))
@@ -394,16 +553,52 @@ def seed(kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, a
     timings["votes (generate + insert)"] = bar.close()
 
     t = time.perf_counter()
-    writer.insert("boards", ["id", "organisation_id", "name", "slug", "description", "is_private", "allow_downvotes",
-                             "idea_count", "created_at"],
-                  [(board_id, 1, name, slug, f"Ideas for {name}.", F, T if down else F, ideas_per_board[board_id],
-                    created) for board_id, (slug, name, _, down) in zip(board_ids, BOARDS)])
+    writer.insert(
+        "boards",
+        [
+            "id",
+            "organisation_id",
+            "name",
+            "slug",
+            "description",
+            "is_private",
+            "allow_downvotes",
+            "idea_count",
+            "created_at",
+        ],
+        [
+            (board_id, 1, name, slug, f"Ideas for {name}.", F, T if down else F, ideas_per_board[board_id], created)
+            for board_id, (slug, name, _, down) in zip(board_ids, BOARDS)
+        ],
+    )
     writer.insert("categories", ["id", "board_id", "name", "slug"], category_rows)
     writer.insert("tags", ["id", "board_id", "name"], tag_rows)
-    writer.insert("ideas", ["id", "board_id", "author_id", "category_id", "title", "body", "status", "visibility",
-                            "created_at", "status_changed_at", "last_activity_at", "upvotes", "downvotes", "score",
-                            "comment_count", "follower_count", "hot_rank", "trending_rank", "confidence_rank",
-                            "delivered_at"], idea_rows)
+    writer.insert(
+        "ideas",
+        [
+            "id",
+            "board_id",
+            "author_id",
+            "category_id",
+            "title",
+            "body",
+            "status",
+            "visibility",
+            "created_at",
+            "status_changed_at",
+            "last_activity_at",
+            "upvotes",
+            "downvotes",
+            "score",
+            "comment_count",
+            "follower_count",
+            "hot_rank",
+            "trending_rank",
+            "confidence_rank",
+            "delivered_at",
+        ],
+        idea_rows,
+    )
     writer.insert("idea_tags", ["idea_id", "tag_id"], idea_tag_rows)
     insert_reputation(writer, reputation_rows, stamps[now_min], T, F)
     timings["ideas, boards, tags"] = time.perf_counter() - t
@@ -415,15 +610,21 @@ def seed(kind: str, n_ideas: int, n_votes: int, n_voters: int, n_clients: int, a
     t = time.perf_counter()
     writer.finish(analyse)
     timings["commit" + (" + analyse" if analyse else "") + (" + vacuum" if kind == "postgres" else "")] = (
-        time.perf_counter() - t)
+        time.perf_counter() - t
+    )
     timings["total"] = time.perf_counter() - t0
 
     big = max(ideas_per_board, key=ideas_per_board.get)
     state = {
-        "kind": kind, "ideas": n_ideas, "votes": n_votes, "voters": n_voters, "clients": n_clients,
+        "kind": kind,
+        "ideas": n_ideas,
+        "votes": n_votes,
+        "voters": n_voters,
+        "clients": n_clients,
         "client_user_ids": [n_voters + k for k in range(1, n_clients + 1)],
         "ideas_per_board": {BOARDS[b - 1][0]: c for b, c in ideas_per_board.items()},
-        "big_board": BOARDS[big - 1][0], "analysed": analyse,
+        "big_board": BOARDS[big - 1][0],
+        "analysed": analyse,
         "seeded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "timings_s": {k: round(v, 1) for k, v in timings.items()},
         "load_average": f"{load_before} -> {loadavg()}",
@@ -439,11 +640,18 @@ def main(argv=None) -> int:
     parser.add_argument("--votes", type=int, default=5_000_000)
     parser.add_argument("--voters", type=int, default=50_000)
     parser.add_argument("--clients", type=int, default=64, help="extra users the load run signs in as")
-    parser.add_argument("--analyse", choices=("auto", "yes", "no"), default="auto",
-                        help="collect planner statistics: auto = on PostgreSQL (autovacuum would, soon "
-                             "after a load) and not on SQLite (the app never runs ANALYZE there)")
-    parser.add_argument("--if-missing", action="store_true",
-                        help="do nothing when a seed of the same size is recorded and the database has it")
+    parser.add_argument(
+        "--analyse",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="collect planner statistics: auto = on PostgreSQL (autovacuum would, soon "
+        "after a load) and not on SQLite (the app never runs ANALYZE there)",
+    )
+    parser.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="do nothing when a seed of the same size is recorded and the database has it",
+    )
     args = parser.parse_args(argv)
     database_url(args.db)  # refuses a non-bench database before anything is touched
     if args.if_missing and _already_seeded(args):
@@ -458,7 +666,11 @@ def main(argv=None) -> int:
 def _already_seeded(args) -> bool:
     state = read_seed_state(args.db)
     if not state or (state["ideas"], state["votes"], state["voters"], state["clients"]) != (
-            args.ideas, args.votes, args.voters, args.clients):
+        args.ideas,
+        args.votes,
+        args.voters,
+        args.clients,
+    ):
         return False
     try:
         if args.db == "sqlite":

@@ -3,6 +3,7 @@
 
     .venv/bin/python -m bench.verify --db sqlite
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,9 +29,13 @@ def main(argv=None) -> int:
     with app.app_context():
         started = time.perf_counter()
         differences = counters.verify()
-        result = {"db": args.db, "ideas_checked": db.session.scalar(db.text("SELECT count(*) FROM ideas")),
-                  "differences": len(differences), "examples": [d.__dict__ for d in differences[:5]],
-                  "seconds": round(time.perf_counter() - started, 1)}
+        result = {
+            "db": args.db,
+            "ideas_checked": db.session.scalar(db.text("SELECT count(*) FROM ideas")),
+            "differences": len(differences),
+            "examples": [d.__dict__ for d in differences[:5]],
+            "seconds": round(time.perf_counter() - started, 1),
+        }
     print(json.dumps(result))
     return 1 if differences else 0
 

@@ -4,6 +4,7 @@ Every path answers a few bytes for GET and POST, so the load generator can send 
 requests (same paths, headers and bodies) to it and to the app; the difference is the app's own
 cost: routing, sessions, CSRF, the database, templates. No database is touched here.
 """
+
 from flask import Flask
 
 app = Flask(__name__)

@@ -5,12 +5,12 @@ Money is in integer minor units (cents) with the currency beside it. The stored 
 explicit actions; "Closed" is not stored: an open challenge whose deadline has passed is closed,
 computed from the clock (`Challenge.phase`), so correctness never waits for a job.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (CheckConstraint, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -26,8 +26,12 @@ class ChallengeType:
     REDUCTION_TO_PRACTICE = "rtp"
     PRIZE = "prize"
 
-    LABELS = {IDEATION: "Ideation", THEORETICAL: "Theoretical",
-              REDUCTION_TO_PRACTICE: "Reduction to practice", PRIZE: "Prize"}
+    LABELS = {
+        IDEATION: "Ideation",
+        THEORETICAL: "Theoretical",
+        REDUCTION_TO_PRACTICE: "Reduction to practice",
+        PRIZE: "Prize",
+    }
     HINTS = {
         IDEATION: "Broad ideas, a short written proposal; usually several smaller awards.",
         THEORETICAL: "A detailed written solution, with the reasoning that supports it.",
@@ -41,15 +45,18 @@ class IPTerms:
     NON_EXCLUSIVE = "non_exclusive"
     EXCLUSIVE = "exclusive"
 
-    LABELS = {SOLVER_KEEPS: "Solver keeps the IP", NON_EXCLUSIVE: "Non-exclusive licence",
-              EXCLUSIVE: "Exclusive assignment on award"}
+    LABELS = {
+        SOLVER_KEEPS: "Solver keeps the IP",
+        NON_EXCLUSIVE: "Non-exclusive licence",
+        EXCLUSIVE: "Exclusive assignment on award",
+    }
     TEXT = {
         SOLVER_KEEPS: "You keep all rights to your solution. The organisation may read and evaluate it "
-                      "in confidence; it gains no licence by doing so or by making an award.",
+        "in confidence; it gains no licence by doing so or by making an award.",
         NON_EXCLUSIVE: "You keep ownership of your solution. If it wins an award you grant the "
-                       "organisation a perpetual, worldwide, non-exclusive licence to use it.",
+        "organisation a perpetual, worldwide, non-exclusive licence to use it.",
         EXCLUSIVE: "If your solution wins an award, you assign all rights in it to the organisation "
-                   "in exchange for the award, and you must confirm the assignment before you are paid.",
+        "in exchange for the award, and you must confirm the assignment before you are paid.",
     }
 
 
@@ -64,8 +71,16 @@ class State:
     # Not stored: an open challenge after its deadline.
     CLOSED = "closed"
 
-    LABELS = {DRAFT: "Draft", AWAITING_FUNDING: "Awaiting funding", OPEN: "Open", CLOSED: "Closed",
-              JUDGING: "Judging", AWARDED: "Awarded", PAID: "Paid", CANCELLED: "Cancelled"}
+    LABELS = {
+        DRAFT: "Draft",
+        AWAITING_FUNDING: "Awaiting funding",
+        OPEN: "Open",
+        CLOSED: "Closed",
+        JUDGING: "Judging",
+        AWARDED: "Awarded",
+        PAID: "Paid",
+        CANCELLED: "Cancelled",
+    }
     STORED = (DRAFT, AWAITING_FUNDING, OPEN, JUDGING, AWARDED, PAID, CANCELLED)
     # Shown to the public (the others only to the organisation).
     PUBLIC = (OPEN, JUDGING, AWARDED, PAID)
@@ -119,9 +134,11 @@ class Challenge(db.Model):
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship()
     criteria: Mapped[list[Criterion]] = relationship(
-        back_populates="challenge", cascade="all, delete-orphan", order_by="Criterion.position")
+        back_populates="challenge", cascade="all, delete-orphan", order_by="Criterion.position"
+    )
     prizes: Mapped[list[Prize]] = relationship(
-        back_populates="challenge", cascade="all, delete-orphan", order_by="Prize.place")
+        back_populates="challenge", cascade="all, delete-orphan", order_by="Prize.place"
+    )
 
     def phase(self, now: datetime | None = None) -> str:
         """The state a person sees: an open challenge past its deadline is Closed."""
@@ -165,8 +182,10 @@ class Prize(db.Model):
     """The advertised split: place 1 gets `percent` of the reward, and so on (they add up to 100)."""
 
     __tablename__ = "challenge_prizes"
-    __table_args__ = (UniqueConstraint("challenge_id", "place"),
-                      CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"))
+    __table_args__ = (
+        UniqueConstraint("challenge_id", "place"),
+        CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
@@ -203,8 +222,10 @@ class Agreement(db.Model):
     """A solver accepted the challenge's terms: which version, its digest, and when."""
 
     __tablename__ = "challenge_agreements"
-    __table_args__ = (UniqueConstraint("challenge_id", "user_id", "terms_version"),
-                      Index("ix_challenge_agreements_user", "user_id", "challenge_id"))
+    __table_args__ = (
+        UniqueConstraint("challenge_id", "user_id", "terms_version"),
+        Index("ix_challenge_agreements_user", "user_id", "challenge_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
@@ -243,9 +264,11 @@ class Submission(db.Model):
     challenge: Mapped[Challenge] = relationship()
     solver: Mapped[User] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="submission", order_by="Attachment.id",
+        back_populates="submission",
+        order_by="Attachment.id",
         primaryjoin="and_(Attachment.submission_id == Submission.id, Attachment.removed_at.is_(None))",
-        viewonly=True)
+        viewonly=True,
+    )
 
     @property
     def is_active(self) -> bool:
@@ -311,8 +334,10 @@ class Score(db.Model):
     """One judge's score (0–10) of one submission on one criterion."""
 
     __tablename__ = "submission_scores"
-    __table_args__ = (UniqueConstraint("submission_id", "judge_id", "criterion_id"),
-                      CheckConstraint("value >= 0 AND value <= 10", name="value_range"))
+    __table_args__ = (
+        UniqueConstraint("submission_id", "judge_id", "criterion_id"),
+        CheckConstraint("value >= 0 AND value <= 10", name="value_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
@@ -335,8 +360,14 @@ class AwardState:
     # its amount is refunded and the place can no longer be given again.
     RELEASED = "released"
 
-    LABELS = {OFFERED: "Awaiting acceptance", ACCEPTED: "Accepted", LAPSED: "Lapsed",
-              DECLINED: "Declined", PAID: "Paid", RELEASED: "Refunded instead"}
+    LABELS = {
+        OFFERED: "Awaiting acceptance",
+        ACCEPTED: "Accepted",
+        LAPSED: "Lapsed",
+        DECLINED: "Declined",
+        PAID: "Paid",
+        RELEASED: "Refunded instead",
+    }
     LIVE = (OFFERED, ACCEPTED, PAID)
     # Lapsed or declined and not yet passed on: the amount is held until the organisation decides.
     PASSABLE = (LAPSED, DECLINED)
@@ -347,13 +378,20 @@ class Award(db.Model):
     accepted awards into payouts and report back with `challenges.services.funding.mark_award_paid`."""
 
     __tablename__ = "challenge_awards"
-    __table_args__ = (UniqueConstraint("challenge_id", "submission_id"),
-                      CheckConstraint("amount > 0", name="amount_positive"),
-                      Index("ix_challenge_awards_solver", "solver_id", "state"),
-                      # One live award per place: two racing "award" clicks cannot both give 1st place.
-                      Index("uq_challenge_awards_live_place", "challenge_id", "place", unique=True,
-                            sqlite_where=text("state IN ('offered', 'accepted', 'paid')"),
-                            postgresql_where=text("state IN ('offered', 'accepted', 'paid')")))
+    __table_args__ = (
+        UniqueConstraint("challenge_id", "submission_id"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("ix_challenge_awards_solver", "solver_id", "state"),
+        # One live award per place: two racing "award" clicks cannot both give 1st place.
+        Index(
+            "uq_challenge_awards_live_place",
+            "challenge_id",
+            "place",
+            unique=True,
+            sqlite_where=text("state IN ('offered', 'accepted', 'paid')"),
+            postgresql_where=text("state IN ('offered', 'accepted', 'paid')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))

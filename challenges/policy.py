@@ -5,6 +5,7 @@ or a private question cannot even be shown to exist. Submissions are seen by the
 organisation's judges only: not by product managers without the judge role, not by site
 administrators (the organisation, not the platform, was trusted with them).
 """
+
 from __future__ import annotations
 
 from flask import abort
@@ -50,9 +51,16 @@ def has_agreed(user: User | None, challenge: Challenge) -> bool:
     """Accepted the current version of the terms."""
     if not signed_in(user):
         return False
-    return db.session.scalar(select(Agreement.id).where(
-        Agreement.challenge_id == challenge.id, Agreement.user_id == user.id,
-        Agreement.terms_version == challenge.terms_version)) is not None
+    return (
+        db.session.scalar(
+            select(Agreement.id).where(
+                Agreement.challenge_id == challenge.id,
+                Agreement.user_id == user.id,
+                Agreement.terms_version == challenge.terms_version,
+            )
+        )
+        is not None
+    )
 
 
 def can_see_confidential(user: User | None, challenge: Challenge) -> bool:

@@ -6,6 +6,7 @@ range, and the services' cheap rules stated in the schema. Amounts are integer m
 with the currency beside them. Times are RFC 3339 with an offset; a time without one is refused,
 since nobody can tell which deadline it meant.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -17,11 +18,19 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from app.api.pagination import Page, PageQuery
 from app.markdown import render_markdown
 from challenges import money
-from challenges.models import (Award, AwardState, Challenge, ChallengeType, DeadlineChange, IPTerms, Question,
-                               State, Submission)
+from challenges.models import (
+    Award,
+    AwardState,
+    Challenge,
+    ChallengeType,
+    DeadlineChange,
+    IPTerms,
+    Question,
+    State,
+    Submission,
+)
 from challenges.services import judging, posting, solving
-from ideas.schemas import (MAX_ID, VISIBLE, Id, OrganisationSummary, StrictInput, UserRef, text, user_ref,
-                           whole_number)
+from ideas.schemas import MAX_ID, VISIBLE, Id, OrganisationSummary, StrictInput, UserRef, text, user_ref, whole_number
 
 __all__ = ["MAX_ID"]
 
@@ -53,9 +62,11 @@ def _rfc3339(value):
         raise ValueError("That date is out of range.") from None
 
 
-Timestamp = Annotated[datetime, BeforeValidator(_rfc3339),
-                      WithJsonSchema({"type": "string", "format": "date-time",
-                                      "description": "RFC 3339 with an offset (Z or ±hh:mm)."})]
+Timestamp = Annotated[
+    datetime,
+    BeforeValidator(_rfc3339),
+    WithJsonSchema({"type": "string", "format": "date-time", "description": "RFC 3339 with an offset (Z or ±hh:mm)."}),
+]
 
 
 def _html(source: str | None) -> str:
@@ -74,6 +85,7 @@ def money_out(amount: int, currency: str) -> MoneyOut:
 
 # ---- challenges ----------------------------------------------------------------------------------
 
+
 class ChallengeOut(BaseModel):
     id: int
     organisation: OrganisationSummary
@@ -86,8 +98,9 @@ class ChallengeOut(BaseModel):
     reward: MoneyOut
     winner_count: int
     deadline: datetime = Field(description="When submissions close, in UTC.")
-    submission_count: int | None = Field(description="Active submissions; null for anyone outside the "
-                                                     "organisation (as on the site).")
+    submission_count: int | None = Field(
+        description="Active submissions; null for anyone outside the organisation (as on the site)."
+    )
     solver_count: int = Field(description="Solvers who accepted the agreement.")
     created_at: datetime
     opened_at: datetime | None
@@ -98,13 +111,24 @@ class ChallengeOut(BaseModel):
 def _challenge_fields(challenge: Challenge, member: bool, now: datetime | None = None) -> dict:
     organisation, phase = challenge.organisation, challenge.phase(now)
     return dict(
-        id=challenge.id, title=challenge.title, summary=challenge.summary, type=challenge.type,
+        id=challenge.id,
+        title=challenge.title,
+        summary=challenge.summary,
+        type=challenge.type,
         organisation=OrganisationSummary(id=organisation.id, slug=organisation.slug, name=organisation.name),
-        type_label=ChallengeType.LABELS[challenge.type], phase=phase, phase_label=State.LABELS[phase],
-        reward=money_out(challenge.reward_amount, challenge.currency), winner_count=challenge.winner_count,
-        deadline=challenge.deadline, submission_count=challenge.submission_count if member else None,
-        solver_count=challenge.solver_count, created_at=challenge.created_at, opened_at=challenge.opened_at,
-        awarded_at=challenge.awarded_at, url=url_for("challenges.show", challenge_id=challenge.id, _external=True))
+        type_label=ChallengeType.LABELS[challenge.type],
+        phase=phase,
+        phase_label=State.LABELS[phase],
+        reward=money_out(challenge.reward_amount, challenge.currency),
+        winner_count=challenge.winner_count,
+        deadline=challenge.deadline,
+        submission_count=challenge.submission_count if member else None,
+        solver_count=challenge.solver_count,
+        created_at=challenge.created_at,
+        opened_at=challenge.opened_at,
+        awarded_at=challenge.awarded_at,
+        url=url_for("challenges.show", challenge_id=challenge.id, _external=True),
+    )
 
 
 def challenge_out(challenge: Challenge, member: bool) -> ChallengeOut:
@@ -157,7 +181,8 @@ class ChallengeDetail(ChallengeOut):
     prizes: list[PrizeOut]
     funded_amount: int = Field(description="Minor units paid in; the challenge opens once it covers the reward.")
     confidential_material: str | None = Field(
-        description="Markdown; null unless you accepted the agreement or belong to the organisation.")
+        description="Markdown; null unless you accepted the agreement or belong to the organisation."
+    )
     confidential_material_html: str | None
     idea_ids: list[int] = Field(description="The ideas it answers that you may see.")
     deadline_changes: list[DeadlineChangeOut] = Field(description="Every extension, oldest first.")
@@ -166,38 +191,69 @@ class ChallengeDetail(ChallengeOut):
     you: CallerView
 
 
-def challenge_detail(challenge: Challenge, *, member: bool, confidential: bool, idea_ids: list[int],
-                     changes: list[DeadlineChange], you: CallerView) -> ChallengeDetail:
+def challenge_detail(
+    challenge: Challenge,
+    *,
+    member: bool,
+    confidential: bool,
+    idea_ids: list[int],
+    changes: list[DeadlineChange],
+    you: CallerView,
+) -> ChallengeDetail:
     shares = money.split_amount(challenge.reward_amount, [prize.percent for prize in challenge.prizes])
     material = challenge.confidential_material if confidential else None
     return ChallengeDetail(
-        **_challenge_fields(challenge, member), statement=challenge.statement, statement_html=_html(challenge.statement),
-        eligibility=challenge.eligibility, ip_terms=challenge.ip_terms,
-        ip_terms_label=IPTerms.LABELS[challenge.ip_terms], acceptance_days=challenge.acceptance_days,
+        **_challenge_fields(challenge, member),
+        statement=challenge.statement,
+        statement_html=_html(challenge.statement),
+        eligibility=challenge.eligibility,
+        ip_terms=challenge.ip_terms,
+        ip_terms_label=IPTerms.LABELS[challenge.ip_terms],
+        acceptance_days=challenge.acceptance_days,
         terms_version=challenge.terms_version,
-        criteria=[CriterionOut(id=c.id, name=c.name, description=c.description, weight=c.weight)
-                  for c in challenge.criteria],
-        prizes=[PrizeOut(place=p.place, percent=p.percent, amount=money_out(share, challenge.currency))
-                for p, share in zip(challenge.prizes, shares)],
-        funded_amount=challenge.funded_amount, confidential_material=material,
-        confidential_material_html=_html(material) if material is not None else None, idea_ids=idea_ids,
-        deadline_changes=[DeadlineChangeOut(old_deadline=c.old_deadline, new_deadline=c.new_deadline,
-                                            reason=c.reason, changed_at=c.changed_at) for c in changes],
-        cancel_reason=challenge.cancel_reason, no_winner=challenge.no_winner, you=you)
+        criteria=[
+            CriterionOut(id=c.id, name=c.name, description=c.description, weight=c.weight) for c in challenge.criteria
+        ],
+        prizes=[
+            PrizeOut(place=p.place, percent=p.percent, amount=money_out(share, challenge.currency))
+            for p, share in zip(challenge.prizes, shares)
+        ],
+        funded_amount=challenge.funded_amount,
+        confidential_material=material,
+        confidential_material_html=_html(material) if material is not None else None,
+        idea_ids=idea_ids,
+        deadline_changes=[
+            DeadlineChangeOut(
+                old_deadline=c.old_deadline, new_deadline=c.new_deadline, reason=c.reason, changed_at=c.changed_at
+            )
+            for c in changes
+        ],
+        cancel_reason=challenge.cancel_reason,
+        no_winner=challenge.no_winner,
+        you=you,
+    )
 
 
 class ChallengeListQuery(PageQuery):
     phase: Literal["open", "closing_soon", "awarded"] = Field(
-        default="open", description="open: taking submissions, newest first; closing_soon: open with the deadline "
-                                    "within 7 days, soonest first; awarded: awarded or paid, latest first.")
+        default="open",
+        description="open: taking submissions, newest first; closing_soon: open with the deadline "
+        "within 7 days, soonest first; awarded: awarded or paid, latest first.",
+    )
     type: ChallengeTypeCode | None = None
     min_reward: whole_number(1, money.MAX_MAJOR) | None = Field(
-        default=None, description="In major units (dollars, euros...) of each challenge's own currency.")
-    q: text(max_length=100) | None = Field(default=None, description="Words that must all appear in the title "
-                                                                     "or summary.")
-    organisation: text(max_length=64) | None = Field(default=None, description=(
-        "An organisation's slug: lists its challenges instead, newest first, in every phase you may see "
-        "(drafts and those awaiting funding only for its members). The other filters do not apply then."))
+        default=None, description="In major units (dollars, euros...) of each challenge's own currency."
+    )
+    q: text(max_length=100) | None = Field(
+        default=None, description="Words that must all appear in the title or summary."
+    )
+    organisation: text(max_length=64) | None = Field(
+        default=None,
+        description=(
+            "An organisation's slug: lists its challenges instead, newest first, in every phase you may see "
+            "(drafts and those awaiting funding only for its members). The other filters do not apply then."
+        ),
+    )
 
 
 class CriterionIn(StrictInput):
@@ -209,19 +265,42 @@ class CriterionIn(StrictInput):
 Title = text(min_length=5, max_length=posting.TITLE_MAX, pattern=VISIBLE)
 Summary = text(min_length=10, max_length=posting.SUMMARY_MAX, pattern=VISIBLE)
 LongText = text(max_length=posting.TEXT_MAX)
-Criteria = Annotated[list[CriterionIn], Field(min_length=1, max_length=posting.MAX_CRITERIA, description=(
-    "Judging criteria with their weights; names unique."))]
-Split = Annotated[list[whole_number(1, 100)], Field(min_length=1, max_length=posting.MAX_WINNERS, description=(
-    "Percent of the reward per place, first place first, adding up to 100 and never rising: [60, 30, 10] or [100]."))]
-IdeaIds = Annotated[list[Id], Field(max_length=50, description="Ideas of the organisation that the challenge "
-                                                               "answers; others are left out.")]
-RewardAmount = Annotated[whole_number(1, MAX_ID), Field(description=(
-    f"Minor units; between {money.MIN_MAJOR:,} and {money.MAX_MAJOR:,} in major units of the currency."))]
+Criteria = Annotated[
+    list[CriterionIn],
+    Field(
+        min_length=1,
+        max_length=posting.MAX_CRITERIA,
+        description=("Judging criteria with their weights; names unique."),
+    ),
+]
+Split = Annotated[
+    list[whole_number(1, 100)],
+    Field(
+        min_length=1,
+        max_length=posting.MAX_WINNERS,
+        description=(
+            "Percent of the reward per place, first place first, adding up to 100 and never rising: [60, 30, 10] or [100]."
+        ),
+    ),
+]
+IdeaIds = Annotated[
+    list[Id],
+    Field(max_length=50, description="Ideas of the organisation that the challenge answers; others are left out."),
+]
+RewardAmount = Annotated[
+    whole_number(1, MAX_ID),
+    Field(
+        description=(
+            f"Minor units; between {money.MIN_MAJOR:,} and {money.MAX_MAJOR:,} in major units of the currency."
+        )
+    ),
+]
 
 
 class ChallengeCreate(StrictInput):
     organisation: text(min_length=1, max_length=64) = Field(
-        description="The organisation's slug; you need the admin or product manager role there.")
+        description="The organisation's slug; you need the admin or product manager role there."
+    )
     title: Title
     summary: Summary
     statement: LongText = Field(description="The full problem, Markdown; at least 20 characters.")
@@ -231,8 +310,9 @@ class ChallengeCreate(StrictInput):
     deadline: Timestamp = Field(description="At least a day from now. " + RFC3339_HINT)
     ip_terms: IPTermsCode = "non_exclusive"
     eligibility: LongText = ""
-    confidential_material: LongText = Field(default="", description="Markdown shown only to solvers who "
-                                                                      "accepted the agreement.")
+    confidential_material: LongText = Field(
+        default="", description="Markdown shown only to solvers who accepted the agreement."
+    )
     acceptance_days: whole_number(1, 90) = 14
     criteria: Criteria
     split: Split = Field(default_factory=lambda: [100])
@@ -265,11 +345,14 @@ class ExtendIn(StrictInput):
 
 
 class ReasonIn(StrictInput):
-    reason: text(max_length=2000) = Field(default="", description=(
-        "Shown to solvers; at least 10 characters once the challenge was open, funded or entered."))
+    reason: text(max_length=2000) = Field(
+        default="",
+        description=("Shown to solvers; at least 10 characters once the challenge was open, funded or entered."),
+    )
 
 
 # ---- agreement -----------------------------------------------------------------------------------
+
 
 class AgreementOut(BaseModel):
     terms_version: int
@@ -281,6 +364,7 @@ class AgreementOut(BaseModel):
 
 # ---- submissions ---------------------------------------------------------------------------------
 
+
 class AttachmentOut(BaseModel):
     id: int
     filename: str
@@ -288,8 +372,10 @@ class AttachmentOut(BaseModel):
     size: int = Field(description="Bytes.")
     sha256: str
     uploaded_at: datetime
-    download_url: str = Field(description="Served as a download (never shown inline), to the same people who may "
-                                          "read the submission, signed in on the site.")
+    download_url: str = Field(
+        description="Served as a download (never shown inline), to the same people who may "
+        "read the submission, signed in on the site."
+    )
 
 
 class SubmissionOut(BaseModel):
@@ -302,8 +388,10 @@ class SubmissionOut(BaseModel):
     state: Literal["active", "withdrawn"]
     version: int = Field(description="1 for the first; every edit keeps the one before it.")
     earlier_versions: int
-    shortlisted: bool | None = Field(description="Whether the judges shortlisted it; null for anyone but the "
-                                                "organisation's judges (the solver included).")
+    shortlisted: bool | None = Field(
+        description="Whether the judges shortlisted it; null for anyone but the "
+        "organisation's judges (the solver included)."
+    )
     submitted_at: datetime
     updated_at: datetime
     withdrawn_at: datetime | None
@@ -312,18 +400,29 @@ class SubmissionOut(BaseModel):
     url: str = Field(description="The submission's page on the site, where attachments are uploaded.")
 
 
-def submission_out(submission: Submission, attachments: list[AttachmentOut], feedback: str | None,
-                   judge: bool) -> SubmissionOut:
+def submission_out(
+    submission: Submission, attachments: list[AttachmentOut], feedback: str | None, judge: bool
+) -> SubmissionOut:
     """Reads `solver`: eager-load it for lists. `judge`: the caller judges the challenge (and may
     see the shortlist)."""
     return SubmissionOut(
-        id=submission.id, challenge_id=submission.challenge_id, solver=user_ref(submission.solver),
-        title=submission.title, body=submission.body, body_html=_html(submission.body), state=submission.state,
-        version=submission.version, earlier_versions=submission.version - 1,
+        id=submission.id,
+        challenge_id=submission.challenge_id,
+        solver=user_ref(submission.solver),
+        title=submission.title,
+        body=submission.body,
+        body_html=_html(submission.body),
+        state=submission.state,
+        version=submission.version,
+        earlier_versions=submission.version - 1,
         shortlisted=submission.shortlisted if judge else None,
-        submitted_at=submission.submitted_at, updated_at=submission.updated_at,
-        withdrawn_at=submission.withdrawn_at, attachments=attachments, feedback=feedback,
-        url=url_for("challenges.show_submission", submission_id=submission.id, _external=True))
+        submitted_at=submission.submitted_at,
+        updated_at=submission.updated_at,
+        withdrawn_at=submission.withdrawn_at,
+        attachments=attachments,
+        feedback=feedback,
+        url=url_for("challenges.show_submission", submission_id=submission.id, _external=True),
+    )
 
 
 class SubmissionPage(Page[SubmissionOut]):
@@ -335,13 +434,15 @@ class ShortlistIn(StrictInput):
 
 
 class FeedbackIn(StrictInput):
-    feedback: text(max_length=judging.FEEDBACK_MAX) = Field(description=(
-        "Private feedback for the solver (Markdown), shown to them with their submission; empty removes it."))
+    feedback: text(max_length=judging.FEEDBACK_MAX) = Field(
+        description=(
+            "Private feedback for the solver (Markdown), shown to them with their submission; empty removes it."
+        )
+    )
 
 
 SubmissionTitle = text(min_length=3, max_length=solving.TITLE_MAX, pattern=VISIBLE)
-SubmissionBody = Annotated[text(max_length=solving.BODY_MAX), Field(
-    description="Markdown; at least 20 characters.")]
+SubmissionBody = Annotated[text(max_length=solving.BODY_MAX), Field(description="Markdown; at least 20 characters.")]
 
 
 class SubmissionCreate(StrictInput):
@@ -354,11 +455,13 @@ class SubmissionUpdate(StrictInput):
 
     title: SubmissionTitle | None = None
     body: SubmissionBody | None = None
-    remove_attachment_ids: list[Id] = Field(default_factory=list, max_length=20,
-                                            description="Attachments to leave out of the new version.")
+    remove_attachment_ids: list[Id] = Field(
+        default_factory=list, max_length=20, description="Attachments to leave out of the new version."
+    )
 
 
 # ---- questions -----------------------------------------------------------------------------------
+
 
 class QuestionOut(BaseModel):
     id: int
@@ -376,10 +479,17 @@ class QuestionOut(BaseModel):
 def question_out(question: Question, *, mine: bool, show_asker: bool) -> QuestionOut:
     answered = question.answered_at is not None
     return QuestionOut(
-        id=question.id, challenge_id=question.challenge_id, body=question.body, asked_at=question.asked_at,
-        mine=mine, asker=user_ref(question.asker) if show_asker else None,
-        answer=question.answer if answered else None, answer_html=_html(question.answer) if answered else None,
-        public=question.is_public, answered_at=question.answered_at)
+        id=question.id,
+        challenge_id=question.challenge_id,
+        body=question.body,
+        asked_at=question.asked_at,
+        mine=mine,
+        asker=user_ref(question.asker) if show_asker else None,
+        answer=question.answer if answered else None,
+        answer_html=_html(question.answer) if answered else None,
+        public=question.is_public,
+        answered_at=question.answered_at,
+    )
 
 
 class QuestionList(BaseModel):
@@ -396,11 +506,13 @@ class QuestionIn(StrictInput):
 
 class AnswerIn(StrictInput):
     body: QuestionText = Field(description="Markdown, 10 to 5,000 characters.")
-    public: bool = Field(description="true: a clarification for everyone (participants are told); "
-                                     "false: for the asker only.")
+    public: bool = Field(
+        description="true: a clarification for everyone (participants are told); false: for the asker only."
+    )
 
 
 # ---- scores and results ----------------------------------------------------------------------------
+
 
 class ScoreIn(StrictInput):
     criterion_id: Id
@@ -409,8 +521,9 @@ class ScoreIn(StrictInput):
 
 
 class ScorecardIn(StrictInput):
-    scores: list[ScoreIn] = Field(min_length=1, max_length=posting.MAX_CRITERIA,
-                                  description="One score for every criterion of the challenge.")
+    scores: list[ScoreIn] = Field(
+        min_length=1, max_length=posting.MAX_CRITERIA, description="One score for every criterion of the challenge."
+    )
 
 
 class ScoreOut(BaseModel):
@@ -454,6 +567,7 @@ class ResultList(BaseModel):
 
 # ---- awards --------------------------------------------------------------------------------------
 
+
 class AwardOut(BaseModel):
     id: int
     challenge_id: int
@@ -461,10 +575,12 @@ class AwardOut(BaseModel):
     solver: UserRef
     place: int
     amount: MoneyOut
-    state: AwardPhase = Field(description="`offered` waits for the winner (exclusive assignment); an offer "
-                                          "past `accept_by` is `lapsed` and may pass to the next submission; "
-                                          "`released`: a lapsed or declined award whose amount is refunded "
-                                          "instead.")
+    state: AwardPhase = Field(
+        description="`offered` waits for the winner (exclusive assignment); an offer "
+        "past `accept_by` is `lapsed` and may pass to the next submission; "
+        "`released`: a lapsed or declined award whose amount is refunded "
+        "instead."
+    )
     state_label: str
     offered_at: datetime
     accept_by: datetime | None
@@ -475,10 +591,20 @@ class AwardOut(BaseModel):
 
 def award_out(award: Award, state: str) -> AwardOut:
     return AwardOut(
-        id=award.id, challenge_id=award.challenge_id, submission_id=award.submission_id,
-        solver=user_ref(award.solver), place=award.place, amount=money_out(award.amount, award.currency),
-        state=state, state_label=AwardState.LABELS[state], offered_at=award.offered_at, accept_by=award.accept_by,
-        accepted_at=award.accepted_at, closed_at=award.closed_at, replaces_id=award.replaces_id)
+        id=award.id,
+        challenge_id=award.challenge_id,
+        submission_id=award.submission_id,
+        solver=user_ref(award.solver),
+        place=award.place,
+        amount=money_out(award.amount, award.currency),
+        state=state,
+        state_label=AwardState.LABELS[state],
+        offered_at=award.offered_at,
+        accept_by=award.accept_by,
+        accepted_at=award.accepted_at,
+        closed_at=award.closed_at,
+        replaces_id=award.replaces_id,
+    )
 
 
 class AwardList(BaseModel):
@@ -492,6 +618,8 @@ class AllocationIn(StrictInput):
 
 class AwardsIn(StrictInput):
     allocations: list[AllocationIn] = Field(
-        min_length=1, max_length=posting.MAX_WINNERS,
+        min_length=1,
+        max_length=posting.MAX_WINNERS,
         description="First place first; at most the challenge's winner count, adding up to the funded reward "
-                    "or less (the rest is refunded).")
+        "or less (the rest is refunded).",
+    )

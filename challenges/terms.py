@@ -1,5 +1,6 @@
 """The text a solver agrees to, built from the challenge's settings, and its digest: an agreement
 records the version and the sha256 of exactly what was shown."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,10 @@ GENERAL_TERMS = (
 def terms_paragraphs(challenge: Challenge) -> list[str]:
     paragraphs = [f"Intellectual property: {IPTerms.TEXT[challenge.ip_terms]}"]
     if challenge.ip_terms == IPTerms.EXCLUSIVE:
-        paragraphs.append(f"A winner has {challenge.acceptance_days} days to confirm the assignment; "
-                          "after that the award may pass to the next-ranked submission.")
+        paragraphs.append(
+            f"A winner has {challenge.acceptance_days} days to confirm the assignment; "
+            "after that the award may pass to the next-ranked submission."
+        )
     if challenge.eligibility.strip():
         paragraphs.append(f"Eligibility: {challenge.eligibility.strip()}")
     return paragraphs + list(GENERAL_TERMS)

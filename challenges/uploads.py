@@ -6,6 +6,7 @@ browser's content type; a name whose extension disagrees with the content is ref
 that a browser would render as a page (HTML, SVG, XML) is ever accepted. Files are streamed to disk
 in chunks and stop at the size limit, so a large upload is never held in memory.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -71,8 +72,10 @@ _TEXT_TYPES = {"md": "text/markdown", "markdown": "text/markdown", "csv": "text/
 _MARKUP = re.compile(r"<[a-z!?/]")
 _MARKUP_OVERLAP = 1  # a "<" at the end of one chunk, its letter at the start of the next
 
-ALLOWED_HINT = "PDF, PNG, JPEG, GIF, WebP, ZIP (including Word, Excel, PowerPoint and OpenDocument files), " \
-               "plain text, Markdown or CSV"
+ALLOWED_HINT = (
+    "PDF, PNG, JPEG, GIF, WebP, ZIP (including Word, Excel, PowerPoint and OpenDocument files), "
+    "plain text, Markdown or CSV"
+)
 
 
 class UploadRefused(ValidationFailed):
@@ -185,8 +188,10 @@ def store(upload: FileStorage, challenge_id: int) -> StoredFile:
     filename = display_name(original, kind)
     if extension and extension not in kind.extensions:
         found = "text" if kind is TEXT else kind.extensions[0].upper()
-        raise UploadRefused(f"{label} is named .{extension} but its content is {found}: "
-                            f"the name and the content must agree. Accepted: {ALLOWED_HINT}.")
+        raise UploadRefused(
+            f"{label} is named .{extension} but its content is {found}: "
+            f"the name and the content must agree. Accepted: {ALLOWED_HINT}."
+        )
     text_check = _TextCheck() if kind is TEXT else None
     folder = upload_root() / str(challenge_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -226,8 +231,9 @@ def store_all(files: list[FileStorage], challenge_id: int, already: int = 0) -> 
     """Store every upload or none: `already` is how many attachments the submission keeps.
     Raises UploadRefused."""
     if already + len(files) > MAX_FILES:
-        raise UploadRefused(f"A submission can have at most {MAX_FILES} files; it would have "
-                            f"{already + len(files)}. Remove some first.")
+        raise UploadRefused(
+            f"A submission can have at most {MAX_FILES} files; it would have {already + len(files)}. Remove some first."
+        )
     stored: list[StoredFile] = []
     try:
         for upload in files:
@@ -266,8 +272,15 @@ def send(attachment):
     mimetype = attachment.content_type
     if mimetype.startswith("text/"):
         mimetype += "; charset=utf-8"
-    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=attachment.filename,
-                         max_age=0, etag=False, conditional=False)
+    response = send_file(
+        path,
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+        etag=False,
+        conditional=False,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, no-store"

@@ -7,6 +7,7 @@ board or idea in the path (404 for one the caller may not see, exactly as for on
 exist), and only then the query and body (422). So a private board's ideas answer 404 to an
 outsider whatever the request, and a validation message never confirms that they exist.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, g, request
@@ -25,10 +26,33 @@ from app.orgs.models import Organisation
 from app.orgs.services import get_by_slug
 from ideas import policy
 from ideas.models import Board, Comment, Idea, Visibility
-from ideas.schemas import (MAX_ID, BoardCreate, BoardDetail, BoardPage, BoardQuery, CommentCreate, CommentOut,
-                           CommentPage, IdeaCreate, IdeaListQuery, IdeaOut, IdeaPage, IdeaUpdate, MergeIn,
-                           MergeOut, SimilarIdeas, SimilarQuery, StatusChangeIn, StatusHistory, board_detail,
-                           board_out, comment_out, idea_out, idea_summary, status_change_out)
+from ideas.schemas import (
+    MAX_ID,
+    BoardCreate,
+    BoardDetail,
+    BoardPage,
+    BoardQuery,
+    CommentCreate,
+    CommentOut,
+    CommentPage,
+    IdeaCreate,
+    IdeaListQuery,
+    IdeaOut,
+    IdeaPage,
+    IdeaUpdate,
+    MergeIn,
+    MergeOut,
+    SimilarIdeas,
+    SimilarQuery,
+    StatusChangeIn,
+    StatusHistory,
+    board_detail,
+    board_out,
+    comment_out,
+    idea_out,
+    idea_summary,
+    status_change_out,
+)
 from ideas.services import boards as board_services
 from ideas.services import comments as comment_services
 from ideas.services import ideas as idea_services
@@ -48,6 +72,7 @@ NO_IDEA = "No such idea, or it is not yours to see."
 
 
 # ---- finding what a path names --------------------------------------------------------------------
+
 
 def caller() -> User:
     return current_user._get_current_object()
@@ -102,77 +127,143 @@ def _idea_json(idea: Idea) -> IdeaOut:
 
 # ---- boards --------------------------------------------------------------------------------------
 
-@operation(ideas_api, "GET", "/boards", summary="List boards", query=BoardQuery, response=BoardPage,
-           tags=("Boards",))
+
+@operation(ideas_api, "GET", "/boards", summary="List boards", query=BoardQuery, response=BoardPage, tags=("Boards",))
 def list_boards(query: BoardQuery) -> BoardPage:
     """The boards you may see (public ones, your organisations' and those you were invited to),
     newest first, each with its categories."""
-    stmt = (select(Board).where(Board.id.in_(policy.visible_board_ids(caller())))
-            .options(selectinload(Board.organisation), selectinload(Board.categories)))
+    stmt = (
+        select(Board)
+        .where(Board.id.in_(policy.visible_board_ids(caller())))
+        .options(selectinload(Board.organisation), selectinload(Board.categories))
+    )
     if query.organisation:
-        stmt = stmt.where(Board.organisation_id.in_(
-            select(Organisation.id).where(Organisation.slug == query.organisation)))
-    boards, next_cursor = keyset_page(db.session, stmt, kind="boards", columns=(Board.created_at, Board.id),
-                                      query=query)
+        stmt = stmt.where(
+            Board.organisation_id.in_(select(Organisation.id).where(Organisation.slug == query.organisation))
+        )
+    boards, next_cursor = keyset_page(
+        db.session, stmt, kind="boards", columns=(Board.created_at, Board.id), query=query
+    )
     return BoardPage(data=[board_out(board) for board in boards], next_cursor=next_cursor)
 
 
-@operation(ideas_api, "POST", "/boards", summary="Open a board", body=BoardCreate, response=BoardDetail,
-           status=201, errors=(403, 404, 409), tags=("Boards",))
+@operation(
+    ideas_api,
+    "POST",
+    "/boards",
+    summary="Open a board",
+    body=BoardCreate,
+    response=BoardDetail,
+    status=201,
+    errors=(403, 404, 409),
+    tags=("Boards",),
+)
 def create_board(body: BoardCreate) -> BoardDetail:
     """Open a board in an organisation where you are a product manager (403 for its other
     members, 404 for anyone else). A slug the organisation already uses answers 409."""
     user = caller()
-    organisation = (db.session.get(Organisation, body.organisation) if isinstance(body.organisation, int)
-                    else get_by_slug(body.organisation))
+    organisation = (
+        db.session.get(Organisation, body.organisation)
+        if isinstance(body.organisation, int)
+        else get_by_slug(body.organisation)
+    )
     if organisation is None:
         raise NotFound("No such organisation.", {"organisation": ["No such organisation."]})
     org_policy.require_role(user, organisation, "pm")
     if board_services.get_board(organisation.slug, body.slug) is not None:
         raise Conflict("This organisation already has a board at that address.", {"slug": ["Already taken."]})
-    board = board_services.create_board(user, organisation, body.name, body.slug, body.description,
-                                        body.is_private, body.allow_downvotes, body.vote_budget, body.categories)
-    return board_detail(board, remaining_votes=remaining_votes(user, board),
-                        can_participate=policy.can_participate(user, board), can_manage=True)
+    board = board_services.create_board(
+        user,
+        organisation,
+        body.name,
+        body.slug,
+        body.description,
+        body.is_private,
+        body.allow_downvotes,
+        body.vote_budget,
+        body.categories,
+    )
+    return board_detail(
+        board,
+        remaining_votes=remaining_votes(user, board),
+        can_participate=policy.can_participate(user, board),
+        can_manage=True,
+    )
 
 
-@operation(ideas_api, "GET", f"/boards/{BOARD_ID}", summary="Get a board", response=BoardDetail,
-           errors=(404,), tags=("Boards",))
+@operation(
+    ideas_api,
+    "GET",
+    f"/boards/{BOARD_ID}",
+    summary="Get a board",
+    response=BoardDetail,
+    errors=(404,),
+    tags=("Boards",),
+)
 def get_board(board_id: int) -> BoardDetail:
     """A board with its categories, and what you may do there."""
     board, user = visible_board(board_id), caller()
-    return board_detail(board, remaining_votes=remaining_votes(user, board),
-                        can_participate=policy.can_participate(user, board),
-                        can_manage=policy.can_manage(user, board))
+    return board_detail(
+        board,
+        remaining_votes=remaining_votes(user, board),
+        can_participate=policy.can_participate(user, board),
+        can_manage=policy.can_manage(user, board),
+    )
 
 
 # ---- ideas ---------------------------------------------------------------------------------------
 
-@operation(ideas_api, "GET", f"/boards/{BOARD_ID}/ideas", summary="List a board's ideas",
-           query=IdeaListQuery, response=IdeaPage, errors=(404,), tags=("Ideas",))
+
+@operation(
+    ideas_api,
+    "GET",
+    f"/boards/{BOARD_ID}/ideas",
+    summary="List a board's ideas",
+    query=IdeaListQuery,
+    response=IdeaPage,
+    errors=(404,),
+    tags=("Ideas",),
+)
 def list_ideas(board_id: int, query: IdeaListQuery) -> IdeaPage:
     """A board's visible ideas in the order `sort` names, filtered by status, category, tag and
     search words. A cursor belongs to its sort order: change the sort, start without one."""
     board = visible_board(board_id)
-    flt = listing.IdeaFilter(sort=query.sort, status=query.status, category=query.category, tag=query.tag,
-                             q=query.q)
+    flt = listing.IdeaFilter(sort=query.sort, status=query.status, category=query.category, tag=query.tag, q=query.q)
     ideas, next_cursor = listing.list_ideas(board, flt, query)
     votes = listing.votes_of(caller(), ideas)
     return IdeaPage(data=[idea_out(idea, votes.get(idea.id, 0)) for idea in ideas], next_cursor=next_cursor)
 
 
-@operation(ideas_api, "POST", f"/boards/{BOARD_ID}/ideas", summary="Post an idea", body=IdeaCreate,
-           response=IdeaOut, status=201, errors=(403, 404), tags=("Ideas",))
+@operation(
+    ideas_api,
+    "POST",
+    f"/boards/{BOARD_ID}/ideas",
+    summary="Post an idea",
+    body=IdeaCreate,
+    response=IdeaOut,
+    status=201,
+    errors=(403, 404),
+    tags=("Ideas",),
+)
 def create_idea(board_id: int, body: IdeaCreate) -> IdeaOut:
     """Post an idea; you follow it from then on. From a brand-new account, one that looks like
     spam waits for a moderator (`visibility: pending`). 403 if you were blocked on the board."""
-    idea = idea_services.submit_idea(caller(), visible_board(board_id), idea_services.IdeaInput(
-        body.title, body.body, body.category_id, body.tags))
+    idea = idea_services.submit_idea(
+        caller(), visible_board(board_id), idea_services.IdeaInput(body.title, body.body, body.category_id, body.tags)
+    )
     return idea_out(idea)
 
 
-@operation(ideas_api, "GET", f"/boards/{BOARD_ID}/ideas/similar", summary="Find similar ideas",
-           query=SimilarQuery, response=SimilarIdeas, errors=(404,), tags=("Ideas",))
+@operation(
+    ideas_api,
+    "GET",
+    f"/boards/{BOARD_ID}/ideas/similar",
+    summary="Find similar ideas",
+    query=SimilarQuery,
+    response=SimilarIdeas,
+    errors=(404,),
+    tags=("Ideas",),
+)
 def similar_ideas(board_id: int, query: SimilarQuery) -> SimilarIdeas:
     """Up to 5 ideas on the board sharing words with `q`, best match first: ask before posting
     a duplicate. Merged ideas are left out."""
@@ -180,15 +271,24 @@ def similar_ideas(board_id: int, query: SimilarQuery) -> SimilarIdeas:
     return SimilarIdeas(data=[idea_summary(idea) for idea in ideas])
 
 
-@operation(ideas_api, "GET", f"/ideas/{IDEA_ID}", summary="Get an idea", response=IdeaOut,
-           errors=(404,), tags=("Ideas",))
+@operation(
+    ideas_api, "GET", f"/ideas/{IDEA_ID}", summary="Get an idea", response=IdeaOut, errors=(404,), tags=("Ideas",)
+)
 def get_idea(idea_id: int) -> IdeaOut:
     """One idea. A merged idea answers as itself, with `merged_into_id` naming the idea kept."""
     return _idea_json(visible_idea(idea_id))
 
 
-@operation(ideas_api, "PATCH", f"/ideas/{IDEA_ID}", summary="Edit an idea", body=IdeaUpdate,
-           response=IdeaOut, errors=(403, 404), tags=("Ideas",))
+@operation(
+    ideas_api,
+    "PATCH",
+    f"/ideas/{IDEA_ID}",
+    summary="Edit an idea",
+    body=IdeaUpdate,
+    response=IdeaOut,
+    errors=(403, 404),
+    tags=("Ideas",),
+)
 def update_idea(idea_id: int, body: IdeaUpdate) -> IdeaOut:
     """Its author may edit it for 30 minutes and until the first vote, its board's product
     managers always (403 otherwise). The earlier text is kept in the idea's history."""
@@ -197,12 +297,12 @@ def update_idea(idea_id: int, body: IdeaUpdate) -> IdeaOut:
         title=idea.title if body.title is None else body.title,
         body=idea.body if body.body is None else body.body,
         category_id=body.category_id if "category_id" in body.model_fields_set else idea.category_id,
-        tags=[tag.name for tag in idea.tags] if body.tags is None else body.tags)
+        tags=[tag.name for tag in idea.tags] if body.tags is None else body.tags,
+    )
     return _idea_json(idea_services.edit_idea(caller(), idea, data))
 
 
-@operation(ideas_api, "DELETE", f"/ideas/{IDEA_ID}", summary="Delete an idea", errors=(403, 404, 409),
-           tags=("Ideas",))
+@operation(ideas_api, "DELETE", f"/ideas/{IDEA_ID}", summary="Delete an idea", errors=(403, 404, 409), tags=("Ideas",))
 def delete_idea(idea_id: int) -> None:
     """Its author (or a product manager) may delete it while nobody has voted or commented on it
     (409 after that)."""
@@ -211,8 +311,17 @@ def delete_idea(idea_id: int) -> None:
 
 # ---- comments ------------------------------------------------------------------------------------
 
-@operation(ideas_api, "GET", f"/ideas/{IDEA_ID}/comments", summary="List an idea's comments",
-           query=PageQuery, response=CommentPage, errors=(404,), tags=("Comments",))
+
+@operation(
+    ideas_api,
+    "GET",
+    f"/ideas/{IDEA_ID}/comments",
+    summary="List an idea's comments",
+    query=PageQuery,
+    response=CommentPage,
+    errors=(404,),
+    tags=("Comments",),
+)
 def list_comments(idea_id: int, query: PageQuery) -> CommentPage:
     """Comments and replies in one list, **newest first**; a reply names its `parent_id`, so
     threads can be rebuilt. Deleted comments stay as tombstones (`deleted: true`, empty body).
@@ -221,13 +330,23 @@ def list_comments(idea_id: int, query: PageQuery) -> CommentPage:
     stmt = select(Comment).where(Comment.idea_id == idea.id).options(selectinload(Comment.author))
     if not policy.can_moderate(user, idea.board):  # the rule of comments.thread()
         stmt = stmt.where(or_(Comment.visibility == Visibility.VISIBLE, Comment.author_id == user.id))
-    comments, next_cursor = keyset_page(db.session, stmt, kind="comments",
-                                        columns=(Comment.created_at, Comment.id), query=query)
+    comments, next_cursor = keyset_page(
+        db.session, stmt, kind="comments", columns=(Comment.created_at, Comment.id), query=query
+    )
     return CommentPage(data=[comment_out(comment) for comment in comments], next_cursor=next_cursor)
 
 
-@operation(ideas_api, "POST", f"/ideas/{IDEA_ID}/comments", summary="Comment on an idea",
-           body=CommentCreate, response=CommentOut, status=201, errors=(403, 404), tags=("Comments",))
+@operation(
+    ideas_api,
+    "POST",
+    f"/ideas/{IDEA_ID}/comments",
+    summary="Comment on an idea",
+    body=CommentCreate,
+    response=CommentOut,
+    status=201,
+    errors=(403, 404),
+    tags=("Comments",),
+)
 def create_comment(idea_id: int, body: CommentCreate) -> CommentOut:
     """Comment, or reply with `parent_id` (a reply to a reply joins its thread). You follow the
     idea from then on. 404 when the comment you answer is gone; 403 if you were blocked."""
@@ -237,8 +356,17 @@ def create_comment(idea_id: int, body: CommentCreate) -> CommentOut:
 
 # ---- product managers --------------------------------------------------------------------------------
 
-@operation(ideas_api, "POST", f"/ideas/{IDEA_ID}/status", summary="Change an idea's status",
-           body=StatusChangeIn, response=IdeaOut, errors=(403, 404, 409), tags=("Ideas",))
+
+@operation(
+    ideas_api,
+    "POST",
+    f"/ideas/{IDEA_ID}/status",
+    summary="Change an idea's status",
+    body=StatusChangeIn,
+    response=IdeaOut,
+    errors=(403, 404, 409),
+    tags=("Ideas",),
+)
 def change_status(idea_id: int, body: StatusChangeIn) -> IdeaOut:
     """For the board's product managers (403 for other members of the organisation). The
     message becomes the official response, and followers and voters are told. A merged idea's
@@ -249,8 +377,16 @@ def change_status(idea_id: int, body: StatusChangeIn) -> IdeaOut:
     return _idea_json(idea)
 
 
-@operation(ideas_api, "POST", f"/ideas/{IDEA_ID}/merge", summary="Merge a duplicate into another idea",
-           body=MergeIn, response=MergeOut, errors=(403, 404, 409), tags=("Ideas",))
+@operation(
+    ideas_api,
+    "POST",
+    f"/ideas/{IDEA_ID}/merge",
+    summary="Merge a duplicate into another idea",
+    body=MergeIn,
+    response=MergeOut,
+    errors=(403, 404, 409),
+    tags=("Ideas",),
+)
 def merge_idea(idea_id: int, body: MergeIn) -> MergeOut:
     """For the board's product managers: this idea's voters (once each: who voted on both keeps
     the target vote), followers and comments move to `target_id` on the same board, and this
@@ -262,12 +398,18 @@ def merge_idea(idea_id: int, body: MergeIn) -> MergeOut:
         raise NotFound(f"There is no idea #{body.target_id} to merge into.", {"target_id": ["No such idea."]})
     merging.merge_ideas(user, source, target)
     votes = listing.votes_of(user, [source, target])
-    return MergeOut(source=idea_out(source, votes.get(source.id, 0)),
-                    target=idea_out(target, votes.get(target.id, 0)))
+    return MergeOut(source=idea_out(source, votes.get(source.id, 0)), target=idea_out(target, votes.get(target.id, 0)))
 
 
-@operation(ideas_api, "GET", f"/ideas/{IDEA_ID}/history", summary="An idea's status timeline",
-           response=StatusHistory, errors=(404,), tags=("Ideas",))
+@operation(
+    ideas_api,
+    "GET",
+    f"/ideas/{IDEA_ID}/history",
+    summary="An idea's status timeline",
+    response=StatusHistory,
+    errors=(404,),
+    tags=("Ideas",),
+)
 def status_history(idea_id: int) -> StatusHistory:
     """Every status change, oldest first, with the product manager's message."""
     return StatusHistory(data=[status_change_out(change) for change in statuses.history(visible_idea(idea_id))])

@@ -9,26 +9,35 @@ MARKDOWN_HINT = "Markdown works: **bold**, *italic*, lists, `code`, [links](http
 
 
 class IdeaForm(FlaskForm):
-    title = StringField("Title", [DataRequired(message="Give your idea a title."), Length(max=160)],
-                        description="One sentence: what should the product do?")
+    title = StringField(
+        "Title",
+        [DataRequired(message="Give your idea a title."), Length(max=160)],
+        description="One sentence: what should the product do?",
+    )
     body = TextAreaField("Details", [Optional(), Length(max=20_000)], description=MARKDOWN_HINT)
-    category_id = SelectField("Category", coerce=lambda v: int(v) if v not in (None, "", "None") else None,
-                              validate_choice=False)
+    category_id = SelectField(
+        "Category", coerce=lambda v: int(v) if v not in (None, "", "None") else None, validate_choice=False
+    )
     tags = StringField("Tags", [Optional(), Length(max=300)], description="Up to 5, separated by commas.")
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Your comment", [DataRequired(message="Write a comment first."), Length(max=10_000)],
-                         description=MARKDOWN_HINT)
+    body = TextAreaField(
+        "Your comment", [DataRequired(message="Write a comment first."), Length(max=10_000)], description=MARKDOWN_HINT
+    )
     parent_id = HiddenField()
 
 
 class StatusForm(FlaskForm):
     status = SelectField("Status", choices=[(s, Status.LABELS[s]) for s in Status.SETTABLE])
-    message = TextAreaField("Official response", [Optional(), Length(max=10_000)],
-                            description="Shown on the idea and sent to its followers and voters.")
-    release_note = TextAreaField("Release note", [Optional(), Length(max=10_000)],
-                                 description="For the changelog, when the status is Delivered.")
+    message = TextAreaField(
+        "Official response",
+        [Optional(), Length(max=10_000)],
+        description="Shown on the idea and sent to its followers and voters.",
+    )
+    release_note = TextAreaField(
+        "Release note", [Optional(), Length(max=10_000)], description="For the changelog, when the status is Delivered."
+    )
 
 
 class MergeForm(FlaskForm):
@@ -42,15 +51,24 @@ class FlagForm(FlaskForm):
 
 class BoardForm(FlaskForm):
     name = StringField("Name", [DataRequired(message="Enter a name."), Length(min=2, max=120)])
-    slug = StringField("Address", [Optional(), Length(max=64)],
-                       description="Lower-case letters, digits and dashes; leave empty to derive it from the name.")
+    slug = StringField(
+        "Address",
+        [Optional(), Length(max=64)],
+        description="Lower-case letters, digits and dashes; leave empty to derive it from the name.",
+    )
     description = TextAreaField("Description", [Optional(), Length(max=5000)], description=MARKDOWN_HINT)
     is_private = BooleanField("Private: only the organisation and invited customers can see it")
     allow_downvotes = BooleanField("Allow down-votes")
-    vote_budget = IntegerField("Vote budget", [Optional(), NumberRange(min=1, max=1000)],
-                               description="Active votes each member may hold here; empty for unlimited.")
-    categories = StringField("Categories", [Optional(), Length(max=1000)],
-                             description="Separated by commas, e.g. Reporting, Integrations, Mobile.")
+    vote_budget = IntegerField(
+        "Vote budget",
+        [Optional(), NumberRange(min=1, max=1000)],
+        description="Active votes each member may hold here; empty for unlimited.",
+    )
+    categories = StringField(
+        "Categories",
+        [Optional(), Length(max=1000)],
+        description="Separated by commas, e.g. Reporting, Integrations, Mobile.",
+    )
 
 
 class CategoryForm(FlaskForm):

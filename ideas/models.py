@@ -4,12 +4,12 @@ An idea's counters (upvotes, downvotes, score, comment_count, follower_count) ar
 and changed with atomic UPDATEs in the same transaction as the vote or comment that moves them,
 so lists read indexed columns instead of counting.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (CheckConstraint, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -29,8 +29,13 @@ class Status:
     MERGED = "merged"
 
     LABELS = {
-        OPEN: "Open", UNDER_REVIEW: "Under review", PLANNED: "Planned", IN_PROGRESS: "In progress",
-        DELIVERED: "Delivered", DECLINED: "Declined", MERGED: "Merged",
+        OPEN: "Open",
+        UNDER_REVIEW: "Under review",
+        PLANNED: "Planned",
+        IN_PROGRESS: "In progress",
+        DELIVERED: "Delivered",
+        DECLINED: "Declined",
+        MERGED: "Merged",
     }
     # Product managers choose among these; Merged is set only by merging.
     SETTABLE = (OPEN, UNDER_REVIEW, PLANNED, IN_PROGRESS, DELIVERED, DECLINED)
@@ -66,7 +71,8 @@ class Board(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     categories: Mapped[list[Category]] = relationship(
-        back_populates="board", cascade="all, delete-orphan", order_by="Category.name")
+        back_populates="board", cascade="all, delete-orphan", order_by="Category.name"
+    )
 
 
 class BoardMember(db.Model):

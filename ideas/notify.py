@@ -1,4 +1,5 @@
 """Who hears about what happens to an idea. Subscribed to the domain events in app.events."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -29,8 +30,6 @@ def _who_can_see(user_ids, idea: Idea) -> set[int]:
     return {user.id for user in users if policy.can_see_idea(user, idea)}
 
 
-
-
 def _link(idea_id: int, anchor: str = "") -> str:
     return path_for("ideas.show", idea_id=idea_id) + (f"#{anchor}" if anchor else "")
 
@@ -50,8 +49,13 @@ def status_changed(event: events.IdeaStatusChanged) -> None:
 def merged(event: events.IdeaMerged) -> None:
     source, target = db.session.get(Idea, event.source_id), db.session.get(Idea, event.target_id)
     # The source's audience moved to the target already; tell them where their vote went.
-    notify(_audience(target.id), "idea.merged", f"“{source.title}” was merged into “{target.title}”",
-           _link(target.id), event.actor_id)
+    notify(
+        _audience(target.id),
+        "idea.merged",
+        f"“{source.title}” was merged into “{target.title}”",
+        _link(target.id),
+        event.actor_id,
+    )
 
 
 @events.subscribe(events.CommentPosted)
@@ -60,12 +64,22 @@ def comment_posted(event: events.CommentPosted) -> None:
         return
     parent_author = db.session.scalar(select(Comment.author_id).where(Comment.id == event.parent_id))
     idea_title = db.session.scalar(select(Idea.title).where(Idea.id == event.idea_id))
-    notify(_who_can_see([parent_author], db.session.get(Idea, event.idea_id)), "comment.reply", f"New reply to your comment on “{idea_title}”",
-           _link(event.idea_id, f"comment-{event.comment_id}"), event.actor_id)
+    notify(
+        _who_can_see([parent_author], db.session.get(Idea, event.idea_id)),
+        "comment.reply",
+        f"New reply to your comment on “{idea_title}”",
+        _link(event.idea_id, f"comment-{event.comment_id}"),
+        event.actor_id,
+    )
 
 
 @events.subscribe(events.CommentAccepted)
 def comment_accepted(event: events.CommentAccepted) -> None:
     comment = db.session.get(Comment, event.comment_id)
-    notify(_who_can_see([comment.author_id], comment.idea), "comment.accepted", f"Your comment on “{comment.idea.title}” was accepted as the answer",
-           _link(comment.idea_id, f"comment-{comment.id}"), event.actor_id)
+    notify(
+        _who_can_see([comment.author_id], comment.idea),
+        "comment.accepted",
+        f"Your comment on “{comment.idea.title}” was accepted as the answer",
+        _link(comment.idea_id, f"comment-{comment.id}"),
+        event.actor_id,
+    )

@@ -2,6 +2,7 @@
 
 A private board, and everything in it, answers 404 to anyone who may not see it.
 """
+
 from __future__ import annotations
 
 from flask import abort
@@ -34,13 +35,20 @@ def can_view(user: User | None, board: Board) -> bool:
     if org_policy.is_member(user, board.organisation):
         return True
     # Invited customers, once they have confirmed the invited address is theirs.
-    return user.email_verified and db.session.scalar(select(BoardMember.id).where(
-        BoardMember.board_id == board.id, BoardMember.email == user.email)) is not None
+    return (
+        user.email_verified
+        and db.session.scalar(
+            select(BoardMember.id).where(BoardMember.board_id == board.id, BoardMember.email == user.email)
+        )
+        is not None
+    )
 
 
 # Asked on every vote: built once, on the table, and run without the ORM's per-statement work.
 _blocks = BoardBlock.__table__
-_BLOCK = select(_blocks.c.id).where(_blocks.c.board_id == bindparam("board_id"), _blocks.c.user_id == bindparam("user_id"))
+_BLOCK = select(_blocks.c.id).where(
+    _blocks.c.board_id == bindparam("board_id"), _blocks.c.user_id == bindparam("user_id")
+)
 
 
 def is_blocked(user: User | None, board: Board) -> bool:
@@ -86,8 +94,12 @@ def visible_board_ids(user: User | None):
         return public
     if user.is_site_admin:
         return select(Board.id)
-    parts = [public, select(Board.id).join(Membership, Membership.organisation_id == Board.organisation_id)
-             .where(Membership.user_id == user.id)]
+    parts = [
+        public,
+        select(Board.id)
+        .join(Membership, Membership.organisation_id == Board.organisation_id)
+        .where(Membership.user_id == user.id),
+    ]
     if user.email_verified:
         parts.append(select(BoardMember.board_id).where(BoardMember.email == user.email))
     return union(*parts)

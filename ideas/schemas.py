@@ -5,6 +5,7 @@ services will refuse where a schema can say it cheaply, so a client learns the r
 OpenAPI document. NUL characters are dropped from every text input: no database column stores
 them (PostgreSQL refuses them outright).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,7 +25,6 @@ MAX_ID = 2**31 - 1  # the largest id a database integer column holds
 # service still refuses a blank one, but a pattern on them makes fuzzing the API very slow.
 VISIBLE = r"[^\s\x00]"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
 
 
 def _whole_number(value):
@@ -67,6 +67,7 @@ class StrictInput(BaseModel):
 
 # ---- shared pieces -----------------------------------------------------------------------------
 
+
 class UserRef(BaseModel):
     id: int
     display_name: str
@@ -96,6 +97,7 @@ def category_out(category: Category | None) -> CategoryOut | None:
 
 # ---- boards ------------------------------------------------------------------------------------
 
+
 class BoardOut(BaseModel):
     id: int
     organisation: OrganisationSummary
@@ -120,22 +122,29 @@ class BoardDetail(BoardOut):
 def _board_fields(board: Board) -> dict:
     organisation = board.organisation
     return dict(
-        id=board.id, name=board.name, slug=board.slug, description=board.description or "",
+        id=board.id,
+        name=board.name,
+        slug=board.slug,
+        description=board.description or "",
         organisation=OrganisationSummary(id=organisation.id, slug=organisation.slug, name=organisation.name),
-        is_private=board.is_private, allow_downvotes=board.allow_downvotes, vote_budget=board.vote_budget,
-        idea_count=board.idea_count, categories=[category_out(c) for c in board.categories],
+        is_private=board.is_private,
+        allow_downvotes=board.allow_downvotes,
+        vote_budget=board.vote_budget,
+        idea_count=board.idea_count,
+        categories=[category_out(c) for c in board.categories],
         created_at=board.created_at,
-        url=url_for("ideas.board", org_slug=organisation.slug, board_slug=board.slug, _external=True))
+        url=url_for("ideas.board", org_slug=organisation.slug, board_slug=board.slug, _external=True),
+    )
 
 
 def board_out(board: Board) -> BoardOut:
     return BoardOut(**_board_fields(board))
 
 
-def board_detail(board: Board, *, remaining_votes: int | None, can_participate: bool,
-                 can_manage: bool) -> BoardDetail:
-    return BoardDetail(**_board_fields(board), remaining_votes=remaining_votes,
-                       can_participate=can_participate, can_manage=can_manage)
+def board_detail(board: Board, *, remaining_votes: int | None, can_participate: bool, can_manage: bool) -> BoardDetail:
+    return BoardDetail(
+        **_board_fields(board), remaining_votes=remaining_votes, can_participate=can_participate, can_manage=can_manage
+    )
 
 
 class BoardPage(Page[BoardOut]):
@@ -143,30 +152,41 @@ class BoardPage(Page[BoardOut]):
 
 
 class BoardQuery(PageQuery):
-    organisation: text(max_length=64) | None = Field(default=None,
-                                                    description="Only this organisation's boards (its slug).")
+    organisation: text(max_length=64) | None = Field(
+        default=None, description="Only this organisation's boards (its slug)."
+    )
 
 
 class BoardCreate(StrictInput):
     organisation: Id | text(min_length=1, max_length=64) = Field(
         description="The organisation: its id (a number) or its slug (a string). "
-                    "You need the product manager role there.")
+        "You need the product manager role there."
+    )
     name: text(min_length=2, max_length=120, pattern=VISIBLE) = Field(
-        description="2 to 120 characters, not counting spaces at either end.")
-    slug: str = Field(min_length=2, max_length=64, pattern=SLUG,
-                      description="The board's address under the organisation: lower-case letters, digits "
-                                  "and single dashes. Unique within the organisation (409 if taken).")
+        description="2 to 120 characters, not counting spaces at either end."
+    )
+    slug: str = Field(
+        min_length=2,
+        max_length=64,
+        pattern=SLUG,
+        description="The board's address under the organisation: lower-case letters, digits "
+        "and single dashes. Unique within the organisation (409 if taken).",
+    )
     description: text(max_length=5000) = Field(default="", description="Markdown.")
     is_private: bool = False
     allow_downvotes: bool = False
-    vote_budget: whole_number(1, 1000) | None = Field(default=None,
-                                    description="Active votes each member may hold; null for unlimited.")
+    vote_budget: whole_number(1, 1000) | None = Field(
+        default=None, description="Active votes each member may hold; null for unlimited."
+    )
     categories: list[text(max_length=60)] = Field(
-        default_factory=list, max_length=50,
-        description="Category names; duplicates and names without letters or digits are left out.")
+        default_factory=list,
+        max_length=50,
+        description="Category names; duplicates and names without letters or digits are left out.",
+    )
 
 
 # ---- ideas -------------------------------------------------------------------------------------
+
 
 class IdeaOut(BaseModel):
     id: int
@@ -178,7 +198,8 @@ class IdeaOut(BaseModel):
     status_label: str
     visibility: Literal["visible", "pending", "hidden"] = Field(
         description="`pending` waits for a moderator and `hidden` was removed by one; only the author "
-                    "and the moderators see such an idea.")
+        "and the moderators see such an idea."
+    )
     upvotes: int
     downvotes: int
     score: int = Field(description="upvotes - downvotes.")
@@ -200,15 +221,31 @@ class IdeaOut(BaseModel):
 def idea_out(idea: Idea, my_vote: int = 0) -> IdeaOut:
     """The idea as JSON. Reads `author`, `category` and `tags`: eager-load them for lists."""
     return IdeaOut(
-        id=idea.id, board_id=idea.board_id, title=idea.title, body=idea.body or "",
-        body_html=str(render_markdown(idea.body)), status=idea.status, status_label=idea.status_label,
-        visibility=idea.visibility, upvotes=idea.upvotes, downvotes=idea.downvotes, score=idea.score,
-        comment_count=idea.comment_count, follower_count=idea.follower_count, my_vote=my_vote,
-        created_at=idea.created_at, edited_at=idea.edited_at, author=user_ref(idea.author),
-        category=category_out(idea.category), tags=[tag.name for tag in idea.tags],
-        merged_into_id=idea.merged_into_id, official_response=idea.official_response,
+        id=idea.id,
+        board_id=idea.board_id,
+        title=idea.title,
+        body=idea.body or "",
+        body_html=str(render_markdown(idea.body)),
+        status=idea.status,
+        status_label=idea.status_label,
+        visibility=idea.visibility,
+        upvotes=idea.upvotes,
+        downvotes=idea.downvotes,
+        score=idea.score,
+        comment_count=idea.comment_count,
+        follower_count=idea.follower_count,
+        my_vote=my_vote,
+        created_at=idea.created_at,
+        edited_at=idea.edited_at,
+        author=user_ref(idea.author),
+        category=category_out(idea.category),
+        tags=[tag.name for tag in idea.tags],
+        merged_into_id=idea.merged_into_id,
+        official_response=idea.official_response,
         official_response_html=str(render_markdown(idea.official_response)) if idea.official_response else None,
-        release_note=idea.release_note, url=url_for("ideas.show", idea_id=idea.id, _external=True))
+        release_note=idea.release_note,
+        url=url_for("ideas.show", idea_id=idea.id, _external=True),
+    )
 
 
 class IdeaPage(Page[IdeaOut]):
@@ -228,9 +265,15 @@ class IdeaSummary(BaseModel):
 
 
 def idea_summary(idea: Idea) -> IdeaSummary:
-    return IdeaSummary(id=idea.id, board_id=idea.board_id, title=idea.title, status=idea.status,
-                       score=idea.score, comment_count=idea.comment_count,
-                       url=url_for("ideas.show", idea_id=idea.id, _external=True))
+    return IdeaSummary(
+        id=idea.id,
+        board_id=idea.board_id,
+        title=idea.title,
+        status=idea.status,
+        score=idea.score,
+        comment_count=idea.comment_count,
+        url=url_for("ideas.show", idea_id=idea.id, _external=True),
+    )
 
 
 class SimilarIdeas(BaseModel):
@@ -238,15 +281,21 @@ class SimilarIdeas(BaseModel):
 
 
 class IdeaListQuery(PageQuery):
-    sort: Sort = Field(default="top", description=(
-        "top: most net votes; hot: votes, newer ideas favoured; trending: most votes and comments in "
-        "the last days; new: newest first; discussed: most comments; confidence: best share of up-votes."))
-    status: IdeaStatus | None = Field(default=None, description="Only ideas with this status. Without it, "
-                                                                "every status but `merged`.")
+    sort: Sort = Field(
+        default="top",
+        description=(
+            "top: most net votes; hot: votes, newer ideas favoured; trending: most votes and comments in "
+            "the last days; new: newest first; discussed: most comments; confidence: best share of up-votes."
+        ),
+    )
+    status: IdeaStatus | None = Field(
+        default=None, description="Only ideas with this status. Without it, every status but `merged`."
+    )
     category: text(max_length=64) | None = Field(default=None, description="A category slug.")
     tag: text(max_length=40) | None = None
-    q: text(max_length=200) | None = Field(default=None,
-                                           description="Search words; an idea matches when it has them all.")
+    q: text(max_length=200) | None = Field(
+        default=None, description="Search words; an idea matches when it has them all."
+    )
 
 
 class SimilarQuery(BaseModel):
@@ -255,12 +304,18 @@ class SimilarQuery(BaseModel):
     q: text(max_length=200) = Field(description="What the new idea is about, e.g. its title.")
 
 
-Title = Annotated[text(min_length=8, max_length=160, pattern=VISIBLE), Field(
-    description="8 to 160 characters; runs of white space count as one.")]
+Title = Annotated[
+    text(min_length=8, max_length=160, pattern=VISIBLE),
+    Field(description="8 to 160 characters; runs of white space count as one."),
+]
 IdeaBody = Annotated[text(max_length=20_000), Field(description="Markdown.")]
-Tags = Annotated[list[text(max_length=40)], Field(
-    max_length=5, description="Up to 5; lower-cased, other characters than letters, digits and `-+#.` "
-                              "become dashes.")]
+Tags = Annotated[
+    list[text(max_length=40)],
+    Field(
+        max_length=5,
+        description="Up to 5; lower-cased, other characters than letters, digits and `-+#.` become dashes.",
+    ),
+]
 
 
 class IdeaCreate(StrictInput):
@@ -281,6 +336,7 @@ class IdeaUpdate(StrictInput):
 
 # ---- comments ----------------------------------------------------------------------------------
 
+
 class CommentOut(BaseModel):
     id: int
     idea_id: int
@@ -297,10 +353,18 @@ class CommentOut(BaseModel):
 
 def comment_out(comment: Comment) -> CommentOut:
     return CommentOut(
-        id=comment.id, idea_id=comment.idea_id, parent_id=comment.parent_id, author=user_ref(comment.author),
-        body=comment.body or "", body_html=str(render_markdown(comment.body)) if comment.body else "",
-        visibility=comment.visibility, created_at=comment.created_at, edited_at=comment.edited_at,
-        deleted=comment.is_deleted, accepted=comment.accepted_at is not None)
+        id=comment.id,
+        idea_id=comment.idea_id,
+        parent_id=comment.parent_id,
+        author=user_ref(comment.author),
+        body=comment.body or "",
+        body_html=str(render_markdown(comment.body)) if comment.body else "",
+        visibility=comment.visibility,
+        created_at=comment.created_at,
+        edited_at=comment.edited_at,
+        deleted=comment.is_deleted,
+        accepted=comment.accepted_at is not None,
+    )
 
 
 class CommentPage(Page[CommentOut]):
@@ -314,13 +378,19 @@ class CommentCreate(StrictInput):
 
 # ---- product managers: status and merging ---------------------------------------------------------
 
+
 class StatusChangeIn(StrictInput):
     status: SettableStatus = Field(description="`merged` is set by merging only.")
-    message: text(max_length=10_000) = Field(default="", description=(
-        "Becomes the idea's official response; told to followers and voters. Needed when the status "
-        "does not change."))
+    message: text(max_length=10_000) = Field(
+        default="",
+        description=(
+            "Becomes the idea's official response; told to followers and voters. Needed when the status "
+            "does not change."
+        ),
+    )
     release_note: text(max_length=10_000) = Field(
-        default="", description="For the changelog, when the status is `delivered`.")
+        default="", description="For the changelog, when the status is `delivered`."
+    )
 
 
 class StatusChangeOut(BaseModel):
@@ -333,9 +403,14 @@ class StatusChangeOut(BaseModel):
 
 
 def status_change_out(change: StatusChange) -> StatusChangeOut:
-    return StatusChangeOut(id=change.id, from_status=change.from_status, to_status=change.to_status,
-                           message=change.message or "", changed_by=user_ref(change.changed_by),
-                           created_at=change.created_at)
+    return StatusChangeOut(
+        id=change.id,
+        from_status=change.from_status,
+        to_status=change.to_status,
+        message=change.message or "",
+        changed_by=user_ref(change.changed_by),
+        created_at=change.created_at,
+    )
 
 
 class StatusHistory(BaseModel):
@@ -349,5 +424,3 @@ class MergeIn(StrictInput):
 class MergeOut(BaseModel):
     source: IdeaOut = Field(description="The merged idea, now with status `merged`.")
     target: IdeaOut = Field(description="The idea kept, with the source's voters, followers and comments.")
-
-

@@ -4,6 +4,7 @@
 is the better match on both databases. User input never reaches the query syntax: only
 word characters survive, each quoted (FTS5) or used as a prefix lexeme (tsquery).
 """
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,11 @@ from sqlalchemy import Float, Integer, text
 from app.extensions import db
 from ideas.search_schema import PG_DOCUMENT
 
-STOP_WORDS = frozenset("""a an and are as at be but by can could do for from have how i if in into is it
+STOP_WORDS = frozenset(
+    """a an and are as at be but by can could do for from have how i if in into is it
 its me my no not of on or our should so that the their them then there these they this to us was we
-were what when where which who why will with would you your allow add make get use""".split())
+were what when where which who why will with would you your allow add make get use""".split()
+)
 MAX_TERMS = 8
 
 
@@ -33,10 +36,13 @@ def matches(q: str, *, any_term: bool = False):
         return None
     if db.engine.dialect.name == "sqlite":
         query = (" OR " if any_term else " ").join(f'"{w}"*' for w in words)
-        statement = text("SELECT rowid AS id, bm25(ideas_fts, 2.0, 1.0) AS rank FROM ideas_fts "
-                         "WHERE ideas_fts MATCH :q")
+        statement = text(
+            "SELECT rowid AS id, bm25(ideas_fts, 2.0, 1.0) AS rank FROM ideas_fts WHERE ideas_fts MATCH :q"
+        )
     else:
         query = (" | " if any_term else " & ").join(f"{w}:*" for w in words)
-        statement = text(f"SELECT id, -ts_rank({PG_DOCUMENT}, to_tsquery('english', :q)) AS rank FROM ideas "
-                         f"WHERE {PG_DOCUMENT} @@ to_tsquery('english', :q)")
+        statement = text(
+            f"SELECT id, -ts_rank({PG_DOCUMENT}, to_tsquery('english', :q)) AS rank FROM ideas "
+            f"WHERE {PG_DOCUMENT} @@ to_tsquery('english', :q)"
+        )
     return statement.bindparams(q=query).columns(id=Integer, rank=Float).subquery("search")

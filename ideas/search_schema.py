@@ -1,5 +1,6 @@
 """Full-text search objects that SQLAlchemy models cannot describe, created by migrations:
 an FTS5 table kept in sync by triggers on SQLite, a GIN expression index on PostgreSQL."""
+
 from sqlalchemy import text
 
 # The expression PostgreSQL indexes; queries must use the very same one to hit the index.

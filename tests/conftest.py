@@ -3,6 +3,7 @@
 Each test process gets its own database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
 migrated once with Alembic; every table is emptied after each test.
 """
+
 from __future__ import annotations
 
 import os
@@ -155,9 +156,15 @@ def site_admin_client(app):
 
 # Browser journeys (tests/browser and a few elsewhere) share one Chromium per test process: Playwright's
 # sync API allows one instance per thread.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -167,7 +174,7 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-            args=CHROMIUM_ARGS, headless=True)
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS, headless=True
+        )
         yield chromium
         chromium.close()

@@ -1,4 +1,5 @@
 """`flask votes verify [--fix]` and `flask ranking refresh`."""
+
 from __future__ import annotations
 
 import click
@@ -20,8 +21,7 @@ def verify(fix: bool) -> None:
     each difference; exits 1 when a difference remains."""
     differences = counters.verify(fix=fix)
     for d in differences:
-        click.echo(f"idea {d.idea_id}: {d.field} stored {d.stored}, actual {d.actual}"
-                   + (" (fixed)" if fix else ""))
+        click.echo(f"idea {d.idea_id}: {d.field} stored {d.stored}, actual {d.actual}" + (" (fixed)" if fix else ""))
     if fix:
         from voting.services import recount_budgets
 
@@ -29,8 +29,10 @@ def verify(fix: bool) -> None:
             recount_budgets(board)
         db.session.commit()
     ideas = db.session.scalar(select(db.func.count()).select_from(Idea))
-    click.echo(f"Checked {ideas} ideas: {len(differences)} difference{'s' if len(differences) != 1 else ''}"
-               + (", repaired." if fix and differences else "."))
+    click.echo(
+        f"Checked {ideas} ideas: {len(differences)} difference{'s' if len(differences) != 1 else ''}"
+        + (", repaired." if fix and differences else ".")
+    )
     if differences and not fix:
         raise SystemExit(1)
 
@@ -42,7 +44,7 @@ def refresh(batch: int) -> None:
     in order between runs by construction; run this after a formula change or a repair."""
     ids = list(db.session.scalars(select(Idea.id).order_by(Idea.id)))
     for start in range(0, len(ids), batch):
-        for idea_id in ids[start:start + batch]:
+        for idea_id in ids[start : start + batch]:
             counters.recompute_idea(idea_id)
         db.session.commit()
     click.echo(f"Refreshed the rank keys of {len(ids)} ideas.")

@@ -1,5 +1,6 @@
 """Counters and rank keys recomputed from the source tables: for merges, for the nightly
 check (`flask votes verify`) and for `flask ranking refresh`. Lists never call this."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,19 +27,30 @@ class Difference:
 def actual_counts(idea_id: int) -> dict:
     up = db.session.scalar(select(func.count()).where(Vote.idea_id == idea_id, Vote.value == 1))
     down = db.session.scalar(select(func.count()).where(Vote.idea_id == idea_id, Vote.value == -1))
-    comments = db.session.scalar(select(func.count()).where(
-        Comment.idea_id == idea_id, Comment.deleted_at.is_(None), Comment.visibility == Visibility.VISIBLE))
+    comments = db.session.scalar(
+        select(func.count()).where(
+            Comment.idea_id == idea_id, Comment.deleted_at.is_(None), Comment.visibility == Visibility.VISIBLE
+        )
+    )
     followers = db.session.scalar(select(func.count()).where(Follow.idea_id == idea_id))
-    return {"upvotes": up, "downvotes": down, "score": up - down, "comment_count": comments,
-            "follower_count": followers}
+    return {
+        "upvotes": up,
+        "downvotes": down,
+        "score": up - down,
+        "comment_count": comments,
+        "follower_count": followers,
+    }
 
 
 def trending_from_history(idea_id: int) -> float:
     stored = ranking.EMPTY
     for (at,) in db.session.execute(select(Vote.created_at).where(Vote.idea_id == idea_id, Vote.value == 1)):
         stored = ranking.trending_add(stored, 1.0, at)
-    for (at,) in db.session.execute(select(Comment.created_at).where(
-            Comment.idea_id == idea_id, Comment.deleted_at.is_(None), Comment.visibility == Visibility.VISIBLE)):
+    for (at,) in db.session.execute(
+        select(Comment.created_at).where(
+            Comment.idea_id == idea_id, Comment.deleted_at.is_(None), Comment.visibility == Visibility.VISIBLE
+        )
+    ):
         stored = ranking.trending_add(stored, ranking.TRENDING_COMMENT_WEIGHT, at)
     return stored
 
@@ -48,20 +60,27 @@ def recompute_idea(idea_id: int) -> None:
     caller holds the idea's row lock (or the SQLite write lock) for the transaction."""
     counts = actual_counts(idea_id)
     created_at = db.session.scalar(select(Idea.created_at).where(Idea.id == idea_id))
-    db.session.execute(update(Idea).where(Idea.id == idea_id).values(
-        **counts,
-        hot_rank=ranking.hot(counts["score"], created_at),
-        confidence_rank=ranking.wilson_lower_bound(counts["upvotes"], counts["downvotes"]),
-        trending_rank=trending_from_history(idea_id)))
+    db.session.execute(
+        update(Idea)
+        .where(Idea.id == idea_id)
+        .values(
+            **counts,
+            hot_rank=ranking.hot(counts["score"], created_at),
+            confidence_rank=ranking.wilson_lower_bound(counts["upvotes"], counts["downvotes"]),
+            trending_rank=trending_from_history(idea_id),
+        )
+    )
 
 
 def add_activity(idea_id: int, weight: float) -> None:
     """Count a comment (or other activity) towards Trending, under the row's lock."""
     now = utcnow()
-    stored = db.session.execute(update(Idea).where(Idea.id == idea_id).values(last_activity_at=now)
-                                .returning(Idea.trending_rank)).scalar_one()
-    db.session.execute(update(Idea).where(Idea.id == idea_id).values(
-        trending_rank=ranking.trending_add(stored, weight, now)))
+    stored = db.session.execute(
+        update(Idea).where(Idea.id == idea_id).values(last_activity_at=now).returning(Idea.trending_rank)
+    ).scalar_one()
+    db.session.execute(
+        update(Idea).where(Idea.id == idea_id).values(trending_rank=ranking.trending_add(stored, weight, now))
+    )
 
 
 def verify(fix: bool = False) -> list[Difference]:
@@ -70,8 +89,11 @@ def verify(fix: bool = False) -> list[Difference]:
     for idea_id in db.session.scalars(select(Idea.id).order_by(Idea.id)):
         stored = db.session.execute(select(*(getattr(Idea, f) for f in COUNTERS)).where(Idea.id == idea_id)).one()
         actual = actual_counts(idea_id)
-        found = [Difference(idea_id, field, value, actual[field])
-                 for field, value in zip(COUNTERS, stored) if value != actual[field]]
+        found = [
+            Difference(idea_id, field, value, actual[field])
+            for field, value in zip(COUNTERS, stored)
+            if value != actual[field]
+        ]
         if fix and found:
             recompute_idea(idea_id)
         differences += found

@@ -20,6 +20,7 @@ Everything is computed with a fixed handful of GROUP BY queries per board (never
 voter). This aggregates over the votes table, so it serves the product managers' dashboard only,
 never the public lists, which read the counters on the ideas.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,10 +53,16 @@ DOMAIN_RE = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.
 
 # ---------------------------------------------------------------- segments and customer values
 
+
 def segments_of(organisation: Organisation) -> list[Segment]:
     """Heaviest first."""
-    return list(db.session.scalars(select(Segment).where(Segment.organisation_id == organisation.id)
-                                   .order_by(Segment.weight.desc(), Segment.name)))
+    return list(
+        db.session.scalars(
+            select(Segment)
+            .where(Segment.organisation_id == organisation.id)
+            .order_by(Segment.weight.desc(), Segment.name)
+        )
+    )
 
 
 def _clean_segment(name: str, weight) -> tuple[str, int]:
@@ -63,8 +70,10 @@ def _clean_segment(name: str, weight) -> tuple[str, int]:
     if not 1 <= len(name) <= 60:
         raise ValidationFailed("A segment needs a name of 1 to 60 characters.", {"name": ["1 to 60 characters."]})
     if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= MAX_WEIGHT:
-        raise ValidationFailed(f"The weight is a whole number from 0 to {MAX_WEIGHT}.",
-                               {"weight": [f"A whole number from 0 to {MAX_WEIGHT}."]})
+        raise ValidationFailed(
+            f"The weight is a whole number from 0 to {MAX_WEIGHT}.",
+            {"weight": [f"A whole number from 0 to {MAX_WEIGHT}."]},
+        )
     return name, weight
 
 
@@ -114,8 +123,9 @@ def _clean_revenue(revenue) -> int | None:
     if revenue is None:
         return None
     if isinstance(revenue, bool) or not isinstance(revenue, int) or not 0 <= revenue <= MAX_REVENUE:
-        raise ValidationFailed("The yearly revenue is a whole amount, zero or more.",
-                               {"yearly_revenue": ["A whole amount, zero or more."]})
+        raise ValidationFailed(
+            "The yearly revenue is a whole amount, zero or more.", {"yearly_revenue": ["A whole amount, zero or more."]}
+        )
     return revenue
 
 
@@ -127,37 +137,51 @@ def clean_domain(domain: str) -> str:
     """`@BigBank.example.com` → `bigbank.example.com`. Raises ValidationFailed."""
     domain = (domain or "").strip().lower().lstrip("@").rstrip(".")
     if not DOMAIN_RE.match(domain):
-        raise ValidationFailed("Enter an email domain such as bigbank.example.com.",
-                               {"domain": ["An email domain such as bigbank.example.com."]})
+        raise ValidationFailed(
+            "Enter an email domain such as bigbank.example.com.",
+            {"domain": ["An email domain such as bigbank.example.com."]},
+        )
     return domain
 
 
 def domains_of(organisation: Organisation) -> list[CustomerDomain]:
-    return list(db.session.scalars(select(CustomerDomain).where(CustomerDomain.organisation_id == organisation.id)
-                                   .order_by(CustomerDomain.domain)))
+    return list(
+        db.session.scalars(
+            select(CustomerDomain)
+            .where(CustomerDomain.organisation_id == organisation.id)
+            .order_by(CustomerDomain.domain)
+        )
+    )
 
 
-def map_domain(actor: User, organisation: Organisation, domain: str, segment_id: int | None,
-               yearly_revenue: int | None) -> CustomerDomain:
+def map_domain(
+    actor: User, organisation: Organisation, domain: str, segment_id: int | None, yearly_revenue: int | None
+) -> CustomerDomain:
     """Everyone at `domain` becomes one account of that segment and revenue; mapping a domain
     again replaces its values. Raises ValidationFailed or NotFound (a segment not theirs)."""
     domain = clean_domain(domain)
     segment_id = _segment_id_or_none(organisation, segment_id)
     yearly_revenue = _clean_revenue(yearly_revenue)
     if segment_id is None and yearly_revenue is None:
-        raise ValidationFailed("Choose a segment or enter a yearly revenue (or both).",
-                               {"segment_id": ["Choose a segment, or enter a revenue."]})
+        raise ValidationFailed(
+            "Choose a segment or enter a yearly revenue (or both).",
+            {"segment_id": ["Choose a segment, or enter a revenue."]},
+        )
     values = {"segment_id": segment_id, "yearly_revenue": yearly_revenue}
-    mapping = db.session.scalar(select(CustomerDomain).where(
-        CustomerDomain.organisation_id == organisation.id, CustomerDomain.domain == domain))
+    mapping = db.session.scalar(
+        select(CustomerDomain).where(CustomerDomain.organisation_id == organisation.id, CustomerDomain.domain == domain)
+    )
     if mapping is None:
         try:
             with db.session.begin_nested():
                 mapping = CustomerDomain(organisation_id=organisation.id, domain=domain, **values)
                 db.session.add(mapping)
         except IntegrityError:  # mapped concurrently: update that one
-            mapping = db.session.scalar(select(CustomerDomain).where(
-                CustomerDomain.organisation_id == organisation.id, CustomerDomain.domain == domain))
+            mapping = db.session.scalar(
+                select(CustomerDomain).where(
+                    CustomerDomain.organisation_id == organisation.id, CustomerDomain.domain == domain
+                )
+            )
     for key, value in values.items():
         setattr(mapping, key, value)
     db.session.commit()
@@ -176,9 +200,14 @@ def unmap_domain(actor: User, organisation: Organisation, mapping_id: int) -> No
 
 
 def customer_values_of(organisation: Organisation) -> list[CustomerValue]:
-    return list(db.session.scalars(
-        select(CustomerValue).join(User, User.id == CustomerValue.user_id)
-        .where(CustomerValue.organisation_id == organisation.id).order_by(User.email)))
+    return list(
+        db.session.scalars(
+            select(CustomerValue)
+            .join(User, User.id == CustomerValue.user_id)
+            .where(CustomerValue.organisation_id == organisation.id)
+            .order_by(User.email)
+        )
+    )
 
 
 def _known_customer(organisation: Organisation, email: str) -> User | None:
@@ -187,18 +216,27 @@ def _known_customer(organisation: Organisation, email: str) -> User | None:
     this form cannot tell whether an arbitrary address has an account."""
     boards = select(Board.id).where(Board.organisation_id == organisation.id)
     board_ideas = select(Idea.id).where(Idea.board_id.in_(boards))
-    return db.session.scalar(select(User).where(User.email == email, or_(
-        select(Membership.id).where(Membership.organisation_id == organisation.id,
-                                    Membership.user_id == User.id).exists(),
-        select(BoardMember.id).where(BoardMember.board_id.in_(boards), BoardMember.email == User.email).exists(),
-        select(Vote.id).where(Vote.user_id == User.id, Vote.idea_id.in_(board_ideas)).exists(),
-        select(Idea.id).where(Idea.author_id == User.id, Idea.board_id.in_(boards)).exists(),
-        select(Comment.id).where(Comment.author_id == User.id, Comment.idea_id.in_(board_ideas)).exists(),
-    )))
+    return db.session.scalar(
+        select(User).where(
+            User.email == email,
+            or_(
+                select(Membership.id)
+                .where(Membership.organisation_id == organisation.id, Membership.user_id == User.id)
+                .exists(),
+                select(BoardMember.id)
+                .where(BoardMember.board_id.in_(boards), BoardMember.email == User.email)
+                .exists(),
+                select(Vote.id).where(Vote.user_id == User.id, Vote.idea_id.in_(board_ideas)).exists(),
+                select(Idea.id).where(Idea.author_id == User.id, Idea.board_id.in_(boards)).exists(),
+                select(Comment.id).where(Comment.author_id == User.id, Comment.idea_id.in_(board_ideas)).exists(),
+            ),
+        )
+    )
 
 
-def set_customer_value(actor: User, organisation: Organisation, email: str, segment_id: int | None,
-                       yearly_revenue: int | None) -> CustomerValue:
+def set_customer_value(
+    actor: User, organisation: Organisation, email: str, segment_id: int | None, yearly_revenue: int | None
+) -> CustomerValue:
     """Set one customer's segment and/or revenue, overriding their domain's. Leaving both empty
     clears the override. Raises ValidationFailed, or NotFound when no customer of the
     organisation uses the address."""
@@ -207,16 +245,23 @@ def set_customer_value(actor: User, organisation: Organisation, email: str, segm
     yearly_revenue = _clean_revenue(yearly_revenue)
     customer = _known_customer(organisation, address)
     if customer is None:
-        raise NotFound("No customer of yours uses that address: set values for people who have an "
-                       "account and have voted, posted or been invited on one of your boards. To cover "
-                       "a company in advance, map its email domain instead.",
-                       {"email": ["No customer of yours uses that address."]})
-    value = db.session.scalar(select(CustomerValue).where(
-        CustomerValue.organisation_id == organisation.id, CustomerValue.user_id == customer.id))
+        raise NotFound(
+            "No customer of yours uses that address: set values for people who have an "
+            "account and have voted, posted or been invited on one of your boards. To cover "
+            "a company in advance, map its email domain instead.",
+            {"email": ["No customer of yours uses that address."]},
+        )
+    value = db.session.scalar(
+        select(CustomerValue).where(
+            CustomerValue.organisation_id == organisation.id, CustomerValue.user_id == customer.id
+        )
+    )
     if segment_id is None and yearly_revenue is None:
         if value is None:
-            raise ValidationFailed("Choose a segment or enter a yearly revenue (or both).",
-                                   {"segment_id": ["Choose a segment, or enter a revenue."]})
+            raise ValidationFailed(
+                "Choose a segment or enter a yearly revenue (or both).",
+                {"segment_id": ["Choose a segment, or enter a revenue."]},
+            )
         db.session.delete(value)
         db.session.commit()
         audit.event("demand.customer_cleared", org_id=organisation.id, actor_id=actor.id, user_id=customer.id)
@@ -227,8 +272,11 @@ def set_customer_value(actor: User, organisation: Organisation, email: str, segm
                 value = CustomerValue(organisation_id=organisation.id, user_id=customer.id)
                 db.session.add(value)
         except IntegrityError:  # set concurrently: update that one
-            value = db.session.scalar(select(CustomerValue).where(
-                CustomerValue.organisation_id == organisation.id, CustomerValue.user_id == customer.id))
+            value = db.session.scalar(
+                select(CustomerValue).where(
+                    CustomerValue.organisation_id == organisation.id, CustomerValue.user_id == customer.id
+                )
+            )
     value.segment_id, value.yearly_revenue, value.updated_at = segment_id, yearly_revenue, utcnow()
     db.session.commit()
     audit.event("demand.customer_set", org_id=organisation.id, actor_id=actor.id, user_id=customer.id)
@@ -247,6 +295,7 @@ def clear_customer_value(actor: User, organisation: Organisation, value_id: int)
 
 
 # ---------------------------------------------------------------- the demand of a board
+
 
 @dataclass
 class SegmentShare:
@@ -331,19 +380,23 @@ def _vote_rows(board: Board):
     seg, dom_seg = aliased(Segment), aliased(Segment)
     company_account = and_(cv.yearly_revenue.is_(None), dom.yearly_revenue.is_not(None))
     return (
-        select(Vote.idea_id, Vote.user_id, Vote.value, Vote.created_at,
-               seg.id.label("segment_id"),
-               func.coalesce(seg.weight, DEFAULT_WEIGHT).label("weight"),
-               case((company_account, dom.id), else_=None).label("account_domain_id"),
-               case((company_account, None), else_=Vote.user_id).label("account_user_id"),
-               func.coalesce(cv.yearly_revenue, dom.yearly_revenue, 0).label("revenue"),
-               case((company_account, dom_seg.id), else_=seg.id).label("account_segment_id"))
+        select(
+            Vote.idea_id,
+            Vote.user_id,
+            Vote.value,
+            Vote.created_at,
+            seg.id.label("segment_id"),
+            func.coalesce(seg.weight, DEFAULT_WEIGHT).label("weight"),
+            case((company_account, dom.id), else_=None).label("account_domain_id"),
+            case((company_account, None), else_=Vote.user_id).label("account_user_id"),
+            func.coalesce(cv.yearly_revenue, dom.yearly_revenue, 0).label("revenue"),
+            case((company_account, dom_seg.id), else_=seg.id).label("account_segment_id"),
+        )
         .join(Idea, Idea.id == Vote.idea_id)
         .join(User, User.id == Vote.user_id)
         .outerjoin(cv, and_(cv.organisation_id == org_id, cv.user_id == Vote.user_id))
         .outerjoin(dom, and_(dom.organisation_id == org_id, User.email.like(literal("%@") + dom.domain)))
-        .outerjoin(seg, and_(seg.organisation_id == org_id,
-                             seg.id == func.coalesce(cv.segment_id, dom.segment_id)))
+        .outerjoin(seg, and_(seg.organisation_id == org_id, seg.id == func.coalesce(cv.segment_id, dom.segment_id)))
         .outerjoin(dom_seg, and_(dom_seg.organisation_id == org_id, dom_seg.id == dom.segment_id))
         .where(Idea.board_id == board.id)
         .cte("demand_votes")
@@ -352,12 +405,19 @@ def _vote_rows(board: Board):
 
 def _accounts(rows):
     """Each (idea, account) among the up-voters once, with the account's revenue and segment."""
-    return (select(rows.c.idea_id, rows.c.account_domain_id, rows.c.account_user_id,
-                   func.max(rows.c.revenue).label("revenue"),
-                   func.max(rows.c.account_segment_id).label("account_segment_id"),
-                   func.count().label("voters"), func.min(rows.c.created_at).label("first_vote"))
-            .where(rows.c.value == 1)
-            .group_by(rows.c.idea_id, rows.c.account_domain_id, rows.c.account_user_id))
+    return (
+        select(
+            rows.c.idea_id,
+            rows.c.account_domain_id,
+            rows.c.account_user_id,
+            func.max(rows.c.revenue).label("revenue"),
+            func.max(rows.c.account_segment_id).label("account_segment_id"),
+            func.count().label("voters"),
+            func.min(rows.c.created_at).label("first_vote"),
+        )
+        .where(rows.c.value == 1)
+        .group_by(rows.c.idea_id, rows.c.account_domain_id, rows.c.account_user_id)
+    )
 
 
 def board_demand(board: Board, mode: str = WEIGHT, limit: int | None = 50) -> BoardDemand:
@@ -368,27 +428,46 @@ def board_demand(board: Board, mode: str = WEIGHT, limit: int | None = 50) -> Bo
         raise ValidationFailed("The mode is weight or revenue.", {"mode": ["weight or revenue"]})
     rows = _vote_rows(board)
     up = func.sum(case((rows.c.value == 1, 1), else_=0))
-    per_idea = (select(rows.c.idea_id, up.label("up"),
-                       func.sum(case((rows.c.value == -1, 1), else_=0)).label("down"),
-                       func.sum(case((rows.c.value == 1, rows.c.weight), else_=0)).label("weighted"))
-                .group_by(rows.c.idea_id).subquery())
+    per_idea = (
+        select(
+            rows.c.idea_id,
+            up.label("up"),
+            func.sum(case((rows.c.value == -1, 1), else_=0)).label("down"),
+            func.sum(case((rows.c.value == 1, rows.c.weight), else_=0)).label("weighted"),
+        )
+        .group_by(rows.c.idea_id)
+        .subquery()
+    )
     accounts = _accounts(rows).subquery()
-    revenue = (select(accounts.c.idea_id, func.sum(accounts.c.revenue).label("revenue"))
-               .group_by(accounts.c.idea_id).subquery())
+    revenue = (
+        select(accounts.c.idea_id, func.sum(accounts.c.revenue).label("revenue"))
+        .group_by(accounts.c.idea_id)
+        .subquery()
+    )
     revenue_total = func.coalesce(revenue.c.revenue, 0)
-    ranked = (select(Idea.id, Idea.title, Idea.status, per_idea.c.up, per_idea.c.down, per_idea.c.weighted,
-                     revenue_total.label("revenue"), func.count().over().label("total"))
-              .join(per_idea, per_idea.c.idea_id == Idea.id)
-              .outerjoin(revenue, revenue.c.idea_id == Idea.id)
-              .order_by((revenue_total if mode == REVENUE else per_idea.c.weighted).desc(),
-                        per_idea.c.up.desc(), Idea.id))
+    ranked = (
+        select(
+            Idea.id,
+            Idea.title,
+            Idea.status,
+            per_idea.c.up,
+            per_idea.c.down,
+            per_idea.c.weighted,
+            revenue_total.label("revenue"),
+            func.count().over().label("total"),
+        )
+        .join(per_idea, per_idea.c.idea_id == Idea.id)
+        .outerjoin(revenue, revenue.c.idea_id == Idea.id)
+        .order_by((revenue_total if mode == REVENUE else per_idea.c.weighted).desc(), per_idea.c.up.desc(), Idea.id)
+    )
     if limit is not None:
         ranked = ranked.limit(limit)
     ideas: dict[int, IdeaDemand] = {}
     total_ideas = 0
     for row in db.session.execute(ranked):
-        ideas[row.id] = IdeaDemand(row.id, row.title, row.status, int(row.up), int(row.down),
-                                   int(row.weighted or 0), int(row.revenue or 0))
+        ideas[row.id] = IdeaDemand(
+            row.id, row.title, row.status, int(row.up), int(row.down), int(row.weighted or 0), int(row.revenue or 0)
+        )
         total_ideas = int(row.total)  # count(*) OVER (): the voted ideas before the LIMIT
     if ideas:
         only = list(ideas) if limit is not None else None
@@ -412,9 +491,13 @@ def _add_breakdown(rows, ideas: dict[int, IdeaDemand], only: list[int] | None) -
             shares[key] = SegmentShare(segment_id)
         return shares[key]
 
-    by_segment = (select(rows.c.idea_id, rows.c.segment_id, func.count().label("votes"),
-                         func.sum(rows.c.weight).label("weighted"))
-                  .where(rows.c.value == 1).group_by(rows.c.idea_id, rows.c.segment_id))
+    by_segment = (
+        select(
+            rows.c.idea_id, rows.c.segment_id, func.count().label("votes"), func.sum(rows.c.weight).label("weighted")
+        )
+        .where(rows.c.value == 1)
+        .group_by(rows.c.idea_id, rows.c.segment_id)
+    )
     if only is not None:
         by_segment = by_segment.where(rows.c.idea_id.in_(only))
     for row in db.session.execute(by_segment):
@@ -424,9 +507,12 @@ def _add_breakdown(rows, ideas: dict[int, IdeaDemand], only: list[int] | None) -
     if only is not None:
         accounts = accounts.where(rows.c.idea_id.in_(only))
     accounts = accounts.subquery()
-    by_account_segment = (select(accounts.c.idea_id, accounts.c.account_segment_id, func.count().label("accounts"),
-                                 func.sum(accounts.c.revenue).label("revenue"))
-                          .group_by(accounts.c.idea_id, accounts.c.account_segment_id))
+    by_account_segment = select(
+        accounts.c.idea_id,
+        accounts.c.account_segment_id,
+        func.count().label("accounts"),
+        func.sum(accounts.c.revenue).label("revenue"),
+    ).group_by(accounts.c.idea_id, accounts.c.account_segment_id)
     for row in db.session.execute(by_account_segment):
         item = share(row.idea_id, row.account_segment_id)
         item.accounts, item.revenue = int(row.accounts), int(row.revenue or 0)
@@ -442,33 +528,62 @@ def _add_top_customers(rows, ideas: dict[int, IdeaDemand], mode: str, only: list
         if only is not None:
             accounts = accounts.where(rows.c.idea_id.in_(only))
         accounts = accounts.subquery()
-        rank = func.row_number().over(partition_by=accounts.c.idea_id, order_by=(
-            accounts.c.revenue.desc(), accounts.c.voters.desc(), accounts.c.first_vote,
-            accounts.c.account_domain_id, accounts.c.account_user_id))
-        inner = (select(accounts.c.idea_id, accounts.c.account_domain_id, accounts.c.account_user_id,
-                        accounts.c.revenue, accounts.c.voters, accounts.c.account_segment_id.label("segment_id"),
-                        literal(0).label("weight"), rank.label("rank"))
-                 .where(accounts.c.revenue > 0).subquery())
+        rank = func.row_number().over(
+            partition_by=accounts.c.idea_id,
+            order_by=(
+                accounts.c.revenue.desc(),
+                accounts.c.voters.desc(),
+                accounts.c.first_vote,
+                accounts.c.account_domain_id,
+                accounts.c.account_user_id,
+            ),
+        )
+        inner = (
+            select(
+                accounts.c.idea_id,
+                accounts.c.account_domain_id,
+                accounts.c.account_user_id,
+                accounts.c.revenue,
+                accounts.c.voters,
+                accounts.c.account_segment_id.label("segment_id"),
+                literal(0).label("weight"),
+                rank.label("rank"),
+            )
+            .where(accounts.c.revenue > 0)
+            .subquery()
+        )
     else:
-        rank = func.row_number().over(partition_by=rows.c.idea_id, order_by=(
-            rows.c.weight.desc(), rows.c.created_at, rows.c.user_id))
-        inner = select(rows.c.idea_id, cast(null(), Integer).label("account_domain_id"),
-                       rows.c.user_id.label("account_user_id"), rows.c.revenue, literal(1).label("voters"),
-                       rows.c.segment_id, rows.c.weight, rank.label("rank")).where(rows.c.value == 1)
+        rank = func.row_number().over(
+            partition_by=rows.c.idea_id, order_by=(rows.c.weight.desc(), rows.c.created_at, rows.c.user_id)
+        )
+        inner = select(
+            rows.c.idea_id,
+            cast(null(), Integer).label("account_domain_id"),
+            rows.c.user_id.label("account_user_id"),
+            rows.c.revenue,
+            literal(1).label("voters"),
+            rows.c.segment_id,
+            rows.c.weight,
+            rank.label("rank"),
+        ).where(rows.c.value == 1)
         if only is not None:
             inner = inner.where(rows.c.idea_id.in_(only))
         inner = inner.subquery()
-    top = (select(inner, User.display_name, User.email, CustomerDomain.domain)
-           .outerjoin(User, User.id == inner.c.account_user_id)
-           .outerjoin(CustomerDomain, CustomerDomain.id == inner.c.account_domain_id)
-           .where(inner.c.rank <= TOP_CUSTOMERS).order_by(inner.c.idea_id, inner.c.rank))
+    top = (
+        select(inner, User.display_name, User.email, CustomerDomain.domain)
+        .outerjoin(User, User.id == inner.c.account_user_id)
+        .outerjoin(CustomerDomain, CustomerDomain.id == inner.c.account_domain_id)
+        .where(inner.c.rank <= TOP_CUSTOMERS)
+        .order_by(inner.c.idea_id, inner.c.rank)
+    )
     for row in db.session.execute(top):
         if row.domain is not None:
             name, detail = row.domain, f"{row.voters} voter{'s' if row.voters != 1 else ''}"
         else:
             name, detail = row.display_name, "@" + row.email.rpartition("@")[2]
-        ideas[row.idea_id].top_customers.append(TopCustomer(
-            name, detail, row.segment_id, int(row.weight or 0), int(row.revenue or 0), int(row.voters)))
+        ideas[row.idea_id].top_customers.append(
+            TopCustomer(name, detail, row.segment_id, int(row.weight or 0), int(row.revenue or 0), int(row.voters))
+        )
 
 
 def _day(column):
@@ -486,11 +601,16 @@ def vote_history(board: Board, days: int = HISTORY_DAYS, now: datetime | None = 
     since = datetime.combine(first, time.min, tzinfo=timezone.utc)
     day = _day(Vote.created_at).label("day")
     counts: dict[date, DayCount] = {}
-    query = (select(day, func.sum(case((Vote.value == 1, 1), else_=0)).label("up"),
-                    func.sum(case((Vote.value == -1, 1), else_=0)).label("down"))
-             .join(Idea, Idea.id == Vote.idea_id)
-             .where(Idea.board_id == board.id, Vote.created_at >= since)
-             .group_by(day))
+    query = (
+        select(
+            day,
+            func.sum(case((Vote.value == 1, 1), else_=0)).label("up"),
+            func.sum(case((Vote.value == -1, 1), else_=0)).label("down"),
+        )
+        .join(Idea, Idea.id == Vote.idea_id)
+        .where(Idea.board_id == board.id, Vote.created_at >= since)
+        .group_by(day)
+    )
     for row in db.session.execute(query):
         when = row.day if isinstance(row.day, date) else date.fromisoformat(str(row.day)[:10])
         counts[when] = DayCount(when, int(row.up), int(row.down))

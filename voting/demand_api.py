@@ -1,4 +1,5 @@
 """The demand of a board for product managers, as JSON: `GET /api/v1/boards/{board_id}/demand`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,10 @@ class DemandQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     mode: Literal["weight", "revenue"] = Field(
-        default="weight", description="Rank by segment weight (Σ voters' weights) or by revenue "
-                                      "(Σ yearly revenue of the voters' accounts, each once).")
+        default="weight",
+        description="Rank by segment weight (Σ voters' weights) or by revenue "
+        "(Σ yearly revenue of the voters' accounts, each once).",
+    )
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="How many of the top ideas to return.")
 
 
@@ -82,8 +85,16 @@ class BoardDemandOut(BaseModel):
     daily_votes: list[DayOut] = Field(description="Votes by the UTC day they were cast, last 90 days, oldest first.")
 
 
-@operation(bp, "GET", "/boards/<int:board_id>/demand", summary="Weighted demand on a board", query=DemandQuery,
-           response=BoardDemandOut, errors=(403, 404), tags=("Demand",))
+@operation(
+    bp,
+    "GET",
+    "/boards/<int:board_id>/demand",
+    summary="Weighted demand on a board",
+    query=DemandQuery,
+    response=BoardDemandOut,
+    errors=(403, 404),
+    tags=("Demand",),
+)
 def board_demand(board_id: int, query: DemandQuery) -> BoardDemandOut:
     """The board's voted ideas ranked by weighted demand (or revenue), with the breakdown by
     customer segment, the top customers behind each, and the daily votes of the last 90 days.
@@ -94,16 +105,45 @@ def board_demand(board_id: int, query: DemandQuery) -> BoardDemandOut:
     policy.require_manage(current_user, board)
     result = demand.board_demand(board, query.mode, limit=query.limit)
     return BoardDemandOut(
-        board_id=board.id, mode=query.mode, default_weight=demand.DEFAULT_WEIGHT, total_ideas=result.total_ideas,
+        board_id=board.id,
+        mode=query.mode,
+        default_weight=demand.DEFAULT_WEIGHT,
+        total_ideas=result.total_ideas,
         segments=[SegmentOut(id=s.id, name=s.name, weight=s.weight) for s in result.segments.values()],
-        ideas=[IdeaDemandOut(
-            id=idea.idea_id, title=idea.title, status=idea.status, upvotes=idea.upvotes, downvotes=idea.downvotes,
-            weighted_demand=idea.weighted, revenue_demand=idea.revenue, demand=idea.value(query.mode),
-            segments=[SegmentShareOut(segment_id=s.segment_id, name=result.segment_name(s.segment_id), votes=s.votes,
-                                      weighted=s.weighted, accounts=s.accounts, revenue=s.revenue)
-                      for s in idea.segments],
-            top_customers=[TopCustomerOut(name=c.name, detail=c.detail, segment=result.segment_name(c.segment_id),
-                                          weight=c.weight, revenue=c.revenue, voters=c.voters)
-                           for c in idea.top_customers])
-            for idea in result.ideas],
-        daily_votes=[DayOut(date=d.day, up=d.up, down=d.down) for d in demand.vote_history(board)])
+        ideas=[
+            IdeaDemandOut(
+                id=idea.idea_id,
+                title=idea.title,
+                status=idea.status,
+                upvotes=idea.upvotes,
+                downvotes=idea.downvotes,
+                weighted_demand=idea.weighted,
+                revenue_demand=idea.revenue,
+                demand=idea.value(query.mode),
+                segments=[
+                    SegmentShareOut(
+                        segment_id=s.segment_id,
+                        name=result.segment_name(s.segment_id),
+                        votes=s.votes,
+                        weighted=s.weighted,
+                        accounts=s.accounts,
+                        revenue=s.revenue,
+                    )
+                    for s in idea.segments
+                ],
+                top_customers=[
+                    TopCustomerOut(
+                        name=c.name,
+                        detail=c.detail,
+                        segment=result.segment_name(c.segment_id),
+                        weight=c.weight,
+                        revenue=c.revenue,
+                        voters=c.voters,
+                    )
+                    for c in idea.top_customers
+                ],
+            )
+            for idea in result.ideas
+        ],
+        daily_votes=[DayOut(date=d.day, up=d.up, down=d.down) for d in demand.vote_history(board)],
+    )

@@ -1,5 +1,6 @@
 """Geometry of the server-drawn SVG charts on the demand page (no JavaScript, no inline styles:
 the template writes these numbers into SVG presentation attributes)."""
+
 from __future__ import annotations
 
 import math
@@ -55,11 +56,15 @@ class Chart:
         if not self.bars:
             return "No days to show."
         first, last = self.bars[0].day.day, self.bars[-1].day.day
-        text = (f"{self.total_up} up-vote{'s' if self.total_up != 1 else ''} and {self.total_down} "
-                f"down-vote{'s' if self.total_down != 1 else ''} from {first:%d %b %Y} to {last:%d %b %Y}")
+        text = (
+            f"{self.total_up} up-vote{'s' if self.total_up != 1 else ''} and {self.total_down} "
+            f"down-vote{'s' if self.total_down != 1 else ''} from {first:%d %b %Y} to {last:%d %b %Y}"
+        )
         if self.busiest is not None:
-            text += (f"; the busiest day was {self.busiest.day:%d %b} with "
-                     f"{self.busiest.up + self.busiest.down} vote{'s' if self.busiest.up + self.busiest.down != 1 else ''}")
+            text += (
+                f"; the busiest day was {self.busiest.day:%d %b} with "
+                f"{self.busiest.up + self.busiest.down} vote{'s' if self.busiest.up + self.busiest.down != 1 else ''}"
+            )
         return text + "."
 
 
@@ -85,11 +90,35 @@ def vote_chart(days: list[DayCount]) -> Chart:
     for n, day in enumerate(days):
         x = LEFT + n * slot + (slot - bar_width) / 2
         up_height, down_height = day.up * scale, day.down * scale
-        bars.append(Bar(day, round(x, 2), round(bar_width, 2), round(baseline - up_height, 2), round(up_height, 2),
-                        round(baseline - up_height - down_height, 2), round(down_height, 2)))
+        bars.append(
+            Bar(
+                day,
+                round(x, 2),
+                round(bar_width, 2),
+                round(baseline - up_height, 2),
+                round(up_height, 2),
+                round(baseline - up_height - down_height, 2),
+                round(down_height, 2),
+            )
+        )
     ticks = [Tick(round(baseline - plot_height * k / 4, 2), f"{top_value * k // 4:,}") for k in range(5)]
-    labels = [DayLabel(round(LEFT + n * slot + slot / 2, 2), f"{days[n].day:%d %b}", "end" if n == len(days) - 1 else "middle")
-              for n in range(len(days) - 1, -1, -LABEL_EVERY)][::-1]
+    labels = [
+        DayLabel(
+            round(LEFT + n * slot + slot / 2, 2), f"{days[n].day:%d %b}", "end" if n == len(days) - 1 else "middle"
+        )
+        for n in range(len(days) - 1, -1, -LABEL_EVERY)
+    ][::-1]
     busiest = max((d for d in days if d.up + d.down), key=lambda d: (d.up + d.down, d.day), default=None)
-    return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, baseline, bars, ticks, labels,
-                 sum(d.up for d in days), sum(d.down for d in days), busiest)
+    return Chart(
+        WIDTH,
+        HEIGHT,
+        LEFT,
+        WIDTH - RIGHT,
+        baseline,
+        bars,
+        ticks,
+        labels,
+        sum(d.up for d in days),
+        sum(d.down for d in days),
+        busiest,
+    )

@@ -1,4 +1,5 @@
 """Forms of the segments page: segments, email domains and customers set one by one."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -37,8 +38,7 @@ class RevenueField(Field):
 
 
 def _segment_field() -> SelectField:
-    return SelectField("Segment", coerce=_segment_id, validate_choice=True,
-                       choices=[("", "No segment")])
+    return SelectField("Segment", coerce=_segment_id, validate_choice=True, choices=[("", "No segment")])
 
 
 def _revenue_field() -> RevenueField:
@@ -47,22 +47,30 @@ def _revenue_field() -> RevenueField:
 
 class SegmentForm(FlaskForm):
     name = StringField("Name", [DataRequired(message="Enter a name."), Length(max=60)])
-    weight = IntegerField("Weight", [InputRequired(message="Enter a weight."),
-                                     NumberRange(min=0, max=MAX_WEIGHT,
-                                                 message=f"A whole number from 0 to {MAX_WEIGHT}.")],
-                          description="How many votes one vote from this segment counts as.")
+    weight = IntegerField(
+        "Weight",
+        [
+            InputRequired(message="Enter a weight."),
+            NumberRange(min=0, max=MAX_WEIGHT, message=f"A whole number from 0 to {MAX_WEIGHT}."),
+        ],
+        description="How many votes one vote from this segment counts as.",
+    )
 
 
 class DomainForm(FlaskForm):
-    domain = StringField("Email domain", [DataRequired(message="Enter an email domain."), Length(max=253)],
-                         description="Everyone whose address ends in @ this domain, e.g. bigbank.example.com.")
+    domain = StringField(
+        "Email domain",
+        [DataRequired(message="Enter an email domain."), Length(max=253)],
+        description="Everyone whose address ends in @ this domain, e.g. bigbank.example.com.",
+    )
     segment_id = _segment_field()
     yearly_revenue = _revenue_field()
 
 
 class CustomerForm(FlaskForm):
-    email = EmailField("Customer's email", [DataRequired(message="Enter the customer's email address."),
-                                            Length(max=254)])
+    email = EmailField(
+        "Customer's email", [DataRequired(message="Enter the customer's email address."), Length(max=254)]
+    )
     segment_id = _segment_field()
     yearly_revenue = _revenue_field()
 

@@ -4,6 +4,7 @@ segments or yearly revenue attached to customer accounts by email domain or one 
 A voter's value is resolved per organisation (see `voting.demand`): a one-by-one
 `CustomerValue` overrides the `CustomerDomain` rule of their email domain, field by field.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -43,15 +44,16 @@ class CustomerDomain(db.Model):
     __tablename__ = "customer_domains"
     __table_args__ = (
         UniqueConstraint("organisation_id", "domain"),
-        CheckConstraint(f"yearly_revenue IS NULL OR (yearly_revenue >= 0 AND yearly_revenue <= {MAX_REVENUE})",
-                        name="revenue_in_range"),
+        CheckConstraint(
+            f"yearly_revenue IS NULL OR (yearly_revenue >= 0 AND yearly_revenue <= {MAX_REVENUE})",
+            name="revenue_in_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     domain: Mapped[str] = mapped_column(String(253))
-    segment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("customer_segments.id", ondelete="SET NULL"), index=True)
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("customer_segments.id", ondelete="SET NULL"), index=True)
     yearly_revenue: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -65,15 +67,16 @@ class CustomerValue(db.Model):
     __tablename__ = "customer_values"
     __table_args__ = (
         UniqueConstraint("organisation_id", "user_id"),
-        CheckConstraint(f"yearly_revenue IS NULL OR (yearly_revenue >= 0 AND yearly_revenue <= {MAX_REVENUE})",
-                        name="revenue_in_range"),
+        CheckConstraint(
+            f"yearly_revenue IS NULL OR (yearly_revenue >= 0 AND yearly_revenue <= {MAX_REVENUE})",
+            name="revenue_in_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    segment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("customer_segments.id", ondelete="SET NULL"), index=True)
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("customer_segments.id", ondelete="SET NULL"), index=True)
     yearly_revenue: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,5 +1,6 @@
 """Product managers' demand pages: a board's dashboard and its CSV export, and the
 organisation's segments page (segments, email domains, customers set one by one)."""
+
 from __future__ import annotations
 
 import csv
@@ -47,9 +48,19 @@ def board(org_slug: str, board_slug: str):
     mode = _mode()
     result = demand.board_demand(board, mode, limit=PAGE_LIMIT)
     days = demand.vote_history(board)
-    return render_template("demand/board.html", board=board, result=result, mode=mode, modes=demand.MODES,
-                           chart=vote_chart(days), days=days, default_weight=demand.DEFAULT_WEIGHT,
-                           can_manage=True, can_manage_segments=True, **board_args(board))
+    return render_template(
+        "demand/board.html",
+        board=board,
+        result=result,
+        mode=mode,
+        modes=demand.MODES,
+        chart=vote_chart(days),
+        days=days,
+        default_weight=demand.DEFAULT_WEIGHT,
+        can_manage=True,
+        can_manage_segments=True,
+        **board_args(board),
+    )
 
 
 def csv_cell(value) -> object:
@@ -68,8 +79,7 @@ def board_csv(org_slug: str, board_slug: str):
     mode = _mode()
     result = demand.board_demand(board, mode, limit=None)
     order = result.segment_order
-    header = ["rank", "idea_id", "title", "status", "url", "upvotes", "downvotes", "weighted_demand",
-              "revenue_demand"]
+    header = ["rank", "idea_id", "title", "status", "url", "upvotes", "downvotes", "weighted_demand", "revenue_demand"]
     for segment_id in order:
         name = result.segment_name(segment_id)
         header += [f"{name}: votes", f"{name}: weighted", f"{name}: accounts", f"{name}: revenue"]
@@ -79,8 +89,17 @@ def board_csv(org_slug: str, board_slug: str):
     writer.writerow([csv_cell(cell) for cell in header])
     for rank, idea in enumerate(result.ideas, start=1):
         shares = {share.segment_id: share for share in idea.segments}
-        row = [rank, idea.idea_id, idea.title, idea.status_label, external_url("ideas.show", idea_id=idea.idea_id),
-               idea.upvotes, idea.downvotes, idea.weighted, idea.revenue]
+        row = [
+            rank,
+            idea.idea_id,
+            idea.title,
+            idea.status_label,
+            external_url("ideas.show", idea_id=idea.idea_id),
+            idea.upvotes,
+            idea.downvotes,
+            idea.weighted,
+            idea.revenue,
+        ]
         for segment_id in order:
             share = shares.get(segment_id) or demand.SegmentShare(segment_id)
             row += [share.votes, share.weighted, share.accounts, share.revenue]
@@ -96,6 +115,7 @@ def board_csv(org_slug: str, board_slug: str):
 
 # ---------------------------------------------------------------- the organisation's segments
 
+
 def _organisation(slug: str) -> Organisation:
     organisation = get_by_slug(slug)
     if organisation is None:
@@ -106,15 +126,24 @@ def _organisation(slug: str) -> Organisation:
 
 def _segments_page(organisation: Organisation, segment_form=None, domain_form=None, customer_form=None):
     segments = demand.segments_of(organisation)
-    forms = dict(segment_form=segment_form or SegmentForm(prefix="segment", formdata=None),
-                 domain_form=with_segments(domain_form or DomainForm(prefix="domain", formdata=None), segments),
-                 customer_form=with_segments(customer_form or CustomerForm(prefix="customer", formdata=None), segments))
+    forms = dict(
+        segment_form=segment_form or SegmentForm(prefix="segment", formdata=None),
+        domain_form=with_segments(domain_form or DomainForm(prefix="domain", formdata=None), segments),
+        customer_form=with_segments(customer_form or CustomerForm(prefix="customer", formdata=None), segments),
+    )
     failed = any(form.errors for form in forms.values())
-    return render_template("orgs/segments.html", organisation=organisation, segments=segments,
-                           domains=demand.domains_of(organisation), customers=demand.customer_values_of(organisation),
-                           boards=boards_of(organisation), default_weight=demand.DEFAULT_WEIGHT,
-                           can_admin=org_policy.has_role(current_user, organisation, "admin"),
-                           can_manage_segments=True, **forms), 422 if failed else 200
+    return render_template(
+        "orgs/segments.html",
+        organisation=organisation,
+        segments=segments,
+        domains=demand.domains_of(organisation),
+        customers=demand.customer_values_of(organisation),
+        boards=boards_of(organisation),
+        default_weight=demand.DEFAULT_WEIGHT,
+        can_admin=org_policy.has_role(current_user, organisation, "admin"),
+        can_manage_segments=True,
+        **forms,
+    ), 422 if failed else 200
 
 
 def _back(organisation: Organisation, anchor: str = ""):
@@ -160,9 +189,14 @@ def edit_segment(slug: str, segment_id: int):
         else:
             flash(f"Segment {segment.name} saved.", "success")
             return _back(organisation, "#segments")
-    return render_template("orgs/segments_edit.html", organisation=organisation, segment=segment, form=form,
-                           can_admin=org_policy.has_role(current_user, organisation, "admin"),
-                           can_manage_segments=True), 422 if form.errors else 200
+    return render_template(
+        "orgs/segments_edit.html",
+        organisation=organisation,
+        segment=segment,
+        form=form,
+        can_admin=org_policy.has_role(current_user, organisation, "admin"),
+        can_manage_segments=True,
+    ), 422 if form.errors else 200
 
 
 @bp.post("/orgs/<slug>/segments/<int:segment_id>/delete")
@@ -186,8 +220,9 @@ def map_domain(slug: str):
     form = with_segments(DomainForm(prefix="domain"), demand.segments_of(organisation))
     if form.validate_on_submit():
         try:
-            mapping = demand.map_domain(current_user, organisation, form.domain.data, form.segment_id.data,
-                                        form.yearly_revenue.data)
+            mapping = demand.map_domain(
+                current_user, organisation, form.domain.data, form.segment_id.data, form.yearly_revenue.data
+            )
         except DomainError as error:
             apply_errors(form, error)
         else:
@@ -216,8 +251,9 @@ def set_customer(slug: str):
     form = with_segments(CustomerForm(prefix="customer"), demand.segments_of(organisation))
     if form.validate_on_submit():
         try:
-            demand.set_customer_value(current_user, organisation, form.email.data, form.segment_id.data,
-                                      form.yearly_revenue.data)
+            demand.set_customer_value(
+                current_user, organisation, form.email.data, form.segment_id.data, form.yearly_revenue.data
+            )
         except DomainError as error:
             apply_errors(form, error)
         else:

@@ -1,4 +1,5 @@
 """Votes: one per member per idea, enforced by the database."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -40,8 +41,7 @@ class VoteBudget(db.Model):
     conditional UPDATE (`used < budget`), so two concurrent votes cannot overspend it."""
 
     __tablename__ = "vote_budgets"
-    __table_args__ = (UniqueConstraint("board_id", "user_id"),
-                      CheckConstraint("used >= 0", name="used_not_negative"))
+    __table_args__ = (UniqueConstraint("board_id", "user_id"), CheckConstraint("used >= 0", name="used_not_negative"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))

@@ -5,6 +5,7 @@ at any moment: Hot adds a time term instead of dividing by age, and Trending sto
 base-2 logarithm of an exponentially *inflated* activity sum. Neither needs a periodic rewrite
 to stay in order; `flask ranking refresh` recomputes them from the votes and comments tables.
 """
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """The vote widget: a real form that htmx upgrades to an in-place update."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, request, url_for
@@ -34,8 +35,13 @@ def vote(idea_id: int):
         flash(error.message, "error")
         return redirect_to(url_for("ideas.show", idea_id=idea_id))
     if htmx:
-        context = dict(idea=result.idea, my_vote=result.my_vote, remaining=result.remaining, board=result.idea.board,
-                       vote_context="page" if request.form.get("context") == "page" else "list")
+        context = dict(
+            idea=result.idea,
+            my_vote=result.my_vote,
+            remaining=result.remaining,
+            board=result.idea.board,
+            vote_context="page" if request.form.get("context") == "page" else "list",
+        )
         if htmx.boosted:  # as render() answers a boosted request: the widget template itself
             return render("voting/_widget.html", **context)
         return _fragment("voting/_vote_response.html", **context)

@@ -1,4 +1,5 @@
 """The JSON shapes of votes in the API (`voting/api.py`)."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -32,5 +33,11 @@ class VoteOut(BaseModel):
 
 def vote_out(result: VoteResult) -> VoteOut:
     idea = result.idea
-    return VoteOut(idea_id=idea.id, upvotes=idea.upvotes, downvotes=idea.downvotes, score=idea.score,
-                   my_vote=result.my_vote, remaining_votes=result.remaining)
+    return VoteOut(
+        idea_id=idea.id,
+        upvotes=idea.upvotes,
+        downvotes=idea.downvotes,
+        score=idea.score,
+        my_vote=result.my_vote,
+        remaining_votes=result.remaining,
+    )

@@ -3,6 +3,7 @@
 Every counter moves by an atomic UPDATE in the vote's own transaction; the database's unique
 (idea, user) index, not a select-then-insert, keeps one vote per member per idea.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -33,8 +34,10 @@ class OverBudget(Conflict):
     code = "over_budget"
 
     def __init__(self, budget: int):
-        super().__init__(f"You have used all {budget} of your votes on this board. Retract a vote "
-                         f"to support this idea; votes on delivered or declined ideas come back.")
+        super().__init__(
+            f"You have used all {budget} of your votes on this board. Retract a vote "
+            f"to support this idea; votes on delivered or declined ideas come back."
+        )
         self.remaining = 0
 
 
@@ -70,28 +73,50 @@ _ideas, _votes, _budgets = Idea.__table__, Vote.__table__, VoteBudget.__table__
 # Counters move atomically; the WHERE re-checks, under the write lock, what _check_can_vote saw.
 _BUMP_COUNTERS = (
     update(_ideas)
-    .where(_ideas.c.id == bindparam("idea_id"), _ideas.c.visibility == Visibility.VISIBLE,
-           _ideas.c.status.not_in(Status.CLOSED))
-    .values(upvotes=_ideas.c.upvotes + bindparam("up"), downvotes=_ideas.c.downvotes + bindparam("down"),
-            score=_ideas.c.score + bindparam("up") - bindparam("down"),
-            last_activity_at=bindparam("now", type_=_ideas.c.last_activity_at.type))
-    .returning(_ideas.c.upvotes, _ideas.c.downvotes, _ideas.c.score, _ideas.c.created_at, _ideas.c.trending_rank))
-_SET_RANKS = update(_ideas).where(_ideas.c.id == bindparam("idea_id")).values(
-    hot_rank=bindparam("hot"), confidence_rank=bindparam("confidence"), trending_rank=bindparam("trending"))
+    .where(
+        _ideas.c.id == bindparam("idea_id"),
+        _ideas.c.visibility == Visibility.VISIBLE,
+        _ideas.c.status.not_in(Status.CLOSED),
+    )
+    .values(
+        upvotes=_ideas.c.upvotes + bindparam("up"),
+        downvotes=_ideas.c.downvotes + bindparam("down"),
+        score=_ideas.c.score + bindparam("up") - bindparam("down"),
+        last_activity_at=bindparam("now", type_=_ideas.c.last_activity_at.type),
+    )
+    .returning(_ideas.c.upvotes, _ideas.c.downvotes, _ideas.c.score, _ideas.c.created_at, _ideas.c.trending_rank)
+)
+_SET_RANKS = (
+    update(_ideas)
+    .where(_ideas.c.id == bindparam("idea_id"))
+    .values(hot_rank=bindparam("hot"), confidence_rank=bindparam("confidence"), trending_rank=bindparam("trending"))
+)
 # (Bound names differ from the column names where UPDATE reserves those for its SET clause.)
 _SWITCH_VOTE = (
     update(_votes)
-    .where(_votes.c.idea_id == bindparam("of_idea"), _votes.c.user_id == bindparam("of_user"),
-           _votes.c.value == bindparam("old_value"))
+    .where(
+        _votes.c.idea_id == bindparam("of_idea"),
+        _votes.c.user_id == bindparam("of_user"),
+        _votes.c.value == bindparam("old_value"),
+    )
     .values(value=bindparam("new_value"), updated_at=bindparam("now", type_=_votes.c.updated_at.type))
-    .returning(_votes.c.created_at))
-_DELETE_VOTE = (delete(_votes).where(_votes.c.idea_id == bindparam("idea_id"), _votes.c.user_id == bindparam("user_id"))
-                .returning(_votes.c.value, _votes.c.created_at))
+    .returning(_votes.c.created_at)
+)
+_DELETE_VOTE = (
+    delete(_votes)
+    .where(_votes.c.idea_id == bindparam("idea_id"), _votes.c.user_id == bindparam("user_id"))
+    .returning(_votes.c.value, _votes.c.created_at)
+)
 _of_budget = (_budgets.c.board_id == bindparam("of_board"), _budgets.c.user_id == bindparam("of_user"))
-_SPEND = (update(_budgets).where(*_of_budget, _budgets.c.used < bindparam("budget"))
-          .values(used=_budgets.c.used + 1).returning(_budgets.c.used))
-_REFUND = (update(_budgets).where(*_of_budget, _budgets.c.used > 0)
-           .values(used=_budgets.c.used - 1).returning(_budgets.c.used))
+_SPEND = (
+    update(_budgets)
+    .where(*_of_budget, _budgets.c.used < bindparam("budget"))
+    .values(used=_budgets.c.used + 1)
+    .returning(_budgets.c.used)
+)
+_REFUND = (
+    update(_budgets).where(*_of_budget, _budgets.c.used > 0).values(used=_budgets.c.used - 1).returning(_budgets.c.used)
+)
 _USED = select(_budgets.c.used).where(*_of_budget)
 
 
@@ -105,7 +130,8 @@ _INSERT_VOTE = text(
 ).bindparams(bindparam("now", type_=_votes.c.created_at.type))
 _INSERT_BUDGET = text(
     "INSERT INTO vote_budgets (board_id, user_id, used) VALUES (:board_id, :user_id, 1) "
-    "ON CONFLICT (board_id, user_id) DO NOTHING RETURNING used")
+    "ON CONFLICT (board_id, user_id) DO NOTHING RETURNING used"
+)
 
 
 def _run(statement, **params):
@@ -127,8 +153,15 @@ def _apply(idea: Idea, up: int, down: int, now: datetime, trending_delta: float,
     hot, confidence = ranking.hot(score, created_at), ranking.wilson_lower_bound(upvotes, downvotes)
     _run(_SET_RANKS, idea_id=idea.id, hot=hot, confidence=confidence, trending=trending)
     # The caller's object shows what was written, without reading the row again after commit.
-    for key, value in (("upvotes", upvotes), ("downvotes", downvotes), ("score", score), ("last_activity_at", now),
-                       ("hot_rank", hot), ("confidence_rank", confidence), ("trending_rank", trending)):
+    for key, value in (
+        ("upvotes", upvotes),
+        ("downvotes", downvotes),
+        ("score", score),
+        ("last_activity_at", now),
+        ("hot_rank", hot),
+        ("confidence_rank", confidence),
+        ("trending_rank", trending),
+    ):
         set_committed_value(idea, key, value)
 
 
@@ -159,8 +192,10 @@ def remaining_votes(user: User | None, board: Board) -> int | None:
         return None
     if user is None or not getattr(user, "is_authenticated", False):
         return board.vote_budget
-    used = db.session.scalar(select(VoteBudget.used).where(
-        VoteBudget.board_id == board.id, VoteBudget.user_id == user.id)) or 0
+    used = (
+        db.session.scalar(select(VoteBudget.used).where(VoteBudget.board_id == board.id, VoteBudget.user_id == user.id))
+        or 0
+    )
     return max(board.vote_budget - used, 0)
 
 
@@ -193,8 +228,15 @@ def _vote_transaction():
             session.expire(obj)
 
 
-def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = None, proxy_note: str = "",
-              now: datetime | None = None) -> VoteResult:
+def cast_vote(
+    user: User,
+    idea: Idea,
+    value: int,
+    *,
+    proxy_by: User | None = None,
+    proxy_note: str = "",
+    now: datetime | None = None,
+) -> VoteResult:
     """Vote up (1) or down (-1). The same vote again changes nothing; the other value switches it.
     Raises NotAllowed, VotingClosed, ValidationFailed or OverBudget; nothing is written then."""
     now = now or utcnow()
@@ -204,9 +246,15 @@ def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = Non
     with _vote_transaction():
         # The unique (idea, user) index decides whether this is a new vote, even against the
         # same member's concurrent request: no select-then-insert, no savepoint.
-        inserted = _run(_INSERT_VOTE, idea_id=idea.id, user_id=user.id, value=value, now=now,
-                        proxy_by_id=proxy_by.id if proxy_by else None,
-                        proxy_note=(proxy_note or None) if proxy_by else None).scalar()
+        inserted = _run(
+            _INSERT_VOTE,
+            idea_id=idea.id,
+            user_id=user.id,
+            value=value,
+            now=now,
+            proxy_by_id=proxy_by.id if proxy_by else None,
+            proxy_note=(proxy_note or None) if proxy_by else None,
+        ).scalar()
         if inserted is None:  # repeating or switching a vote spends no budget
             _change_existing(idea, user, value, now)
         else:
@@ -217,8 +265,7 @@ def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = Non
                 remaining = _spend(board, user.id)
             _publish(idea, user, 0, value)
         db.session.commit()
-    audit.event("vote.cast", idea_id=idea.id, user_id=user.id, value=value,
-                proxy_by=proxy_by.id if proxy_by else None)
+    audit.event("vote.cast", idea_id=idea.id, user_id=user.id, value=value, proxy_by=proxy_by.id if proxy_by else None)
     if remaining is None:
         remaining = remaining_votes(user, board)
     return VoteResult(idea, value, remaining)
@@ -226,8 +273,11 @@ def cast_vote(user: User, idea: Idea, value: int, *, proxy_by: User | None = Non
 
 def _publish(idea: Idea, user: User, old_value: int, new_value: int) -> None:
     """Tell reputation and webhooks, in the vote's transaction (after _apply set the new counts)."""
-    events.publish(events.VoteChanged(idea.id, user.id, old_value, new_value, idea.upvotes, idea.author_id,
-                                      idea.board.organisation_id))
+    events.publish(
+        events.VoteChanged(
+            idea.id, user.id, old_value, new_value, idea.upvotes, idea.author_id, idea.board.organisation_id
+        )
+    )
 
 
 def _change_existing(idea: Idea, user: User, value: int, now: datetime) -> None:
@@ -290,9 +340,11 @@ def recount_budgets(board: Board) -> None:
     `flask votes verify --fix`)."""
     db.session.execute(delete(VoteBudget).where(VoteBudget.board_id == board.id))
     rows = db.session.execute(
-        select(Vote.user_id, func.count()).join(Idea, Idea.id == Vote.idea_id)
+        select(Vote.user_id, func.count())
+        .join(Idea, Idea.id == Vote.idea_id)
         .where(Idea.board_id == board.id, Idea.status.not_in(Status.CLOSED), Idea.visibility == Visibility.VISIBLE)
-        .group_by(Vote.user_id)).all()
+        .group_by(Vote.user_id)
+    ).all()
     db.session.add_all(VoteBudget(board_id=board.id, user_id=user_id, used=count) for user_id, count in rows)
 
 
@@ -316,8 +368,11 @@ def record_proxy_vote(pm: User, idea: Idea, email: str, note: str = "", now: dat
         raise VotingClosed(f"Voting is closed: this idea is {idea.status_label.lower()}.")
     customer = find_user_by_email(address)
     if customer is None:
-        customer = User(email=address, display_name=address.split("@")[0][:80],
-                        password_hash=passwords.hash_password(secrets.token_urlsafe(24)))
+        customer = User(
+            email=address,
+            display_name=address.split("@")[0][:80],
+            password_hash=passwords.hash_password(secrets.token_urlsafe(24)),
+        )
         db.session.add(customer)
         try:
             db.session.commit()
@@ -333,5 +388,11 @@ def proxy_votes(idea: Idea) -> list[Vote]:
     """Votes product managers recorded for customers, newest first."""
     from sqlalchemy.orm import selectinload
 
-    return list(db.session.scalars(select(Vote).where(Vote.idea_id == idea.id, Vote.proxy_by_id.is_not(None))
-                                   .options(selectinload(Vote.user)).order_by(Vote.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Vote)
+            .where(Vote.idea_id == idea.id, Vote.proxy_by_id.is_not(None))
+            .options(selectinload(Vote.user))
+            .order_by(Vote.created_at.desc())
+        )
+    )

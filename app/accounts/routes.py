@@ -1,4 +1,5 @@
 """A member's own settings (profile, password, signed-in sessions) and public profiles."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, render_template, url_for
@@ -46,8 +47,12 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data,
-                                     keep_session_id=current_user.auth_session_id)
+            services.change_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session_id=current_user.auth_session_id,
+            )
         except DomainError as error:
             apply_errors(form, error)
         else:
@@ -63,11 +68,15 @@ def change_password():
 @bp.get("/settings/sessions")
 @login_required
 def sessions():
-    return render_template("accounts/settings_sessions.html", sessions=services.live_sessions(current_user),
-                           current_id=current_user.auth_session_id, form=ConfirmForm(),
-                           idle_hours=current_app.config["SESSION_IDLE_HOURS"],
-                           remembered_days=current_app.config["REMEMBERED_SESSION_IDLE_DAYS"],
-                           max_age_days=current_app.config["SESSION_MAX_AGE_DAYS"])
+    return render_template(
+        "accounts/settings_sessions.html",
+        sessions=services.live_sessions(current_user),
+        current_id=current_user.auth_session_id,
+        form=ConfirmForm(),
+        idle_hours=current_app.config["SESSION_IDLE_HOURS"],
+        remembered_days=current_app.config["REMEMBERED_SESSION_IDLE_DAYS"],
+        max_age_days=current_app.config["SESSION_MAX_AGE_DAYS"],
+    )
 
 
 @bp.post("/settings/sessions/<int:session_id>/end")

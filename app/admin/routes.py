@@ -1,4 +1,5 @@
 """Site administration: users and organisations. Site administrators only; others get 404."""
+
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
@@ -74,12 +75,16 @@ def set_site_admin(user_id: int):
 
 @bp.get("/organisations")
 def organisations():
-    counts = (select(Membership.organisation_id, func.count().label("members"))
-              .group_by(Membership.organisation_id).subquery())
+    counts = (
+        select(Membership.organisation_id, func.count().label("members"))
+        .group_by(Membership.organisation_id)
+        .subquery()
+    )
     rows = db.session.execute(
         select(Organisation, func.coalesce(counts.c.members, 0))
         .outerjoin(counts, counts.c.organisation_id == Organisation.id)
-        .order_by(Organisation.name)).all()
+        .order_by(Organisation.name)
+    ).all()
     return render_template("admin/organisations.html", rows=rows)
 
 
@@ -88,8 +93,14 @@ def jobs():
     """Background jobs that failed: waiting for their next try, or dead (out of tries)."""
     from app.jobs.models import Job, JobState
 
-    failed = list(db.session.scalars(select(Job).where(Job.state.in_((JobState.RETRYING, JobState.DEAD)))
-                                     .order_by(Job.id.desc()).limit(PAGE_SIZE)))
+    failed = list(
+        db.session.scalars(
+            select(Job)
+            .where(Job.state.in_((JobState.RETRYING, JobState.DEAD)))
+            .order_by(Job.id.desc())
+            .limit(PAGE_SIZE)
+        )
+    )
     return render_template("admin/jobs.html", jobs=failed, form=ConfirmForm())
 
 

@@ -1,5 +1,6 @@
 """The versioned JSON API under /api/v1, its OpenAPI document and reference page, and the
 settings page where people manage their personal access tokens."""
+
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

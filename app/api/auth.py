@@ -1,5 +1,6 @@
 """How an API request is authenticated: a personal access token (`Authorization: Bearer ...`)
 or the browser session, which then needs the CSRF token on unsafe methods."""
+
 from __future__ import annotations
 
 from flask import Flask, Request, Response, current_app, g, request
@@ -78,26 +79,32 @@ def check_request(require_user: bool) -> Response | None:
             # The request loader did not run (a remember-me cookie came too): the token still wins.
             token = services.authenticate_token(secret) if secret else None
             if token is None:
-                return error_response(401, "invalid_token", INVALID_TOKEN,
-                                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+                return error_response(
+                    401, "invalid_token", INVALID_TOKEN, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+                )
             g.api_token = token
             login_manager._update_request_context_with_user(token.user)
         return None
     # Only a signed-in browser carries authority a forged request could borrow.
-    if (request.method not in SAFE_METHODS and current_user.is_authenticated
-            and current_app.config["WTF_CSRF_ENABLED"]):
+    if request.method not in SAFE_METHODS and current_user.is_authenticated and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()
     if require_user and not current_user.is_authenticated:
-        return error_response(401, "unauthorized", "Sign in, or send a personal access token.",
-                              headers={"WWW-Authenticate": "Bearer"})
+        return error_response(
+            401, "unauthorized", "Sign in, or send a personal access token.", headers={"WWW-Authenticate": "Bearer"}
+        )
     return None
 
 
 def add_allow_header(response: Response) -> Response:
     """A 405 says which methods the address does accept (RFC 9110)."""
     error = request.routing_exception
-    if (response.status_code == 405 and isinstance(error, MethodNotAllowed) and error.valid_methods
-            and "Allow" not in response.headers and request.path.startswith(API_PREFIX)):
+    if (
+        response.status_code == 405
+        and isinstance(error, MethodNotAllowed)
+        and error.valid_methods
+        and "Allow" not in response.headers
+        and request.path.startswith(API_PREFIX)
+    ):
         response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response
 

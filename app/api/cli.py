@@ -1,4 +1,5 @@
 """`flask tokens ...`: personal access tokens from the command line."""
+
 from __future__ import annotations
 
 import click

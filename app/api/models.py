@@ -1,4 +1,5 @@
 """Personal access tokens for the JSON API (`Authorization: Bearer ...`)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document, built from the registered operations and their pydantic models, so
 it cannot drift from the code that serves the API."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,11 @@ from app.api.spec import Operation, registry
 
 REF = "#/components/schemas/{model}"
 RULE_VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
-CONVERTER_SCHEMAS = {"int": {"type": "integer", "minimum": 0}, "float": {"type": "number", "minimum": 0},
-                     "uuid": {"type": "string", "format": "uuid"}}
+CONVERTER_SCHEMAS = {
+    "int": {"type": "integer", "minimum": 0},
+    "float": {"type": "number", "minimum": 0},
+    "uuid": {"type": "string", "format": "uuid"},
+}
 AUTHENTICATED = [{"bearerToken": []}, {"sessionCookie": []}]
 # What each failure means for an API client; the body is always the Error schema.
 FAILURES = {
@@ -70,10 +74,17 @@ def build_document(app: Flask) -> dict[str, Any]:
         "components": {
             "schemas": components,
             "securitySchemes": {
-                "bearerToken": {"type": "http", "scheme": "bearer",
-                                "description": "A personal access token from Settings → API tokens."},
-                "sessionCookie": {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"],
-                                  "description": "The browser session; unsafe methods need X-CSRFToken."},
+                "bearerToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal access token from Settings → API tokens.",
+                },
+                "sessionCookie": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": app.config["SESSION_COOKIE_NAME"],
+                    "description": "The browser session; unsafe methods need X-CSRFToken.",
+                },
             },
         },
     }
@@ -93,9 +104,15 @@ def _component_schemas(operations: list[Operation]) -> tuple[dict, dict[str, Any
 
 def _openapi_path(app: Flask, op: Operation) -> tuple[str, list[dict[str, Any]]]:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == op.endpoint)
-    parameters = [{"name": m["name"], "in": "path", "required": True,
-                   "schema": dict(CONVERTER_SCHEMAS.get(m["converter"] or "", {"type": "string"}))}
-                  for m in RULE_VARIABLE.finditer(rule.rule)]
+    parameters = [
+        {
+            "name": m["name"],
+            "in": "path",
+            "required": True,
+            "schema": dict(CONVERTER_SCHEMAS.get(m["converter"] or "", {"type": "string"})),
+        }
+        for m in RULE_VARIABLE.finditer(rule.rule)
+    ]
     return RULE_VARIABLE.sub(lambda m: "{" + m["name"] + "}", rule.rule), parameters
 
 
@@ -113,8 +130,10 @@ def _operation(op: Operation, path_parameters: list, refs: dict, components: dic
     if op.auth:
         document["security"] = AUTHENTICATED
     if op.body is not None:
-        document["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": refs[(op.body, "validation")]}}}
+        document["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
+        }
     success: dict[str, Any] = {"description": "Success." if op.response else "Done; no content."}
     if op.response is not None:
         success["content"] = {"application/json": {"schema": refs[(op.response, "serialization")]}}
@@ -122,7 +141,8 @@ def _operation(op: Operation, path_parameters: list, refs: dict, components: dic
     for status in op.error_statuses:
         document["responses"][str(status)] = {
             "description": FAILURES.get(status, "Request failed."),
-            "content": {"application/json": {"schema": error_ref}}}
+            "content": {"application/json": {"schema": error_ref}},
+        }
     return document
 
 

@@ -1,4 +1,5 @@
 """HTML pages: the API reference (public) and the personal access token settings."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, render_template, url_for
@@ -17,15 +18,24 @@ from app.web import redirect_to
 @bp.get("/api/docs")
 def api_reference():
     document = document_for(current_app)
-    return render_template("api/reference.html", document=document,
-                           intro=reference.paragraphs(document["info"]["description"]), inline=reference.inline,
-                           operations=reference.operations(document), schemas=reference.schemas(document))
+    return render_template(
+        "api/reference.html",
+        document=document,
+        intro=reference.paragraphs(document["info"]["description"]),
+        inline=reference.inline,
+        operations=reference.operations(document),
+        schemas=reference.schemas(document),
+    )
 
 
 def _tokens_page(form: CreateTokenForm, new_secret: str | None = None, status: int = 200):
     user = current_user._get_current_object()
-    response = current_app.make_response((render_template(
-        "api/tokens.html", form=form, tokens=services.active_tokens(user), new_secret=new_secret), status))
+    response = current_app.make_response(
+        (
+            render_template("api/tokens.html", form=form, tokens=services.active_tokens(user), new_secret=new_secret),
+            status,
+        )
+    )
     if new_secret:
         # The secret is in this page and nowhere else: no cache may keep a copy.
         response.headers["Cache-Control"] = "no-store"

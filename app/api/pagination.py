@@ -4,6 +4,7 @@ Cursors are opaque to clients: the sort key and id of the last row served, as JS
 with the app's secret so a forged or edited cursor is refused instead of reaching the query.
 Lists use keyset pagination, `(sort_key, id) < (:k, :id)`, so every page costs the same.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -31,8 +32,10 @@ class PageQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     cursor: str | None = Field(
-        default=None, max_length=512,
-        description="Opaque: the `next_cursor` of the previous page. Omit it for the first page.")
+        default=None,
+        max_length=512,
+        description="Opaque: the `next_cursor` of the previous page. Omit it for the first page.",
+    )
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
 
 
@@ -41,8 +44,7 @@ class Page(BaseModel, Generic[T]):
     OpenAPI document gets a readable schema name."""
 
     data: list[T]
-    next_cursor: str | None = Field(
-        description="Pass as `cursor` to get the next page; null on the last page.")
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null on the last page.")
 
 
 def _serializer(kind: str) -> URLSafeSerializer:
@@ -92,8 +94,9 @@ def _bad_cursor() -> ValidationFailed:
     return ValidationFailed(BAD_CURSOR, {"cursor": [BAD_CURSOR]})
 
 
-def keyset_page(session, stmt: Select, *, kind: str, columns: Sequence[Any],
-                query: PageQuery) -> tuple[list[Any], str | None]:
+def keyset_page(
+    session, stmt: Select, *, kind: str, columns: Sequence[Any], query: PageQuery
+) -> tuple[list[Any], str | None]:
     """Run `stmt` (a select of ORM entities) newest first by `columns` (sort key, then a unique
     id) and return one page of rows with the cursor of the next page, or None on the last.
 
@@ -107,6 +110,6 @@ def keyset_page(session, stmt: Select, *, kind: str, columns: Sequence[Any],
     rows = list(session.scalars(stmt))
     if len(rows) <= query.limit:
         return rows, None
-    rows = rows[:query.limit]
+    rows = rows[: query.limit]
     last = rows[-1]
     return rows, encode_cursor(kind, [getattr(last, column.key) for column in columns])

@@ -1,5 +1,6 @@
 """Turns the OpenAPI document into plain rows the reference page renders: what each operation
 takes and answers, and each schema's fields, in words rather than JSON Schema."""
+
 from __future__ import annotations
 
 import re
@@ -90,8 +91,11 @@ def rules(schema: dict[str, Any]) -> list[str]:
     found: list[str] = []
     for branch in schema.get("anyOf", [schema]):
         if "minLength" in branch or "maxLength" in branch:
-            found.append(f"{branch.get('minLength', 0)} to {branch['maxLength']} characters"
-                         if "maxLength" in branch else f"at least {branch['minLength']} characters")
+            found.append(
+                f"{branch.get('minLength', 0)} to {branch['maxLength']} characters"
+                if "maxLength" in branch
+                else f"at least {branch['minLength']} characters"
+            )
         if "minimum" in branch and "maximum" in branch:
             found.append(f"{branch['minimum']} to {branch['maximum']}")
         elif "minimum" in branch:
@@ -106,9 +110,16 @@ def rules(schema: dict[str, Any]) -> list[str]:
 
 def _fields(schema: dict[str, Any]) -> list[FieldRow]:
     required = set(schema.get("required", []))
-    return [FieldRow(name=name, type=type_label(prop), required=name in required,
-                     description=prop.get("description", ""), rules=rules(prop))
-            for name, prop in schema.get("properties", {}).items()]
+    return [
+        FieldRow(
+            name=name,
+            type=type_label(prop),
+            required=name in required,
+            description=prop.get("description", ""),
+            rules=rules(prop),
+        )
+        for name, prop in schema.get("properties", {}).items()
+    ]
 
 
 def operations(document: dict[str, Any]) -> list[OperationView]:
@@ -118,25 +129,48 @@ def operations(document: dict[str, Any]) -> list[OperationView]:
         for method, op in item.items():
             body = op.get("requestBody", {}).get("content", {}).get("application/json")
             body_type = type_label(body["schema"]) if body else None
-            views.append(OperationView(
-                anchor=op["operationId"].replace(".", "-"), method=method.upper(), path=path,
-                summary=op.get("summary", ""), description=op.get("description", ""),
-                tags=op.get("tags", []), authenticated=bool(op.get("security")),
-                parameters=[FieldRow(name=p["name"], type=type_label(p["schema"]), required=p["required"],
-                                     description=p.get("description", ""), rules=rules(p["schema"]),
-                                     location=p["in"]) for p in op.get("parameters", [])],
-                body=body_type,
-                body_fields=_fields(components[body_type.schema]) if body_type and body_type.schema else [],
-                responses=[ResponseRow(status, response["description"],
-                                       type_label(response["content"]["application/json"]["schema"])
-                                       if "content" in response else None)
-                           for status, response in op["responses"].items()]))
+            views.append(
+                OperationView(
+                    anchor=op["operationId"].replace(".", "-"),
+                    method=method.upper(),
+                    path=path,
+                    summary=op.get("summary", ""),
+                    description=op.get("description", ""),
+                    tags=op.get("tags", []),
+                    authenticated=bool(op.get("security")),
+                    parameters=[
+                        FieldRow(
+                            name=p["name"],
+                            type=type_label(p["schema"]),
+                            required=p["required"],
+                            description=p.get("description", ""),
+                            rules=rules(p["schema"]),
+                            location=p["in"],
+                        )
+                        for p in op.get("parameters", [])
+                    ],
+                    body=body_type,
+                    body_fields=_fields(components[body_type.schema]) if body_type and body_type.schema else [],
+                    responses=[
+                        ResponseRow(
+                            status,
+                            response["description"],
+                            type_label(response["content"]["application/json"]["schema"])
+                            if "content" in response
+                            else None,
+                        )
+                        for status, response in op["responses"].items()
+                    ],
+                )
+            )
     return views
 
 
 def schemas(document: dict[str, Any]) -> list[SchemaView]:
-    return [SchemaView(name=name, description=schema.get("description", ""), fields=_fields(schema))
-            for name, schema in document["components"]["schemas"].items()]
+    return [
+        SchemaView(name=name, description=schema.get("description", ""), fields=_fields(schema))
+        for name, schema in document["components"]["schemas"].items()
+    ]
 
 
 def inline(text: str) -> Markup:

@@ -1,4 +1,5 @@
 """The shapes the API reads and writes, as pydantic models; the OpenAPI document is built from them."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -44,8 +45,9 @@ class MeUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str | None = Field(default=None, min_length=1, max_length=80, pattern=r"\S",
-                                     description="Shown next to everything you post.")
+    display_name: str | None = Field(
+        default=None, min_length=1, max_length=80, pattern=r"\S", description="Shown next to everything you post."
+    )
     bio: str | None = Field(default=None, max_length=2000)
 
 

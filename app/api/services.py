@@ -1,4 +1,5 @@
 """Personal access tokens: create, revoke, list, and authenticate a request's bearer token."""
+
 from __future__ import annotations
 
 import secrets
@@ -32,14 +33,17 @@ def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     name = (name or "").strip() or DEFAULT_NAME
     if len(name) > 80:
         raise ValidationFailed("Keep the name to 80 characters.", {"name": ["At most 80 characters."]})
-    active = db.session.scalar(select(func.count()).select_from(ApiToken).where(
-        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    active = db.session.scalar(
+        select(func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    )
     if active >= MAX_ACTIVE_TOKENS:
-        raise ValidationFailed(f"You already have {MAX_ACTIVE_TOKENS} tokens; revoke one first.",
-                               {"name": ["Too many tokens."]})
+        raise ValidationFailed(
+            f"You already have {MAX_ACTIVE_TOKENS} tokens; revoke one first.", {"name": ["Too many tokens."]}
+        )
     secret = TOKEN_MARKER + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=token_digest(secret),
-                     prefix=secret[:PREFIX_LENGTH], created_at=utcnow())
+    token = ApiToken(
+        user_id=user.id, name=name, token_hash=token_digest(secret), prefix=secret[:PREFIX_LENGTH], created_at=utcnow()
+    )
     db.session.add(token)
     db.session.commit()
     audit.event("api.token_created", user_id=user.id, token_id=token.id)
@@ -58,16 +62,19 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
 
 
 def active_tokens(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def token_page(user: User, query: PageQuery) -> tuple[list[ApiToken], str | None]:
     """One page of `user`'s active tokens, newest first. Raises ValidationFailed for a bad cursor."""
     stmt = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-    return keyset_page(db.session, stmt, kind="tokens", columns=(ApiToken.created_at, ApiToken.id),
-                       query=query)
+    return keyset_page(db.session, stmt, kind="tokens", columns=(ApiToken.created_at, ApiToken.id), query=query)
 
 
 def authenticate_token(secret: str) -> ApiToken | None:
@@ -75,9 +82,9 @@ def authenticate_token(secret: str) -> ApiToken | None:
     if not secret.startswith(TOKEN_MARKER) or len(secret) > 200:
         return None
     row = db.session.execute(
-        select(ApiToken, User).join(User, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == token_digest(secret), ApiToken.revoked_at.is_(None),
-               User.active.is_(True))
+        select(ApiToken, User)
+        .join(User, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_digest(secret), ApiToken.revoked_at.is_(None), User.active.is_(True))
     ).first()
     if row is None:
         return None
@@ -86,8 +93,13 @@ def authenticate_token(secret: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at >= USE_GRANULARITY:
         # Conditional, so concurrent requests with one token write it once.
         db.session.execute(
-            update(ApiToken).where(ApiToken.id == token.id, or_(
-                ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - USE_GRANULARITY))
-            .values(last_used_at=now).execution_options(synchronize_session=False))
+            update(ApiToken)
+            .where(
+                ApiToken.id == token.id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - USE_GRANULARITY),
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
     return token

@@ -7,6 +7,7 @@ pydantic, serialises its output, and records it for the OpenAPI document (see `o
 The view gets the path variables, plus `query` and `body` as validated models when declared.
 It returns an instance of `response` (or something `response` validates), or None for 204.
 """
+
 from __future__ import annotations
 
 import functools
@@ -65,18 +66,40 @@ class Registry:
     def for_app(self, app: Flask) -> list[Operation]:
         return [op for op in self.operations if op.blueprint in app.blueprints]
 
-    def operation(self, bp: Blueprint, method: str, rule: str, *, summary: str,
-                  response: type[BaseModel] | None = None, status: int | None = None,
-                  query: type[BaseModel] | None = None, body: type[BaseModel] | None = None,
-                  errors: tuple[int, ...] = (), auth: bool = True, tags: tuple[str, ...] = (),
-                  description: str = "") -> Callable:
+    def operation(
+        self,
+        bp: Blueprint,
+        method: str,
+        rule: str,
+        *,
+        summary: str,
+        response: type[BaseModel] | None = None,
+        status: int | None = None,
+        query: type[BaseModel] | None = None,
+        body: type[BaseModel] | None = None,
+        errors: tuple[int, ...] = (),
+        auth: bool = True,
+        tags: tuple[str, ...] = (),
+        description: str = "",
+    ) -> Callable:
         method = method.upper()
 
         def decorator(view: Callable) -> Callable:
-            op = Operation(endpoint=f"{bp.name}.{view.__name__}", blueprint=bp.name, method=method,
-                           rule=rule, summary=summary, description=description or (view.__doc__ or "").strip(),
-                           tags=tags, auth=auth, status=status or (200 if response else 204),
-                           response=response, query=query, body=body, errors=tuple(errors))
+            op = Operation(
+                endpoint=f"{bp.name}.{view.__name__}",
+                blueprint=bp.name,
+                method=method,
+                rule=rule,
+                summary=summary,
+                description=description or (view.__doc__ or "").strip(),
+                tags=tags,
+                auth=auth,
+                status=status or (200 if response else 204),
+                response=response,
+                query=query,
+                body=body,
+                errors=tuple(errors),
+            )
 
             @functools.wraps(view)
             def wrapper(**path_args: Any):
@@ -130,8 +153,7 @@ def _respond(op: Operation, result: Any) -> Response:
         return current_app.response_class(status=204)
     if not isinstance(result, op.response):
         result = op.response.model_validate(result, from_attributes=True)
-    return current_app.response_class(result.model_dump_json(), status=op.status,
-                                      mimetype="application/json")
+    return current_app.response_class(result.model_dump_json(), status=op.status, mimetype="application/json")
 
 
 registry = Registry()

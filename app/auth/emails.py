@@ -1,4 +1,5 @@
 """The mail the account flows send; links are absolute and signed."""
+
 from app.auth import services
 from app.auth.models import User
 from app.mail import send_template
@@ -13,8 +14,14 @@ def send_verification(user: User, next_path: str | None = None) -> None:
 
 
 def send_already_registered(user: User) -> None:
-    send_template(user.email, "You already have an account", "already_registered", user=user,
-                  login_link=external_url("auth.login"), reset_link=external_url("auth.forgot_password"))
+    send_template(
+        user.email,
+        "You already have an account",
+        "already_registered",
+        user=user,
+        login_link=external_url("auth.login"),
+        reset_link=external_url("auth.forgot_password"),
+    )
 
 
 def send_password_reset(user: User) -> None:
@@ -23,5 +30,10 @@ def send_password_reset(user: User) -> None:
 
 
 def send_password_changed(user: User) -> None:
-    send_template(user.email, "Your password was changed", "password_changed", user=user,
-                  reset_link=external_url("auth.forgot_password"))
+    send_template(
+        user.email,
+        "Your password was changed",
+        "password_changed",
+        user=user,
+        reset_link=external_url("auth.forgot_password"),
+    )

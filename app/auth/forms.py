@@ -24,9 +24,10 @@ class ForgotPasswordForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField("New password", NEW_PASSWORD)
-    confirm = PasswordField("Repeat the new password",
-                            [DataRequired(message="Repeat the password."),
-                             EqualTo("password", message="The two passwords differ.")])
+    confirm = PasswordField(
+        "Repeat the new password",
+        [DataRequired(message="Repeat the password."), EqualTo("password", message="The two passwords differ.")],
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -1,5 +1,6 @@
 """How long a signed-in session lasts on the server: the one rule, in Python for the request
 that presents a session and in SQL for listing and purging them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,13 +23,17 @@ class Lifetimes:
         return now - created_at > self.max_age or now - last_seen_at > idle
 
     def expired_clause(self, now: datetime):
-        return or_(AuthSession.created_at < now - self.max_age,
-                   and_(AuthSession.remember.is_(True), AuthSession.last_seen_at < now - self.remembered_idle),
-                   and_(AuthSession.remember.is_(False), AuthSession.last_seen_at < now - self.idle))
+        return or_(
+            AuthSession.created_at < now - self.max_age,
+            and_(AuthSession.remember.is_(True), AuthSession.last_seen_at < now - self.remembered_idle),
+            and_(AuthSession.remember.is_(False), AuthSession.last_seen_at < now - self.idle),
+        )
 
 
 def lifetimes() -> Lifetimes:
     config = current_app.config
-    return Lifetimes(idle=timedelta(hours=config["SESSION_IDLE_HOURS"]),
-                     remembered_idle=timedelta(days=config["REMEMBERED_SESSION_IDLE_DAYS"]),
-                     max_age=timedelta(days=config["SESSION_MAX_AGE_DAYS"]))
+    return Lifetimes(
+        idle=timedelta(hours=config["SESSION_IDLE_HOURS"]),
+        remembered_idle=timedelta(days=config["REMEMBERED_SESSION_IDLE_DAYS"]),
+        max_age=timedelta(days=config["SESSION_MAX_AGE_DAYS"]),
+    )

@@ -1,4 +1,5 @@
 """Accounts, their server-side sessions, and the failed-login throttle."""
+
 from __future__ import annotations
 
 import hashlib

@@ -2,6 +2,7 @@
 
 The common-password list is Django's (20,000 entries, BSD licence in licences/).
 """
+
 from __future__ import annotations
 
 import gzip

@@ -1,4 +1,5 @@
 """Sign up, sign in and out, password reset, email verification."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, render_template, request, session, url_for
@@ -17,15 +18,18 @@ from app.web import redirect_to, safe_next
 ip_key = lambda: f"ip:{request.remote_addr}"  # noqa: E731  (visitors have no account yet)
 CHECK_INBOX = "Check your inbox: we have sent you a link to confirm your email address."
 SIGNUP_SENT = "Check your inbox: open the link we sent to confirm your address and finish signing up."
-RESET_SENT = ("If an account exists for that address, we have sent it a link to reset the password. "
-              "The link works once and expires in an hour.")
+RESET_SENT = (
+    "If an account exists for that address, we have sent it a link to reset the password. "
+    "The link works once and expires in an hour."
+)
 
 
 def _sign_in(user, remember: bool) -> None:
     """A fresh session for every sign-in: nothing from before it survives."""
     session.clear()
-    services.start_session(user, remember=remember, user_agent=request.user_agent.string,
-                           ip_address=request.remote_addr or "")
+    services.start_session(
+        user, remember=remember, user_agent=request.user_agent.string, ip_address=request.remote_addr or ""
+    )
     login_user(user, remember=remember)
     generate_csrf()
 
@@ -170,4 +174,3 @@ def resend_verification():
         _send_quietly(emails.send_verification, current_user)
         flash(CHECK_INBOX, "success")
     return redirect_to(safe_next(request.form.get("next")))
-

@@ -2,6 +2,7 @@
 
 Plain functions with explicit arguments; each commits its own transaction.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -61,9 +62,7 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def check_new_password(password: str, email: str = "", name: str = "", field: str = "password") -> None:
-    problems = passwords.password_problems(
-        password, current_app.config["PASSWORD_MIN_LENGTH"], email=email, name=name
-    )
+    problems = passwords.password_problems(password, current_app.config["PASSWORD_MIN_LENGTH"], email=email, name=name)
     if problems:
         raise ValidationFailed(problems[0], {field: problems})
 
@@ -86,8 +85,7 @@ def register(email: str, password: str, display_name: str) -> Registration:
     if existing is not None:
         audit.event("auth.signup_existing", email=audit.email_fingerprint(address))
         return Registration(existing, created=False)
-    user = User(email=address, password_hash=passwords.hash_password(password),
-                display_name=display_name[:80])
+    user = User(email=address, password_hash=passwords.hash_password(password), display_name=display_name[:80])
     db.session.add(user)
     try:
         db.session.commit()
@@ -102,18 +100,29 @@ def register(email: str, password: str, display_name: str) -> Registration:
     return Registration(user, created=True)
 
 
-def create_user(email: str, password: str, display_name: str = "", *, site_admin: bool = False,
-                verified: bool = True, check_password: bool = True) -> User:
+def create_user(
+    email: str,
+    password: str,
+    display_name: str = "",
+    *,
+    site_admin: bool = False,
+    verified: bool = True,
+    check_password: bool = True,
+) -> User:
     """For administrators and the CLI: raises ValidationFailed if the address is taken."""
     address = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == address)) is not None:
-        raise ValidationFailed("That email address already has an account.",
-                               {"email": ["Already registered."]})
+        raise ValidationFailed("That email address already has an account.", {"email": ["Already registered."]})
     name = (display_name or address.split("@")[0]).strip()
     if check_password:
         check_new_password(password, address, name)
-    user = User(email=address, password_hash=passwords.hash_password(password), display_name=name[:80],
-                is_site_admin=site_admin, email_verified_at=utcnow() if verified else None)
+    user = User(
+        email=address,
+        password_hash=passwords.hash_password(password),
+        display_name=name[:80],
+        is_site_admin=site_admin,
+        email_verified_at=utcnow() if verified else None,
+    )
     db.session.add(user)
     db.session.commit()
     return user
@@ -121,18 +130,20 @@ def create_user(email: str, password: str, display_name: str = "", *, site_admin
 
 # --- signing in ---------------------------------------------------------------------------
 
+
 def _lock_seconds(failures: int) -> int:
     config = current_app.config
     over = failures - config["LOGIN_LOCK_AFTER"]
     if over < 0:
         return 0
-    return min(config["LOGIN_LOCK_BASE_SECONDS"] * (2 ** over), config["LOGIN_LOCK_MAX_SECONDS"])
+    return min(config["LOGIN_LOCK_BASE_SECONDS"] * (2**over), config["LOGIN_LOCK_MAX_SECONDS"])
 
 
 def _record_failure(key: str, now: datetime) -> int:
     """Count one failed attempt atomically (concurrent failures all count); lock if due."""
     bumped = db.session.execute(
-        update(LoginThrottle).where(LoginThrottle.email_hash == key)
+        update(LoginThrottle)
+        .where(LoginThrottle.email_hash == key)
         .values(failures=LoginThrottle.failures + 1, last_failure_at=now)
     ).rowcount
     if not bumped:
@@ -144,8 +155,11 @@ def _record_failure(key: str, now: datetime) -> int:
     failures = db.session.scalar(select(LoginThrottle.failures).where(LoginThrottle.email_hash == key))
     lock = _lock_seconds(failures)
     if lock:
-        db.session.execute(update(LoginThrottle).where(LoginThrottle.email_hash == key)
-                           .values(locked_until=now + timedelta(seconds=lock)))
+        db.session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.email_hash == key)
+            .values(locked_until=now + timedelta(seconds=lock))
+        )
     db.session.commit()
     return failures
 
@@ -184,10 +198,16 @@ def start_session(user: User, *, remember: bool, user_agent: str = "", ip_addres
     token = secrets.token_urlsafe(32)
     # The member's sessions that have ended (app/auth/lifetimes.py) go now, so rows of
     # abandoned devices do not pile up.
-    db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id,
-                                                 lifetimes().expired_clause(utcnow())))
-    db.session.add(AuthSession(user_id=user.id, token_hash=token_digest(token), remember=remember,
-                               user_agent=(user_agent or "")[:255], ip_address=(ip_address or "")[:64]))
+    db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id, lifetimes().expired_clause(utcnow())))
+    db.session.add(
+        AuthSession(
+            user_id=user.id,
+            token_hash=token_digest(token),
+            remember=remember,
+            user_agent=(user_agent or "")[:255],
+            ip_address=(ip_address or "")[:64],
+        )
+    )
     db.session.commit()
     user._session_token = token
     audit.event("auth.login", user_id=user.id, remember=remember)
@@ -196,8 +216,13 @@ def start_session(user: User, *, remember: bool, user_agent: str = "", ip_addres
 
 def live_sessions(user: User) -> list[AuthSession]:
     """The member's sessions that have not ended, most recently used first."""
-    return list(db.session.scalars(select(AuthSession).where(
-        AuthSession.user_id == user.id, ~lifetimes().expired_clause(utcnow())).order_by(AuthSession.last_seen_at.desc())))
+    return list(
+        db.session.scalars(
+            select(AuthSession)
+            .where(AuthSession.user_id == user.id, ~lifetimes().expired_clause(utcnow()))
+            .order_by(AuthSession.last_seen_at.desc())
+        )
+    )
 
 
 def end_session(token: str | None) -> None:
@@ -225,11 +250,11 @@ def end_session_by_id(user: User, session_id: int) -> bool:
 
 # --- passwords ----------------------------------------------------------------------------
 
+
 def change_password(user: User, current: str, new: str, keep_session_id: int | None) -> None:
     """Raises ValidationFailed; on success every other session of the user is signed out."""
     if not passwords.verify_password(user.password_hash, current):
-        raise ValidationFailed("Your current password is not correct.",
-                               {"current_password": ["Not correct."]})
+        raise ValidationFailed("Your current password is not correct.", {"current_password": ["Not correct."]})
     check_new_password(new, user.email, user.display_name, field="new_password")
     user.password_hash = passwords.hash_password(new)
     db.session.commit()
@@ -265,6 +290,7 @@ def reset_password(token: str, new: str) -> User:
 
 # --- email verification -------------------------------------------------------------------
 
+
 def make_verify_token(user: User) -> str:
     return tokens.sign("verify", {"uid": user.id, "email": user.email})
 
@@ -287,6 +313,7 @@ def verify_email(token: str) -> User:
 
 
 # --- profile and administration -----------------------------------------------------------
+
 
 def update_profile(user: User, display_name: str, bio: str) -> None:
     display_name = (display_name or "").replace("\x00", "").strip()

@@ -1,4 +1,5 @@
 """Flask-Login glue: the cookie holds a session token; each request loads it from the database."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,10 +25,11 @@ SEEN_GRANULARITY = timedelta(minutes=5)
 # Every signed-in request runs this; built once, it costs about half as much CPU as a
 # statement built (and its cache key computed) anew each time. The session's columns come as
 # plain values: loading it as a second ORM object cost as much again as loading the user.
-_SESSION_AND_USER = (select(User, AuthSession.id, AuthSession.created_at, AuthSession.last_seen_at,
-                            AuthSession.remember)
-                     .join(AuthSession, AuthSession.user_id == User.id)
-                     .where(AuthSession.token_hash == bindparam("digest"), User.active.is_(True)))
+_SESSION_AND_USER = (
+    select(User, AuthSession.id, AuthSession.created_at, AuthSession.last_seen_at, AuthSession.remember)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(AuthSession.token_hash == bindparam("digest"), User.active.is_(True))
+)
 
 
 def load_user_from_session_token(token: str) -> User | None:
@@ -70,8 +72,9 @@ def unauthorized():
     each with the page they were on as `next` (and told why, when their session ran out)."""
     expired = g.get("session_expired", False)
     if wants_json():
-        return error_response(401, "unauthorized", EXPIRED_MESSAGE if expired else
-                              "Sign in, or send a personal access token.")
+        return error_response(
+            401, "unauthorized", EXPIRED_MESSAGE if expired else "Sign in, or send a personal access token."
+        )
     if expired:
         flash(EXPIRED_MESSAGE, "info")
     return redirect_to(url_for("auth.login", next=current_page_path()))
@@ -82,13 +85,23 @@ def renew_remember_cookie(response):
     use, as the server's limit does, not from sign-in: renewed whenever the loader notes a use
     (every few minutes at most). Flask-Login's own refresh would touch every visitor's session."""
     token = g.pop("renew_remember_cookie", None)
-    if (token and current_user.is_authenticated and current_user.get_id() == token
-            and session.get("_remember") != "clear"):
+    if (
+        token
+        and current_user.is_authenticated
+        and current_user.get_id() == token
+        and session.get("_remember") != "clear"
+    ):
         config = current_app.config
-        response.set_cookie(config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME), encode_cookie(token),
-                            max_age=config["REMEMBER_COOKIE_DURATION"], path=config.get("REMEMBER_COOKIE_PATH", "/"),
-                            domain=config.get("REMEMBER_COOKIE_DOMAIN"), secure=config["REMEMBER_COOKIE_SECURE"],
-                            httponly=config["REMEMBER_COOKIE_HTTPONLY"], samesite=config["REMEMBER_COOKIE_SAMESITE"])
+        response.set_cookie(
+            config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME),
+            encode_cookie(token),
+            max_age=config["REMEMBER_COOKIE_DURATION"],
+            path=config.get("REMEMBER_COOKIE_PATH", "/"),
+            domain=config.get("REMEMBER_COOKIE_DOMAIN"),
+            secure=config["REMEMBER_COOKIE_SECURE"],
+            httponly=config["REMEMBER_COOKIE_HTTPONLY"],
+            samesite=config["REMEMBER_COOKIE_SAMESITE"],
+        )
     return response
 
 

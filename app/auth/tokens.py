@@ -1,4 +1,5 @@
 """Signed, expiring tokens for links sent by mail (password reset, email verification)."""
+
 from __future__ import annotations
 
 import hashlib

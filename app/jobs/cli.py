@@ -1,4 +1,5 @@
 """`flask jobs run` (once, or --loop as a worker without Redis), `flask jobs list`, `flask jobs retry`."""
+
 from __future__ import annotations
 
 import time
@@ -28,8 +29,9 @@ def run(loop: bool, every: float) -> None:
 
 
 @jobs_cli.command("list")
-@click.option("--state", type=click.Choice([JobState.QUEUED, JobState.RETRYING, JobState.DEAD, JobState.DONE]),
-              default=None)
+@click.option(
+    "--state", type=click.Choice([JobState.QUEUED, JobState.RETRYING, JobState.DEAD, JobState.DONE]), default=None
+)
 def list_jobs(state: str | None) -> None:
     query = select(Job).order_by(Job.id.desc()).limit(50)
     if state:

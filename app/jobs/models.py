@@ -1,5 +1,6 @@
 """Background jobs as rows: written in the transaction of whatever caused them, so a job exists
 exactly when its cause committed, and nothing is lost if a worker or the mail server is down."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,5 +1,6 @@
 """Jobs on RQ workers (JOBS_BACKEND=rq with REDIS_URL): Redis carries only job ids; the row in the
 database stays the record of what ran, failed and is due. Start workers with `make worker`."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -21,8 +22,11 @@ def push(app: Flask, job_ids: list[int]) -> None:
     queue = _queue(app.config["REDIS_URL"])
     base = app.config["JOBS_RETRY_SECONDS"]
     for job_id in job_ids:
-        queue.enqueue(perform, job_id, retry=Retry(max=app.config["JOBS_MAX_ATTEMPTS"] - 1,
-                                                   interval=[int(base * 2 ** i) for i in range(6)]))
+        queue.enqueue(
+            perform,
+            job_id,
+            retry=Retry(max=app.config["JOBS_MAX_ATTEMPTS"] - 1, interval=[int(base * 2**i) for i in range(6)]),
+        )
 
 
 def bind(app: Flask | None) -> None:

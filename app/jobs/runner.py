@@ -1,4 +1,5 @@
 """Registering, enqueueing, dispatching and running jobs."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,11 @@ _handlers: dict[str, Callable[[dict], None]] = {}
 
 def job(kind: str) -> Callable:
     """Register `handler(payload: dict)` for jobs of `kind`. A handler raises to ask for a retry."""
+
     def register(handler: Callable) -> Callable:
         _handlers[kind] = handler
         return handler
+
     return register
 
 
@@ -33,8 +36,12 @@ def enqueue(kind: str, *, delay: timedelta | None = None, max_attempts: int | No
     """Add a job to the current transaction; it runs once (and only if) the transaction commits."""
     if kind not in _handlers:
         raise LookupError(f"no job handler for {kind!r}")
-    new = Job(kind=kind, payload=json.dumps(payload, default=str), run_after=utcnow() + (delay or timedelta()),
-              max_attempts=max_attempts or current_app.config["JOBS_MAX_ATTEMPTS"])
+    new = Job(
+        kind=kind,
+        payload=json.dumps(payload, default=str),
+        run_after=utcnow() + (delay or timedelta()),
+        max_attempts=max_attempts or current_app.config["JOBS_MAX_ATTEMPTS"],
+    )
     db.session.add(new)
     db.session.info.setdefault("new_jobs", []).append(new)
     return new
@@ -52,9 +59,11 @@ def _claim(job_id: int, now: datetime) -> Job | None:
     """Mark the job running if it is due and nobody else took it (a conditional UPDATE, so two
     runners never run the same job at once)."""
     begin_write(db.session)
-    claimed = db.session.execute(update(Job).where(
-        Job.id == job_id, Job.state.in_(JobState.DUE), Job.run_after <= now
-    ).values(state=JobState.RUNNING, started_at=now, attempts=Job.attempts + 1)).rowcount
+    claimed = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state.in_(JobState.DUE), Job.run_after <= now)
+        .values(state=JobState.RUNNING, started_at=now, attempts=Job.attempts + 1)
+    ).rowcount
     db.session.commit()
     return db.session.get(Job, job_id) if claimed else None
 
@@ -83,12 +92,20 @@ def run_job(job_id: int, now: datetime | None = None) -> bool | None:
         current.last_error = f"{type(error).__name__}: {error}"[:2000]
         current.run_after = utcnow() + backoff(current.attempts, current_app.config["JOBS_RETRY_SECONDS"])
         db.session.commit()
-        audit.event("job.failed", level=logging.WARNING, job_id=job_id, kind=kind,
-                    attempts=current.attempts, dead=dead, error=current.last_error)
+        audit.event(
+            "job.failed",
+            level=logging.WARNING,
+            job_id=job_id,
+            kind=kind,
+            attempts=current.attempts,
+            dead=dead,
+            error=current.last_error,
+        )
         return False
     begin_write(db.session)
-    db.session.execute(update(Job).where(Job.id == job_id).values(
-        state=JobState.DONE, finished_at=utcnow(), last_error=""))
+    db.session.execute(
+        update(Job).where(Job.id == job_id).values(state=JobState.DONE, finished_at=utcnow(), last_error="")
+    )
     db.session.commit()
     return True
 
@@ -96,8 +113,14 @@ def run_job(job_id: int, now: datetime | None = None) -> bool | None:
 def run_due(now: datetime | None = None, limit: int = 500) -> tuple[int, int]:
     """Run every due job once, oldest first; returns (done, failed)."""
     now = now or utcnow()
-    ids = list(db.session.scalars(select(Job.id).where(Job.state.in_(JobState.DUE), Job.run_after <= now)
-                                  .order_by(Job.run_after, Job.id).limit(limit)))
+    ids = list(
+        db.session.scalars(
+            select(Job.id)
+            .where(Job.state.in_(JobState.DUE), Job.run_after <= now)
+            .order_by(Job.run_after, Job.id)
+            .limit(limit)
+        )
+    )
     db.session.commit()
     done = failed = 0
     for job_id in ids:
@@ -110,9 +133,11 @@ def run_due(now: datetime | None = None, limit: int = 500) -> tuple[int, int]:
 def retry_now(job_id: int) -> bool:
     """A site administrator's "retry": a dead or waiting job becomes due at once."""
     begin_write(db.session)
-    changed = db.session.execute(update(Job).where(
-        Job.id == job_id, Job.state.in_((JobState.DEAD, JobState.RETRYING))
-    ).values(state=JobState.RETRYING, run_after=utcnow(), max_attempts=Job.attempts + 1)).rowcount
+    changed = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state.in_((JobState.DEAD, JobState.RETRYING)))
+        .values(state=JobState.RETRYING, run_after=utcnow(), max_attempts=Job.attempts + 1)
+    ).rowcount
     db.session.commit()
     if changed:
         _dispatch(current_app._get_current_object(), [job_id])

@@ -1,4 +1,5 @@
 """The home page and the health check."""
+
 from flask import render_template
 from flask_login import current_user
 from sqlalchemy import select, text
@@ -15,9 +16,13 @@ def home():
     from ideas.services.home import featured_boards
 
     organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.name).limit(12)))
-    return render_template("main/home.html", organisations=organisations,
-                           featured=featured_boards(current_user), open_challenges=open_challenges(),
-                           now=utcnow())
+    return render_template(
+        "main/home.html",
+        organisations=organisations,
+        featured=featured_boards(current_user),
+        open_challenges=open_challenges(),
+        now=utcnow(),
+    )
 
 
 @bp.get("/healthz")

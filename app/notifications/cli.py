@@ -1,5 +1,6 @@
 """`flask notifications send-digests` (daily) and `flask notifications send-reminders` (hourly).
 Mail goes out through jobs; the commands wait for them before they exit."""
+
 from __future__ import annotations
 
 import click

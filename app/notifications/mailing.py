@@ -2,6 +2,7 @@
 "immediately" sends one mail per notification, "daily" waits for `flask notifications send-digests`.
 A notification is claimed (mailed_at set) before its mail goes out and released if the server
 refuses, so the job's retries deliver it exactly once."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -50,8 +51,11 @@ def absolute(link: str) -> str:
 def _headers(unsubscribe: str, kind: str) -> dict[str, str]:
     # RFC 8058: mail clients offer "unsubscribe" and POST to the link without opening it. The kind
     # lets members sort notification mail with their own filters.
-    return {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "X-Ideaforge-Kind": kind}
+    return {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "X-Ideaforge-Kind": kind,
+    }
 
 
 def _render(template: str, **context) -> str:
@@ -71,8 +75,9 @@ def enqueue_for(user_ids) -> None:
 
 def _claim(ids: list[int], now: datetime) -> bool:
     begin_write(db.session)  # SQLite: take the write lock first, so a concurrent writer makes us wait, not fail
-    taken = db.session.execute(update(Notification).where(Notification.id.in_(ids), Notification.mailed_at.is_(None))
-                               .values(mailed_at=now)).rowcount
+    taken = db.session.execute(
+        update(Notification).where(Notification.id.in_(ids), Notification.mailed_at.is_(None)).values(mailed_at=now)
+    ).rowcount
     if taken != len(ids):
         db.session.rollback()
         return False
@@ -94,9 +99,17 @@ def mail_pending(payload: dict) -> None:
     user = db.session.get(User, payload["user_id"])
     if user is None:
         return
-    waiting = list(db.session.scalars(select(Notification).where(
-        Notification.user_id == user.id, Notification.mail == kinds.IMMEDIATELY,
-        Notification.mailed_at.is_(None)).order_by(Notification.id)))
+    waiting = list(
+        db.session.scalars(
+            select(Notification)
+            .where(
+                Notification.user_id == user.id,
+                Notification.mail == kinds.IMMEDIATELY,
+                Notification.mailed_at.is_(None),
+            )
+            .order_by(Notification.id)
+        )
+    )
     wanted = preferences.chosen(user.id)
     for note in waiting:
         if not _claim([note.id], utcnow()):
@@ -112,9 +125,15 @@ def mail_pending(payload: dict) -> None:
 
 def send_single(user: User, note: Notification) -> None:
     unsubscribe = unsubscribe_url(user.id, note.kind)
-    text = _render("single", user=user, note=note, link=absolute(note.link),
-                           kind=kinds.KINDS.get(note.kind), unsubscribe=unsubscribe,
-                           settings=external_url("notifications.settings"))
+    text = _render(
+        "single",
+        user=user,
+        note=note,
+        link=absolute(note.link),
+        kind=kinds.KINDS.get(note.kind),
+        unsubscribe=unsubscribe,
+        settings=external_url("notifications.settings"),
+    )
     subject = note.text if len(note.text) <= 120 else note.text[:119] + "…"
     send_mail(user.email, subject, text, headers=_headers(unsubscribe, note.kind))
 
@@ -133,8 +152,9 @@ def send_digests(now: datetime | None = None) -> int:
     for user_id in user_ids:
         begin_write(db.session)
         ids = list(db.session.scalars(select(Notification.id).where(Notification.user_id == user_id, *pending)))
-        taken = db.session.execute(update(Notification).where(
-            Notification.id.in_(ids), Notification.mailed_at.is_(None)).values(mailed_at=now)).rowcount
+        taken = db.session.execute(
+            update(Notification).where(Notification.id.in_(ids), Notification.mailed_at.is_(None)).values(mailed_at=now)
+        ).rowcount
         if not ids or taken != len(ids):
             db.session.rollback()  # a concurrent run has them
             continue
@@ -150,9 +170,15 @@ def mail_digest(payload: dict) -> None:
     if not preferences.mailable(user):
         return
     wanted = preferences.chosen(user.id)
-    notes = [note for note in db.session.scalars(select(Notification).where(
-        Notification.id.in_(payload["ids"]), Notification.user_id == user.id).order_by(Notification.id))
-        if wanted.get(note.kind) != kinds.OFF]
+    notes = [
+        note
+        for note in db.session.scalars(
+            select(Notification)
+            .where(Notification.id.in_(payload["ids"]), Notification.user_id == user.id)
+            .order_by(Notification.id)
+        )
+        if wanted.get(note.kind) != kinds.OFF
+    ]
     if notes:
         send_digest(user, notes)
 
@@ -161,10 +187,22 @@ def send_digest(user: User, notes: list[Notification]) -> None:
     grouped: dict[str, list[Notification]] = defaultdict(list)
     for note in notes:
         grouped[note.kind].append(note)
-    sections = [{"label": kinds.label(kind), "notes": [(note, absolute(note.link)) for note in items],
-                 "unsubscribe": unsubscribe_url(user.id, kind)} for kind, items in grouped.items()]
+    sections = [
+        {
+            "label": kinds.label(kind),
+            "notes": [(note, absolute(note.link)) for note in items],
+            "unsubscribe": unsubscribe_url(user.id, kind),
+        }
+        for kind, items in grouped.items()
+    ]
     unsubscribe = unsubscribe_url(user.id, DIGEST)
-    text = _render("digest", user=user, sections=sections, count=len(notes),
-                           unsubscribe=unsubscribe, settings=external_url("notifications.settings"))
+    text = _render(
+        "digest",
+        user=user,
+        sections=sections,
+        count=len(notes),
+        unsubscribe=unsubscribe,
+        settings=external_url("notifications.settings"),
+    )
     noun = "notification" if len(notes) == 1 else "notifications"
     send_mail(user.email, f"Your daily digest: {len(notes)} {noun}", text, headers=_headers(unsubscribe, DIGEST))

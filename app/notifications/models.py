@@ -1,4 +1,5 @@
 """In-app notifications, one row per recipient; what each member wants mailed; reminders sent."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,8 +15,10 @@ from app.extensions import db
 
 class Notification(db.Model):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
-                      Index("ix_notifications_mail_pending", "mail", "mailed_at", "user_id"))
+    __table_args__ = (
+        Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+        Index("ix_notifications_mail_pending", "mail", "mailed_at", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -35,6 +38,7 @@ class Notification(db.Model):
 
 class MailPreference(db.Model):
     """A member's choice for one kind; kinds without a row follow their default (kinds.KINDS)."""
+
     __tablename__ = "notification_preferences"
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
 
@@ -47,6 +51,7 @@ class MailPreference(db.Model):
 
 class ReminderSent(db.Model):
     """One deadline reminder per challenge and solver, ever (the unique key makes sure)."""
+
     __tablename__ = "notification_reminders"
     __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
 

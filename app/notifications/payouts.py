@@ -1,6 +1,7 @@
 """Winners hear when their payout is paid, fails or is reversed. The payments code changes a
 payout's state in many places; watching the state here (before each flush, so the notification is
 written in the same transaction) keeps every one of them covered."""
+
 from __future__ import annotations
 
 from sqlalchemy import event, inspect
@@ -21,12 +22,20 @@ def _told(payout, state: str) -> None:
     amount = money.format_money(payout.amount, payout.currency)
     title = challenge.title if challenge else "a challenge"
     if state == PayoutState.PAID:
-        notify([payout.user_id], "payout.paid", f"Your {amount} payout for “{title}” has been sent.",
-               path_for("payments.earnings"))
+        notify(
+            [payout.user_id],
+            "payout.paid",
+            f"Your {amount} payout for “{title}” has been sent.",
+            path_for("payments.earnings"),
+        )
     else:
         what = "failed" if state == PayoutState.FAILED else "was reversed"
-        notify([payout.user_id], "payout.failed", f"Your {amount} payout for “{title}” {what}: "
-               f"{payout.message or 'see your earnings page'}", path_for("payments.earnings"))
+        notify(
+            [payout.user_id],
+            "payout.failed",
+            f"Your {amount} payout for “{title}” {what}: {payout.message or 'see your earnings page'}",
+            path_for("payments.earnings"),
+        )
 
 
 def register() -> None:

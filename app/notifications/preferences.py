@@ -1,6 +1,7 @@
 """Who gets mail about what. Mail goes only to active accounts with a confirmed address: an
 unconfirmed address may belong to someone else, and a deactivated member asked for silence. They
 still see everything in the app."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -29,8 +30,12 @@ def mailable(user: User | None) -> bool:
 
 def chosen(user_id: int) -> dict[str, str]:
     """Each mailed kind's delivery for this member: their choice or the kind's default."""
-    rows = {kind: delivery for kind, delivery in db.session.execute(
-        select(MailPreference.kind, MailPreference.delivery).where(MailPreference.user_id == user_id)).all()}
+    rows = {
+        kind: delivery
+        for kind, delivery in db.session.execute(
+            select(MailPreference.kind, MailPreference.delivery).where(MailPreference.user_id == user_id)
+        ).all()
+    }
     return {kind.key: rows.get(kind.key, kind.default) for kind in kinds.MAILED}
 
 
@@ -40,20 +45,29 @@ def deliveries(user_ids: Iterable[int], kind: str) -> dict[int, str]:
     ids = set(user_ids)
     if spec is None or not spec.mailed or not ids or not mail_enabled():
         return {}
-    reachable = set(db.session.scalars(select(User.id).where(
-        User.id.in_(ids), User.active.is_(True), User.email_verified_at.is_not(None))))
+    reachable = set(
+        db.session.scalars(
+            select(User.id).where(User.id.in_(ids), User.active.is_(True), User.email_verified_at.is_not(None))
+        )
+    )
     if not reachable:
         return {}
-    chosen_here = {uid: delivery for uid, delivery in db.session.execute(
-        select(MailPreference.user_id, MailPreference.delivery).where(
-            MailPreference.kind == kind, MailPreference.user_id.in_(reachable))).all()}
+    chosen_here = {
+        uid: delivery
+        for uid, delivery in db.session.execute(
+            select(MailPreference.user_id, MailPreference.delivery).where(
+                MailPreference.kind == kind, MailPreference.user_id.in_(reachable)
+            )
+        ).all()
+    }
     found = {uid: chosen_here.get(uid, spec.default) for uid in reachable}
     return {uid: delivery for uid, delivery in found.items() if delivery != kinds.OFF}
 
 
 def _store(user_id: int, kind: str, delivery: str) -> None:
-    row = db.session.scalar(select(MailPreference).where(MailPreference.user_id == user_id,
-                                                        MailPreference.kind == kind))
+    row = db.session.scalar(
+        select(MailPreference).where(MailPreference.user_id == user_id, MailPreference.kind == kind)
+    )
     if row is None:
         db.session.add(MailPreference(user_id=user_id, kind=kind, delivery=delivery))
     else:
@@ -64,8 +78,11 @@ def _store(user_id: int, kind: str, delivery: str) -> None:
 def save(user: User, choices: dict[str, str]) -> None:
     """Store the member's choice for every mailed kind. Raises ValidationFailed, writing nothing,
     if a kind or a delivery is unknown."""
-    errors = {key: ["Choose right away, daily digest or off."] for key, value in choices.items()
-              if key not in kinds.KINDS or not kinds.KINDS[key].mailed or value not in kinds.DELIVERIES}
+    errors = {
+        key: ["Choose right away, daily digest or off."]
+        for key, value in choices.items()
+        if key not in kinds.KINDS or not kinds.KINDS[key].mailed or value not in kinds.DELIVERIES
+    }
     if errors:
         raise ValidationFailed("Some choices were not understood; nothing was changed.", errors)
     for key, value in choices.items():

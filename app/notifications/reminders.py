@@ -1,6 +1,7 @@
 """Deadline reminders: solvers who accepted a challenge's terms hear once, within 48 hours of its
 deadline, that it is about to close. Run hourly (`flask notifications send-reminders`, or the
 "notifications.reminders" job)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -28,9 +29,13 @@ def send_reminders(now: datetime | None = None) -> int:
     from challenges.models import Agreement, Challenge, State
 
     now = now or utcnow()
-    closing = list(db.session.execute(select(Challenge.id, Challenge.title, Challenge.deadline).where(
-        Challenge.state == State.OPEN, Challenge.deadline > now, Challenge.deadline <= now + WINDOW)
-        .order_by(Challenge.deadline)).tuples())
+    closing = list(
+        db.session.execute(
+            select(Challenge.id, Challenge.title, Challenge.deadline)
+            .where(Challenge.state == State.OPEN, Challenge.deadline > now, Challenge.deadline <= now + WINDOW)
+            .order_by(Challenge.deadline)
+        ).tuples()
+    )
     reminded = 0
     for challenge_id, title, deadline in closing:
         begin_write(db.session)
@@ -41,8 +46,12 @@ def send_reminders(now: datetime | None = None) -> int:
             continue
         db.session.add_all(ReminderSent(challenge_id=challenge_id, user_id=uid, sent_at=now) for uid in new)
         hours = max(int((deadline - now).total_seconds() // 3600), 1)
-        notify(new, KIND, f"“{title}” closes in {hours} hours, on {long_date(deadline)}",
-               path_for("challenges.show", challenge_id=challenge_id) + "#deadline")
+        notify(
+            new,
+            KIND,
+            f"“{title}” closes in {hours} hours, on {long_date(deadline)}",
+            path_for("challenges.show", challenge_id=challenge_id) + "#deadline",
+        )
         try:
             db.session.commit()
         except IntegrityError:

@@ -1,5 +1,6 @@
 """The notifications page, the bell in the header (htmx refreshes its count), mail preferences
 and the unsubscribe link every notification mail carries."""
+
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
@@ -18,8 +19,11 @@ from app.web import redirect_to, render, safe_next
 def index():
     before = request.args.get("before", type=int)
     items = services.recent(current_user, before_id=before)
-    return render("notifications/index.html", notifications=items,
-                  older=items[-1].id if len(items) == services.PAGE_SIZE else None)
+    return render(
+        "notifications/index.html",
+        notifications=items,
+        older=items[-1].id if len(items) == services.PAGE_SIZE else None,
+    )
 
 
 @bp.get("/notifications/bell")
@@ -27,8 +31,9 @@ def index():
 @limiter.exempt
 def bell():
     """The bell alone, for htmx to poll."""
-    return render("notifications/_bell.html", partial="notifications/_bell.html",
-                  unread=services.unread_count(current_user))
+    return render(
+        "notifications/_bell.html", partial="notifications/_bell.html", unread=services.unread_count(current_user)
+    )
 
 
 @bp.post("/notifications/<int:notification_id>/open")
@@ -64,8 +69,9 @@ def settings():
         else:
             flash("Notification settings saved.", "success")
             return redirect_to(url_for("notifications.settings"))
-    return render_template("notifications/settings.html", kinds=kinds.MAILED, chosen=chosen,
-                           deliveries=kinds.DELIVERIES, errors=errors), status
+    return render_template(
+        "notifications/settings.html", kinds=kinds.MAILED, chosen=chosen, deliveries=kinds.DELIVERIES, errors=errors
+    ), status
 
 
 def _unsubscribe_target(token: str) -> tuple[int, str, list[str]]:

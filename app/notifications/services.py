@@ -1,6 +1,7 @@
 """In-app notifications: written in the transaction of the event that caused them. notify() is the
 one way in: it also decides, per recipient, whether the notification goes out by mail right away
 (a job runs after the commit), in the daily digest, or not at all (see preferences)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -23,16 +24,23 @@ def notify(user_ids: Iterable[int], kind: str, text: str, link: str = "", actor_
     if not recipients:
         return 0
     mail = preferences.deliveries(recipients, kind)
-    db.session.add_all(Notification(user_id=uid, kind=kind, text=text[:500], link=link[:500], actor_id=actor_id,
-                                    mail=mail.get(uid, "")) for uid in recipients)
+    db.session.add_all(
+        Notification(
+            user_id=uid, kind=kind, text=text[:500], link=link[:500], actor_id=actor_id, mail=mail.get(uid, "")
+        )
+        for uid in recipients
+    )
     mailing.enqueue_for(uid for uid, delivery in mail.items() if delivery == kinds.IMMEDIATELY)
     return len(recipients)
 
 
 # The bell on every signed-in page: built once (a statement built per call costs more CPU than
 # SQLite takes to run it).
-_UNREAD = select(func.count()).select_from(Notification).where(
-    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+_UNREAD = (
+    select(func.count())
+    .select_from(Notification)
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+)
 
 
 def unread_count(user: User) -> int:
@@ -48,16 +56,21 @@ def recent(user: User, before_id: int | None = None, limit: int = PAGE_SIZE) -> 
 
 @writes
 def mark_read(user: User, notification_id: int) -> bool:
-    changed = db.session.execute(update(Notification).where(
-        Notification.id == notification_id, Notification.user_id == user.id, Notification.read_at.is_(None)
-    ).values(read_at=utcnow())).rowcount
+    changed = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    ).rowcount
     db.session.commit()
     return bool(changed)
 
 
 @writes
 def mark_all_read(user: User) -> int:
-    changed = db.session.execute(update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount
+    changed = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    ).rowcount
     db.session.commit()
     return changed

@@ -17,11 +17,15 @@ def _roles_field(label="Roles"):
 
 class OrganisationForm(FlaskForm):
     name = StringField("Name", [DataRequired(message="Enter a name."), Length(min=2, max=120)])
-    slug = StringField("Address", [Optional(), Length(max=64)],
-                       description="Lower-case letters, digits and dashes; leave empty to derive it from the name.")
+    slug = StringField(
+        "Address",
+        [Optional(), Length(max=64)],
+        description="Lower-case letters, digits and dashes; leave empty to derive it from the name.",
+    )
     description = TextAreaField("About", [Optional(), Length(max=5000)])
-    website = URLField("Website", [Optional(), URL(message="Enter a full address, like https://example.com."),
-                                   Length(max=255)])
+    website = URLField(
+        "Website", [Optional(), URL(message="Enter a full address, like https://example.com."), Length(max=255)]
+    )
 
 
 class InviteForm(FlaskForm):

@@ -1,4 +1,5 @@
 """Organisations (the companies), their members with roles, and invitations by email."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -76,9 +77,7 @@ class Invitation(RoleFlags, db.Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     is_admin: Mapped[bool] = mapped_column(default=False)

@@ -2,6 +2,7 @@
 
 Outsiders get 404 (they cannot tell a private page exists); members lacking a role get 403.
 """
+
 from __future__ import annotations
 
 from flask import abort
@@ -13,8 +14,9 @@ from app.orgs.models import Membership, Organisation
 
 
 # Asked by most permission checks: built once.
-_MEMBERSHIP = select(Membership).where(Membership.organisation_id == bindparam("organisation_id"),
-                                       Membership.user_id == bindparam("user_id"))
+_MEMBERSHIP = select(Membership).where(
+    Membership.organisation_id == bindparam("organisation_id"), Membership.user_id == bindparam("user_id")
+)
 
 
 def membership_of(user: User | None, organisation: Organisation) -> Membership | None:

@@ -1,4 +1,5 @@
 """Organisation pages: create, public profile, settings, members and invitations."""
+
 from __future__ import annotations
 
 from flask import abort, flash, render_template, url_for
@@ -42,7 +43,8 @@ def create():
     if form.validate_on_submit():
         try:
             organisation = services.create_organisation(
-                current_user, form.name.data, form.slug.data, form.description.data, form.website.data)
+                current_user, form.name.data, form.slug.data, form.description.data, form.website.data
+            )
         except DomainError as error:
             apply_errors(form, error)
         else:
@@ -56,11 +58,14 @@ def show(slug: str):
     from ideas.services.home import visible_boards
 
     organisation = _organisation_or_404(slug)
-    return render_template("orgs/show.html", organisation=organisation,
-                           membership=policy.membership_of(current_user, organisation),
-                           boards=visible_boards(current_user, organisation),
-                           can_admin=policy.has_role(current_user, organisation, "admin"),
-                           can_manage_boards=policy.has_role(current_user, organisation, "pm"))
+    return render_template(
+        "orgs/show.html",
+        organisation=organisation,
+        membership=policy.membership_of(current_user, organisation),
+        boards=visible_boards(current_user, organisation),
+        can_admin=policy.has_role(current_user, organisation, "admin"),
+        can_manage_boards=policy.has_role(current_user, organisation, "pm"),
+    )
 
 
 @bp.route("/<slug>/settings", methods=["GET", "POST"])
@@ -95,17 +100,28 @@ def members(slug: str):
             _mail_invitation(invitation, token)
             flash(f"Invitation sent to {invitation.email}.", "success")
             return redirect_to(url_for("orgs.members", slug=slug))
-    return render("orgs/members.html", organisation=organisation, form=form,
-                  members=services.members(organisation), role_labels=ROLE_LABELS,
-                  invitations=services.pending_invitations(organisation),
-                  roles_form=RolesForm(), confirm_form=ConfirmForm()), 422 if form.errors else 200
+    return render(
+        "orgs/members.html",
+        organisation=organisation,
+        form=form,
+        members=services.members(organisation),
+        role_labels=ROLE_LABELS,
+        invitations=services.pending_invitations(organisation),
+        roles_form=RolesForm(),
+        confirm_form=ConfirmForm(),
+    ), 422 if form.errors else 200
 
 
 def _mail_invitation(invitation: Invitation, token: str) -> None:
     try:
-        send_template(invitation.email, f"Join {invitation.organisation.name}", "invitation",
-                      invitation=invitation, inviter=current_user,
-                      link=external_url("orgs.invitation", token=token))
+        send_template(
+            invitation.email,
+            f"Join {invitation.organisation.name}",
+            "invitation",
+            invitation=invitation,
+            inviter=current_user,
+            link=external_url("orgs.invitation", token=token),
+        )
     except MailError:
         flash("The invitation is saved but the mail could not be sent; try again later.", "warning")
 
@@ -180,5 +196,4 @@ def invitation(token: str):
         else:
             flash(f"Welcome to {invitation.organisation.name}.", "success")
             return redirect_to(url_for("orgs.show", slug=invitation.organisation.slug))
-    return render_template("orgs/invitation.html", invitation=invitation, form=form,
-                           role_labels=ROLE_LABELS)
+    return render_template("orgs/invitation.html", invitation=invitation, form=form, role_labels=ROLE_LABELS)

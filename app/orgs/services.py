@@ -1,4 +1,5 @@
 """Organisations, memberships and invitations."""
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,9 @@ def slugify(text: str) -> str:
 
 
 # The navigation's list, on every signed-in page: built once.
-_ORGANISATIONS_OF = (select(Organisation).join(Membership).where(Membership.user_id == bindparam("user_id"))
-                     .order_by(Organisation.name))
+_ORGANISATIONS_OF = (
+    select(Organisation).join(Membership).where(Membership.user_id == bindparam("user_id")).order_by(Organisation.name)
+)
 
 
 def organisations_of(user: User) -> list[Organisation]:
@@ -49,18 +51,25 @@ def _clean_roles(roles) -> list[str]:
     return list(roles)
 
 
-def create_organisation(creator: User, name: str, slug: str = "", description: str = "",
-                        website: str = "") -> Organisation:
+def create_organisation(
+    creator: User, name: str, slug: str = "", description: str = "", website: str = ""
+) -> Organisation:
     """The creator becomes the organisation's first admin. Raises ValidationFailed."""
     name = (name or "").strip()
     if not 2 <= len(name) <= 120:
         raise ValidationFailed("The name needs 2 to 120 characters.", {"name": ["2 to 120 characters."]})
     slug = (slug or "").strip().lower() or slugify(name)
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS or not 2 <= len(slug) <= 64:
-        raise ValidationFailed("Use lower-case letters, digits and dashes for the address.",
-                               {"slug": ["Letters, digits and dashes only."]})
-    organisation = Organisation(name=name, slug=slug, description=(description or "").strip()[:5000],
-                                website=(website or "").strip()[:255], created_by_id=creator.id)
+        raise ValidationFailed(
+            "Use lower-case letters, digits and dashes for the address.", {"slug": ["Letters, digits and dashes only."]}
+        )
+    organisation = Organisation(
+        name=name,
+        slug=slug,
+        description=(description or "").strip()[:5000],
+        website=(website or "").strip()[:255],
+        created_by_id=creator.id,
+    )
     organisation.memberships.append(Membership(user_id=creator.id, is_admin=True, is_pm=True))
     db.session.add(organisation)
     try:
@@ -85,8 +94,9 @@ def update_organisation(organisation: Organisation, name: str, description: str,
 def add_member(organisation: Organisation, user: User, roles) -> Membership:
     """Add a member, or update the roles of an existing one."""
     roles = _clean_roles(roles)
-    membership = db.session.scalar(select(Membership).where(
-        Membership.organisation_id == organisation.id, Membership.user_id == user.id))
+    membership = db.session.scalar(
+        select(Membership).where(Membership.organisation_id == organisation.id, Membership.user_id == user.id)
+    )
     if membership is None:
         membership = Membership(organisation_id=organisation.id, user_id=user.id)
         db.session.add(membership)
@@ -102,14 +112,20 @@ def _refuse_losing_the_last_admin(membership: Membership) -> None:
     other at once cannot both see the other still there: the write transaction holds SQLite's lock, and
     on PostgreSQL the organisation's row is locked before the admins are counted (and the member
     read again) under it."""
-    db.session.execute(select(Organisation.id).where(Organisation.id == membership.organisation_id)
-                       .with_for_update())
+    db.session.execute(select(Organisation.id).where(Organisation.id == membership.organisation_id).with_for_update())
     try:
         db.session.refresh(membership)
     except ObjectDeletedError:
         raise Conflict("That person left the organisation a moment ago.") from None
-    if membership.is_admin and db.session.scalar(select(func.count()).select_from(Membership).where(
-            Membership.organisation_id == membership.organisation_id, Membership.is_admin.is_(True))) <= 1:
+    if (
+        membership.is_admin
+        and db.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.organisation_id == membership.organisation_id, Membership.is_admin.is_(True))
+        )
+        <= 1
+    ):
         raise NotAllowed("An organisation needs at least one admin.")
 
 
@@ -121,8 +137,13 @@ def set_roles(actor: User, membership: Membership, roles) -> None:
         _refuse_losing_the_last_admin(membership)
     membership.set_roles(roles)
     db.session.commit()
-    audit.event("org.roles_changed", org_id=membership.organisation_id, actor_id=actor.id,
-                user_id=membership.user_id, roles=roles)
+    audit.event(
+        "org.roles_changed",
+        org_id=membership.organisation_id,
+        actor_id=actor.id,
+        user_id=membership.user_id,
+        roles=roles,
+    )
 
 
 @writes
@@ -131,8 +152,7 @@ def remove_member(actor: User, membership: Membership) -> None:
     _refuse_losing_the_last_admin(membership)
     db.session.delete(membership)
     db.session.commit()
-    audit.event("org.member_removed", org_id=membership.organisation_id, actor_id=actor.id,
-                user_id=membership.user_id)
+    audit.event("org.member_removed", org_id=membership.organisation_id, actor_id=actor.id, user_id=membership.user_id)
 
 
 def invite(actor: User, organisation: Organisation, email: str, roles) -> tuple[Invitation, str]:
@@ -143,25 +163,35 @@ def invite(actor: User, organisation: Organisation, email: str, roles) -> tuple[
     address = normalise_email(email)
     roles = _clean_roles(roles)
     existing_member = db.session.scalar(
-        select(Membership).join(User).where(Membership.organisation_id == organisation.id,
-                                            User.email == address))
+        select(Membership).join(User).where(Membership.organisation_id == organisation.id, User.email == address)
+    )
     if existing_member is not None:
         raise Conflict("That person is already a member.", {"email": ["Already a member."]})
     now = utcnow()
-    for pending in db.session.scalars(select(Invitation).where(
-            Invitation.organisation_id == organisation.id, Invitation.email == address,
-            Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))):
+    for pending in db.session.scalars(
+        select(Invitation).where(
+            Invitation.organisation_id == organisation.id,
+            Invitation.email == address,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+    ):
         pending.revoked_at = now
     token = secrets.token_urlsafe(32)
-    invitation = Invitation(organisation_id=organisation.id, email=address, token_hash=token_digest(token),
-                            invited_by_id=actor.id,
-                            expires_at=now + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]))
+    invitation = Invitation(
+        organisation_id=organisation.id,
+        email=address,
+        token_hash=token_digest(token),
+        invited_by_id=actor.id,
+        expires_at=now + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]),
+    )
     invitation.set_roles(roles)
     db.session.add(invitation)
     _notify_invitee(actor, organisation, address)
     db.session.commit()
-    audit.event("org.invited", org_id=organisation.id, actor_id=actor.id,
-                email=audit.email_fingerprint(address), roles=roles)
+    audit.event(
+        "org.invited", org_id=organisation.id, actor_id=actor.id, email=audit.email_fingerprint(address), roles=roles
+    )
     return invitation, token
 
 
@@ -172,8 +202,13 @@ def _notify_invitee(actor: User, organisation: Organisation, address: str) -> No
     from app.urls import path_for
 
     invitee_id = db.session.scalar(select(User.id).where(User.email == address))
-    notify([invitee_id], "org.invitation", f"{actor.display_name} invited you to join {organisation.name}; "
-           "accept with the link in the invitation mail.", path_for("orgs.show", slug=organisation.slug), actor.id)
+    notify(
+        [invitee_id],
+        "org.invitation",
+        f"{actor.display_name} invited you to join {organisation.name}; accept with the link in the invitation mail.",
+        path_for("orgs.show", slug=organisation.slug),
+        actor.id,
+    )
 
 
 def invitation_for_token(token: str) -> Invitation:
@@ -189,15 +224,17 @@ def accept_invitation(user: User, token: str) -> Membership:
     unconfirmed address becomes confirmed. Raises NotFound or NotAllowed."""
     invitation = invitation_for_token(token)
     if invitation.email != user.email:
-        raise NotAllowed("This invitation was sent to another address. Sign in as that "
-                         "account to accept it.")
+        raise NotAllowed("This invitation was sent to another address. Sign in as that account to accept it.")
     now = utcnow()
     invitation.accepted_at = now
     invitation.accepted_by_id = user.id
     if user.email_verified_at is None:
         user.email_verified_at = now
-    membership = db.session.scalar(select(Membership).where(
-        Membership.organisation_id == invitation.organisation_id, Membership.user_id == user.id))
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == invitation.organisation_id, Membership.user_id == user.id
+        )
+    )
     if membership is None:
         membership = Membership(organisation_id=invitation.organisation_id, user_id=user.id)
         db.session.add(membership)
@@ -214,11 +251,27 @@ def revoke_invitation(actor: User, invitation: Invitation) -> None:
 
 
 def pending_invitations(organisation: Organisation) -> list[Invitation]:
-    return [inv for inv in db.session.scalars(select(Invitation).where(
-        Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
-        Invitation.revoked_at.is_(None)).order_by(Invitation.created_at.desc())) if inv.is_pending]
+    return [
+        inv
+        for inv in db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.organisation_id == organisation.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+            )
+            .order_by(Invitation.created_at.desc())
+        )
+        if inv.is_pending
+    ]
 
 
 def members(organisation: Organisation) -> list[Membership]:
-    return list(db.session.scalars(select(Membership).join(User).where(
-        Membership.organisation_id == organisation.id).order_by(User.display_name)))
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(User)
+            .where(Membership.organisation_id == organisation.id)
+            .order_by(User.display_name)
+        )
+    )

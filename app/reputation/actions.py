@@ -1,6 +1,7 @@
 """The actions reputation unlocks: vote to hide, mark a duplicate, and the moderators' answer
 to duplicate suggestions. The privilege is checked by the services, so a post made directly
 is refused just the same (403 with the level it takes)."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, request, url_for
@@ -33,14 +34,21 @@ def vote_to_hide(target_type: str, target_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form expired; please try again.")
     try:
-        hidden = community.vote_to_hide(current_user, target_type, target_id,
-                                        needed=current_app.config.get("COMMUNITY_HIDE_VOTES",
-                                                                      community.HIDE_VOTES_NEEDED))
+        hidden = community.vote_to_hide(
+            current_user,
+            target_type,
+            target_id,
+            needed=current_app.config.get("COMMUNITY_HIDE_VOTES", community.HIDE_VOTES_NEEDED),
+        )
     except DomainError as error:
         _refuse(error)
     else:
-        flash("Hidden until a moderator reviews it: enough trusted members agreed." if hidden
-              else "Your vote to hide is counted; it hides when enough trusted members agree.", "info")
+        flash(
+            "Hidden until a moderator reviews it: enough trusted members agreed."
+            if hidden
+            else "Your vote to hide is counted; it hides when enough trusted members agree.",
+            "info",
+        )
     return redirect_to(url_for("ideas.show", idea_id=idea_id))
 
 

@@ -1,4 +1,5 @@
 """`flask reputation rebuild`."""
+
 from __future__ import annotations
 
 import click
@@ -18,5 +19,8 @@ def rebuild_command(totals_only: bool) -> None:
         click.echo(f"event added: {line}")
     for user_id, org_id, was, now in report.totals_fixed:
         click.echo(f"total fixed: user {user_id} in organisation {org_id}: {was} -> {now}")
-    click.echo("Reputation was already consistent." if report.clean else
-               f"Reputation rebuilt: {len(report.events_added)} events added, {len(report.totals_fixed)} totals fixed.")
+    click.echo(
+        "Reputation was already consistent."
+        if report.clean
+        else f"Reputation rebuilt: {len(report.events_added)} events added, {len(report.totals_fixed)} totals fixed."
+    )

@@ -1,5 +1,6 @@
 """The community's health for its product managers: how concentrated contributions are, who
 joins, who is active and how fast questions get an answer. Weeks start on Monday (UTC)."""
+
 from __future__ import annotations
 
 import math
@@ -36,7 +37,7 @@ def concentration(counts: list[int]) -> Concentration:
         return Concentration(0, 0, 0.0, 0.0, [(0.0, 0.0), (1.0, 1.0)])
 
     def share(fraction: float) -> float:
-        return sum(values[:max(1, math.ceil(len(values) * fraction))]) / total
+        return sum(values[: max(1, math.ceil(len(values) * fraction))]) / total
 
     ascending, running, curve = values[::-1], 0, [(0.0, 0.0)]
     for index, value in enumerate(ascending, start=1):
@@ -74,17 +75,27 @@ def _contributions(organisation: Organisation):
     return union_all(
         select(Idea.author_id.label("user_id"), Idea.created_at.label("at")).where(Idea.id.in_(ideas)),
         select(Comment.author_id, Comment.created_at).where(Comment.idea_id.in_(ideas)),
-        select(Vote.user_id, Vote.created_at).where(Vote.idea_id.in_(ideas))).subquery()
+        select(Vote.user_id, Vote.created_at).where(Vote.idea_id.in_(ideas)),
+    ).subquery()
 
 
 def community_health(organisation: Organisation, now: datetime | None = None) -> Health:
     now = now or utcnow()
     ideas = _org_ideas(organisation)
-    answers = db.session.scalars(select(func.count()).select_from(Comment).where(
-        Comment.idea_id.in_(ideas), Comment.accepted_at.is_not(None), Comment.author_id.is_not(None),
-        Comment.deleted_at.is_(None)).group_by(Comment.author_id)).all()
-    votes = db.session.scalars(select(func.count()).select_from(Vote).where(Vote.idea_id.in_(ideas))
-                               .group_by(Vote.user_id)).all()
+    answers = db.session.scalars(
+        select(func.count())
+        .select_from(Comment)
+        .where(
+            Comment.idea_id.in_(ideas),
+            Comment.accepted_at.is_not(None),
+            Comment.author_id.is_not(None),
+            Comment.deleted_at.is_(None),
+        )
+        .group_by(Comment.author_id)
+    ).all()
+    votes = db.session.scalars(
+        select(func.count()).select_from(Vote).where(Vote.idea_id.in_(ideas)).group_by(Vote.user_id)
+    ).all()
     weeks = [week_start(now) - timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS)]
     start = weeks[0]
 
@@ -94,20 +105,32 @@ def community_health(organisation: Organisation, now: datetime | None = None) ->
 
     contributions = _contributions(organisation)
     new_members = [0] * WEEKS
-    for (first,) in db.session.execute(select(func.min(contributions.c.at)).where(contributions.c.user_id.is_not(None))
-                                       .group_by(contributions.c.user_id)
-                                       .having(func.min(contributions.c.at) >= start)):
+    for (first,) in db.session.execute(
+        select(func.min(contributions.c.at))
+        .where(contributions.c.user_id.is_not(None))
+        .group_by(contributions.c.user_id)
+        .having(func.min(contributions.c.at) >= start)
+    ):
         if (index := bucket(_aware(first))) is not None:
             new_members[index] += 1
     active: list[set[int]] = [set() for _ in range(WEEKS)]
-    for user_id, at in db.session.execute(select(contributions.c.user_id, contributions.c.at)
-                                          .where(contributions.c.at >= start, contributions.c.user_id.is_not(None))
-                                          .distinct()):
+    for user_id, at in db.session.execute(
+        select(contributions.c.user_id, contributions.c.at)
+        .where(contributions.c.at >= start, contributions.c.user_id.is_not(None))
+        .distinct()
+    ):
         if (index := bucket(_aware(at))) is not None:
             active[index].add(user_id)
     hours, unanswered = _response_times(ideas, start, bucket)
-    return Health(concentration(list(answers)), concentration(list(votes)), weeks, new_members,
-                  [len(s) for s in active], hours, unanswered)
+    return Health(
+        concentration(list(answers)),
+        concentration(list(votes)),
+        weeks,
+        new_members,
+        [len(s) for s in active],
+        hours,
+        unanswered,
+    )
 
 
 def _aware(value: datetime) -> datetime:
@@ -117,14 +140,18 @@ def _aware(value: datetime) -> datetime:
 
 def _response_times(ideas, start: datetime, bucket) -> tuple[list[float | None], int]:
     """The first comment from someone other than the author, or the first official response."""
-    first_reply = (select(Comment.idea_id, func.min(Comment.created_at).label("at"))
-                   .join(Idea, Idea.id == Comment.idea_id)
-                   .where(Comment.author_id != func.coalesce(Idea.author_id, -1), Comment.idea_id.in_(ideas))
-                   .group_by(Comment.idea_id).subquery())
-    rows = db.session.execute(select(Idea.created_at, first_reply.c.at, Idea.official_response_at)
-                              .outerjoin(first_reply, first_reply.c.idea_id == Idea.id)
-                              .where(Idea.id.in_(ideas), Idea.created_at >= start,
-                                     Idea.visibility == Visibility.VISIBLE))
+    first_reply = (
+        select(Comment.idea_id, func.min(Comment.created_at).label("at"))
+        .join(Idea, Idea.id == Comment.idea_id)
+        .where(Comment.author_id != func.coalesce(Idea.author_id, -1), Comment.idea_id.in_(ideas))
+        .group_by(Comment.idea_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Idea.created_at, first_reply.c.at, Idea.official_response_at)
+        .outerjoin(first_reply, first_reply.c.idea_id == Idea.id)
+        .where(Idea.id.in_(ideas), Idea.created_at >= start, Idea.visibility == Visibility.VISIBLE)
+    )
     per_week: list[list[float]] = [[] for _ in range(WEEKS)]
     unanswered = 0
     for created, reply, official in rows:

@@ -1,4 +1,5 @@
 """Levels, badges and the Super Fan share: the community's ladder, as data and pure functions."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +12,13 @@ class Level:
     threshold: int
 
 
-LEVELS = (Level(0, "Newcomer", 0), Level(1, "Member", 10), Level(2, "Contributor", 100),
-          Level(3, "Trusted", 500), Level(4, "Leader", 2000))
+LEVELS = (
+    Level(0, "Newcomer", 0),
+    Level(1, "Member", 10),
+    Level(2, "Contributor", 100),
+    Level(3, "Trusted", 500),
+    Level(4, "Leader", 2000),
+)
 
 # Milestones, each awarded once per member and community.
 BADGES = {

@@ -1,5 +1,6 @@
 """Reputation as an append-only list of events, with each member's total per organisation
 cached beside it (changed by atomic UPDATEs in the same transaction), and milestone badges."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -60,8 +61,10 @@ class Badge(db.Model):
     """A milestone reached in a community; each badge once per member and community."""
 
     __tablename__ = "reputation_badges"
-    __table_args__ = (UniqueConstraint("organisation_id", "user_id", "badge"),
-                      Index("ix_reputation_badges_user", "user_id"))
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "user_id", "badge"),
+        Index("ix_reputation_badges_user", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

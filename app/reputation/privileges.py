@@ -1,6 +1,7 @@
 """What a member's reputation in a community lets them do: the one place it is checked.
 
 Product managers (the board's moderators) hold every privilege whatever their points."""
+
 from __future__ import annotations
 
 from app.auth.models import User
@@ -13,8 +14,12 @@ VOTE_TO_HIDE = "vote_to_hide"
 EDIT_TAGS = "edit_tags"
 
 REQUIRED_LEVEL = {FLAG: 1, MARK_DUPLICATE: 2, VOTE_TO_HIDE: 3, EDIT_TAGS: 3}
-LABELS = {FLAG: "Flag content for the moderators", MARK_DUPLICATE: "Mark ideas as duplicates",
-          VOTE_TO_HIDE: "Vote to hide content", EDIT_TAGS: "Edit the tags and category of others' ideas"}
+LABELS = {
+    FLAG: "Flag content for the moderators",
+    MARK_DUPLICATE: "Mark ideas as duplicates",
+    VOTE_TO_HIDE: "Vote to hide content",
+    EDIT_TAGS: "Edit the tags and category of others' ideas",
+}
 
 
 def _is_moderator(user: User, board) -> bool:
@@ -37,8 +42,10 @@ def require(user: User, board, privilege: str) -> None:
         return
     needed = levels.by_number(REQUIRED_LEVEL[privilege])
     points = services.total_of(user.id, board.organisation_id) if getattr(user, "is_authenticated", False) else 0
-    raise NotAllowed(f"{LABELS[privilege]} takes level {needed.number} ({needed.name}, {needed.threshold} points) "
-                     f"in {board.organisation.name}'s community; you have {points}.")
+    raise NotAllowed(
+        f"{LABELS[privilege]} takes level {needed.number} ({needed.name}, {needed.threshold} points) "
+        f"in {board.organisation.name}'s community; you have {points}."
+    )
 
 
 def unlocked(user: User | None, board) -> dict[str, bool]:

@@ -1,5 +1,6 @@
 """`flask reputation rebuild`: regenerate what the rules derive from the source tables, then
 recompute every cached total from the events and the Super Fan flags, reporting what differed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,10 +27,15 @@ class Report:
 
 def _recorded(kind: str, subject_type: str) -> dict[int, tuple[int, dict[int, int]]]:
     rows = db.session.execute(
-        select(ReputationEvent.subject_id, ReputationEvent.organisation_id, ReputationEvent.user_id,
-               func.sum(ReputationEvent.points))
+        select(
+            ReputationEvent.subject_id,
+            ReputationEvent.organisation_id,
+            ReputationEvent.user_id,
+            func.sum(ReputationEvent.points),
+        )
         .where(ReputationEvent.kind == kind, ReputationEvent.subject_type == subject_type)
-        .group_by(ReputationEvent.subject_id, ReputationEvent.organisation_id, ReputationEvent.user_id)).all()
+        .group_by(ReputationEvent.subject_id, ReputationEvent.organisation_id, ReputationEvent.user_id)
+    ).all()
     result: dict[int, tuple[int, dict[int, int]]] = {}
     for subject_id, org_id, user_id, points in rows:
         result.setdefault(subject_id, (org_id, {}))[1][user_id] = int(points or 0)
@@ -50,8 +56,10 @@ def _regenerate(report: Report) -> None:
 def _badges() -> None:
     """Milestones reached before badges existed (or whose events were lost)."""
     for idea_id, author_id, org_id, status in db.session.execute(
-            select(Idea.id, Idea.author_id, Board.organisation_id, Idea.status).join(Board, Board.id == Idea.board_id)
-            .where(Idea.author_id.is_not(None))):
+        select(Idea.id, Idea.author_id, Board.organisation_id, Idea.status)
+        .join(Board, Board.id == Idea.board_id)
+        .where(Idea.author_id.is_not(None))
+    ):
         services.award_badge(author_id, org_id, "first_idea")
         if status == Status.DELIVERED:
             services.award_badge(author_id, org_id, "idea_delivered")
@@ -79,4 +87,3 @@ def rebuild(regenerate: bool = True) -> Report:
         services.refresh_super_fans(org_id)
     db.session.commit()
     return report
-

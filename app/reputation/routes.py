@@ -1,5 +1,6 @@
 """Community pages of an organisation (leaderboard, health) and the template helpers that show
 reputation beside names and on profiles."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template, request
@@ -25,17 +26,23 @@ def _organisation_or_404(slug: str):
 def leaderboard(slug: str):
     organisation = _organisation_or_404(slug)
     period = "month" if request.args.get("period") == "month" else "all"
-    return render_template("reputation/leaderboard.html", organisation=organisation, period=period,
-                           rows=queries.leaderboard(organisation, period), levels=levels.LEVELS,
-                           can_see_health=org_policy.has_role(current_user, organisation, "pm"))
+    return render_template(
+        "reputation/leaderboard.html",
+        organisation=organisation,
+        period=period,
+        rows=queries.leaderboard(organisation, period),
+        levels=levels.LEVELS,
+        can_see_health=org_policy.has_role(current_user, organisation, "pm"),
+    )
 
 
 @bp.get("/orgs/<slug>/community")
 def community(slug: str):
     organisation = _organisation_or_404(slug)
     org_policy.require_role(current_user, organisation, "pm")
-    return render_template("reputation/health.html", organisation=organisation,
-                           health=health.community_health(organisation))
+    return render_template(
+        "reputation/health.html", organisation=organisation, health=health.community_health(organisation)
+    )
 
 
 @bp.app_template_global()
@@ -66,8 +73,12 @@ def level_named(number: int) -> levels.Level:
 
 @bp.app_template_global()
 def reputation_profile(user: User) -> dict:
-    return {"standings": queries.standings(user), "history": queries.history(user), "badges": levels.BADGES,
-            "reasons": rules.REASONS}
+    return {
+        "standings": queries.standings(user),
+        "history": queries.history(user),
+        "badges": levels.BADGES,
+        "reasons": rules.REASONS,
+    }
 
 
 from app.reputation import actions  # noqa: E402,F401  (routes on this blueprint)

@@ -5,6 +5,7 @@ awards) are written as queries (`derive_*`), used both live and by `flask reputa
 so the two can never disagree. Penalties from moderators (spam, rejected flags) exist only as
 events.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import case, func, select
@@ -27,8 +28,12 @@ POINTS = {
     "flag_rejected": -10,  # a moderator rejected your flag
 }
 REASONS = {
-    "vote": "Votes on an idea", "delivered": "Idea delivered", "accepted": "Answer accepted",
-    "shortlisted": "Submission shortlisted", "awarded": "Challenge award", "spam_removed": "Removed as spam",
+    "vote": "Votes on an idea",
+    "delivered": "Idea delivered",
+    "accepted": "Answer accepted",
+    "shortlisted": "Submission shortlisted",
+    "awarded": "Challenge award",
+    "spam_removed": "Removed as spam",
     "flag_rejected": "Flag rejected",
 }
 ANSWERS_FOR_BADGE = 10
@@ -54,39 +59,56 @@ def _collect(rows) -> Derived:
 def derive_votes(idea_ids: list[int] | None = None) -> Derived:
     """Votes received by each idea's author, never counting the author's own vote."""
     points = func.sum(case((Vote.value == 1, POINTS["vote_up"]), else_=POINTS["vote_down"]))
-    query = (select(Idea.id, Board.organisation_id, Idea.author_id, points)
-             .join(Vote, Vote.idea_id == Idea.id).join(Board, Board.id == Idea.board_id)
-             .where(Vote.user_id != Idea.author_id).group_by(Idea.id, Board.organisation_id, Idea.author_id))
+    query = (
+        select(Idea.id, Board.organisation_id, Idea.author_id, points)
+        .join(Vote, Vote.idea_id == Idea.id)
+        .join(Board, Board.id == Idea.board_id)
+        .where(Vote.user_id != Idea.author_id)
+        .group_by(Idea.id, Board.organisation_id, Idea.author_id)
+    )
     return _collect(db.session.execute(_only(query, Idea.id, idea_ids)))
 
 
 def derive_delivered(idea_ids: list[int] | None = None) -> Derived:
-    query = (select(Idea.id, Board.organisation_id, Idea.author_id, POINTS["delivered"])
-             .join(Board, Board.id == Idea.board_id).where(Idea.status == Status.DELIVERED))
+    query = (
+        select(Idea.id, Board.organisation_id, Idea.author_id, POINTS["delivered"])
+        .join(Board, Board.id == Idea.board_id)
+        .where(Idea.status == Status.DELIVERED)
+    )
     return _collect(db.session.execute(_only(query, Idea.id, idea_ids)))
 
 
 def derive_accepted(comment_ids: list[int] | None = None) -> Derived:
     """Accepted answers, except a product manager accepting their own comment."""
-    query = (select(Comment.id, Board.organisation_id, Comment.author_id, POINTS["accepted"])
-             .join(Idea, Idea.id == Comment.idea_id).join(Board, Board.id == Idea.board_id)
-             .where(Comment.accepted_at.is_not(None), Comment.deleted_at.is_(None),
-                    Comment.author_id != func.coalesce(Comment.accepted_by_id, -1)))
+    query = (
+        select(Comment.id, Board.organisation_id, Comment.author_id, POINTS["accepted"])
+        .join(Idea, Idea.id == Comment.idea_id)
+        .join(Board, Board.id == Idea.board_id)
+        .where(
+            Comment.accepted_at.is_not(None),
+            Comment.deleted_at.is_(None),
+            Comment.author_id != func.coalesce(Comment.accepted_by_id, -1),
+        )
+    )
     return _collect(db.session.execute(_only(query, Comment.id, comment_ids)))
 
 
 def derive_shortlisted(submission_ids: list[int] | None = None) -> Derived:
-    query = (select(Submission.id, Challenge.organisation_id, Submission.solver_id, POINTS["shortlisted"])
-             .join(Challenge, Challenge.id == Submission.challenge_id)
-             .where(Submission.shortlisted.is_(True), Submission.state == SubmissionState.ACTIVE))
+    query = (
+        select(Submission.id, Challenge.organisation_id, Submission.solver_id, POINTS["shortlisted"])
+        .join(Challenge, Challenge.id == Submission.challenge_id)
+        .where(Submission.shortlisted.is_(True), Submission.state == SubmissionState.ACTIVE)
+    )
     return _collect(db.session.execute(_only(query, Submission.id, submission_ids)))
 
 
 def derive_awarded(award_ids: list[int] | None = None) -> Derived:
     """An award counts once the winner has accepted it (an offer may still lapse)."""
-    query = (select(Award.id, Challenge.organisation_id, Award.solver_id, POINTS["awarded"])
-             .join(Challenge, Challenge.id == Award.challenge_id)
-             .where(Award.state.in_((AwardState.ACCEPTED, AwardState.PAID))))
+    query = (
+        select(Award.id, Challenge.organisation_id, Award.solver_id, POINTS["awarded"])
+        .join(Challenge, Challenge.id == Award.challenge_id)
+        .where(Award.state.in_((AwardState.ACCEPTED, AwardState.PAID)))
+    )
     return _collect(db.session.execute(_only(query, Award.id, award_ids)))
 
 
@@ -95,9 +117,13 @@ def _only(query, column, ids):
 
 
 # (kind, subject type, derivation): everything `rebuild` can regenerate from the source tables.
-DERIVED = (("vote", "idea", derive_votes), ("delivered", "idea", derive_delivered),
-           ("accepted", "comment", derive_accepted), ("shortlisted", "submission", derive_shortlisted),
-           ("awarded", "award", derive_awarded))
+DERIVED = (
+    ("vote", "idea", derive_votes),
+    ("delivered", "idea", derive_delivered),
+    ("accepted", "comment", derive_accepted),
+    ("shortlisted", "submission", derive_shortlisted),
+    ("awarded", "award", derive_awarded),
+)
 
 
 def settle_subject(kind: str, subject_type: str, subject_id: int, organisation_id: int, derive) -> None:
@@ -106,25 +132,35 @@ def settle_subject(kind: str, subject_type: str, subject_id: int, organisation_i
 
 
 def _idea_org(idea_id: int) -> tuple[int | None, int] | None:
-    row = db.session.execute(select(Idea.author_id, Board.organisation_id).join(Board, Board.id == Idea.board_id)
-                             .where(Idea.id == idea_id)).first()
+    row = db.session.execute(
+        select(Idea.author_id, Board.organisation_id).join(Board, Board.id == Idea.board_id).where(Idea.id == idea_id)
+    ).first()
     return (row[0], row[1]) if row else None
 
 
 # -- badges -----------------------------------------------------------------------------------
 
+
 def accepted_answers(user_id: int, organisation_id: int | None = None) -> int:
-    query = (select(func.count()).select_from(Comment).join(Idea, Idea.id == Comment.idea_id)
-             .join(Board, Board.id == Idea.board_id)
-             .where(Comment.author_id == user_id, Comment.accepted_at.is_not(None), Comment.deleted_at.is_(None)))
+    query = (
+        select(func.count())
+        .select_from(Comment)
+        .join(Idea, Idea.id == Comment.idea_id)
+        .join(Board, Board.id == Idea.board_id)
+        .where(Comment.author_id == user_id, Comment.accepted_at.is_not(None), Comment.deleted_at.is_(None))
+    )
     if organisation_id is not None:
         query = query.where(Board.organisation_id == organisation_id)
     return db.session.scalar(query) or 0
 
 
 def challenge_wins(user_id: int, organisation_id: int | None = None) -> int:
-    query = (select(func.count()).select_from(Award).join(Challenge, Challenge.id == Award.challenge_id)
-             .where(Award.solver_id == user_id, Award.state.in_((AwardState.ACCEPTED, AwardState.PAID))))
+    query = (
+        select(func.count())
+        .select_from(Award)
+        .join(Challenge, Challenge.id == Award.challenge_id)
+        .where(Award.solver_id == user_id, Award.state.in_((AwardState.ACCEPTED, AwardState.PAID)))
+    )
     if organisation_id is not None:
         query = query.where(Challenge.organisation_id == organisation_id)
     return db.session.scalar(query) or 0
@@ -140,13 +176,20 @@ def answer_badges(user_id: int, organisation_id: int) -> None:
 
 # -- subscribers ------------------------------------------------------------------------------
 
+
 @events.subscribe(events.VoteChanged)
 def vote_changed(event: events.VoteChanged) -> None:
     """By difference, so a vote costs a few statements however many votes the idea has."""
     if event.author_id is None or event.author_id == event.user_id:
         return  # nobody earns from their own vote
-    services.record(event.author_id, event.organisation_id,
-                    vote_points(event.new_value) - vote_points(event.old_value), "vote", "idea", event.idea_id)
+    services.record(
+        event.author_id,
+        event.organisation_id,
+        vote_points(event.new_value) - vote_points(event.old_value),
+        "vote",
+        "idea",
+        event.idea_id,
+    )
 
 
 @events.subscribe(events.IdeaSubmitted)
@@ -182,8 +225,12 @@ def merged(event: events.IdeaMerged) -> None:
 @events.subscribe(events.CommentAccepted)
 def comment_accepted(event: events.CommentAccepted) -> None:
     db.session.flush()
-    row = db.session.execute(select(Comment.author_id, Board.organisation_id).join(Idea, Idea.id == Comment.idea_id)
-                             .join(Board, Board.id == Idea.board_id).where(Comment.id == event.comment_id)).first()
+    row = db.session.execute(
+        select(Comment.author_id, Board.organisation_id)
+        .join(Idea, Idea.id == Comment.idea_id)
+        .join(Board, Board.id == Idea.board_id)
+        .where(Comment.id == event.comment_id)
+    ).first()
     if row is None:
         return
     settle_subject("accepted", "comment", event.comment_id, row[1], derive_accepted)
@@ -194,9 +241,11 @@ def comment_accepted(event: events.CommentAccepted) -> None:
 @events.subscribe(events.SubmissionShortlisted)
 def shortlisted(event: events.SubmissionShortlisted) -> None:
     db.session.flush()
-    row = db.session.execute(select(Submission.solver_id, Challenge.organisation_id)
-                             .join(Challenge, Challenge.id == Submission.challenge_id)
-                             .where(Submission.id == event.submission_id)).first()
+    row = db.session.execute(
+        select(Submission.solver_id, Challenge.organisation_id)
+        .join(Challenge, Challenge.id == Submission.challenge_id)
+        .where(Submission.id == event.submission_id)
+    ).first()
     if row is None:
         return
     settle_subject("shortlisted", "submission", event.submission_id, row[1], derive_shortlisted)
@@ -207,10 +256,12 @@ def shortlisted(event: events.SubmissionShortlisted) -> None:
 @events.subscribe(events.AwardAccepted)
 def award_accepted(event: events.AwardAccepted) -> None:
     db.session.flush()
-    row = db.session.execute(select(Award.solver_id, Challenge.organisation_id)
-                             .join(Challenge, Challenge.id == Award.challenge_id).where(Award.id == event.award_id)).first()
+    row = db.session.execute(
+        select(Award.solver_id, Challenge.organisation_id)
+        .join(Challenge, Challenge.id == Award.challenge_id)
+        .where(Award.id == event.award_id)
+    ).first()
     if row is None:
         return
     settle_subject("awarded", "award", event.award_id, row[1], derive_awarded)
     services.award_badge(row[0], row[1], "first_win")
-

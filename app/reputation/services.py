@@ -4,6 +4,7 @@ amount in the same transaction, and the community's Super Fan flags refreshed.
 These functions write inside the caller's transaction and never commit: points move with the
 vote, status change or moderation action that earns them, or not at all.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,8 +29,9 @@ _events, _totals = ReputationEvent.__table__, ReputationTotal.__table__
 _INSERT_EVENT = insert(_events)
 _of_community = _totals.c.organisation_id == bindparam("organisation_id")
 _LOWEST_SUPER_FAN = select(func.min(_totals.c.points)).where(_of_community, _totals.c.super_fan.is_(True))
-_BEST_OF_THE_REST = select(func.max(_totals.c.points)).where(_of_community, _totals.c.super_fan.is_(False),
-                                                             _totals.c.points > 0)
+_BEST_OF_THE_REST = select(func.max(_totals.c.points)).where(
+    _of_community, _totals.c.super_fan.is_(False), _totals.c.points > 0
+)
 
 
 # One statement whether or not the member has a total yet; concurrent changes add up. It returns
@@ -41,22 +43,40 @@ _ADD_TO_TOTAL = text(
     "ON CONFLICT (organisation_id, user_id) DO UPDATE "
     "SET points = reputation_totals.points + excluded.points, updated_at = excluded.updated_at "
     "RETURNING points, super_fan"
-).bindparams(bindparam("no", False, type_=_totals.c.super_fan.type),
-             bindparam("now", type_=_totals.c.updated_at.type))
+).bindparams(bindparam("no", False, type_=_totals.c.super_fan.type), bindparam("now", type_=_totals.c.updated_at.type))
 
 
 def _run(statement, params):
     return db.session.connection().execute(statement, params)
 
 
-def _apply(user_id: int, organisation_id: int, points: int, kind: str, subject_type: str | None,
-           subject_id: int | None, note: str, now: datetime) -> tuple[int, bool]:
+def _apply(
+    user_id: int,
+    organisation_id: int,
+    points: int,
+    kind: str,
+    subject_type: str | None,
+    subject_id: int | None,
+    note: str,
+    now: datetime,
+) -> tuple[int, bool]:
     """Append the event and move the member's total; returns the new total and their Super Fan flag."""
-    _run(_INSERT_EVENT, {"user_id": user_id, "organisation_id": organisation_id, "points": points, "kind": kind,
-                         "subject_type": subject_type, "subject_id": subject_id, "note": note[:200],
-                         "created_at": now})
-    total, flagged = _run(_ADD_TO_TOTAL, {"user_id": user_id, "organisation_id": organisation_id,
-                                          "points": points, "now": now}).one()
+    _run(
+        _INSERT_EVENT,
+        {
+            "user_id": user_id,
+            "organisation_id": organisation_id,
+            "points": points,
+            "kind": kind,
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "note": note[:200],
+            "created_at": now,
+        },
+    )
+    total, flagged = _run(
+        _ADD_TO_TOTAL, {"user_id": user_id, "organisation_id": organisation_id, "points": points, "now": now}
+    ).one()
     return total, bool(flagged)
 
 
@@ -73,8 +93,16 @@ _LOCK_SPACE = 7301  # the advisory-lock namespace of reputation (per organisatio
 _COMMUNITY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")  # every vote on PostgreSQL: built once
 
 
-def record(user_id: int | None, organisation_id: int, points: int, kind: str, subject_type: str | None = None,
-           subject_id: int | None = None, note: str = "", now: datetime | None = None) -> None:
+def record(
+    user_id: int | None,
+    organisation_id: int,
+    points: int,
+    kind: str,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> None:
     """Give (or take) `points` to a member in an organisation's community."""
     if not points or user_id is None:
         return
@@ -99,8 +127,15 @@ def _may_move_super_fans(organisation_id: int, before: int, after: int, flagged:
     return False
 
 
-def settle(kind: str, subject_type: str, subject_id: int, organisation_id: int, expected: dict[int, int],
-           note: str = "", now: datetime | None = None) -> int:
+def settle(
+    kind: str,
+    subject_type: str,
+    subject_id: int,
+    organisation_id: int,
+    expected: dict[int, int],
+    note: str = "",
+    now: datetime | None = None,
+) -> int:
     """Make the events of one kind about one subject add up to `expected` (points per member),
     appending a correcting event for each member whose sum differs. Returns how many were added.
 
@@ -109,9 +144,14 @@ def settle(kind: str, subject_type: str, subject_id: int, organisation_id: int, 
     _one_writer_per_community(organisation_id)
     rows = db.session.execute(
         select(ReputationEvent.user_id, func.sum(ReputationEvent.points))
-        .where(ReputationEvent.kind == kind, ReputationEvent.subject_type == subject_type,
-               ReputationEvent.subject_id == subject_id, ReputationEvent.organisation_id == organisation_id)
-        .group_by(ReputationEvent.user_id)).all()
+        .where(
+            ReputationEvent.kind == kind,
+            ReputationEvent.subject_type == subject_type,
+            ReputationEvent.subject_id == subject_id,
+            ReputationEvent.organisation_id == organisation_id,
+        )
+        .group_by(ReputationEvent.user_id)
+    ).all()
     have = {user_id: int(total or 0) for user_id, total in rows}
     added = 0
     for user_id in sorted(set(have) | {uid for uid in expected if uid is not None}):
@@ -131,34 +171,55 @@ def refresh_super_fans(organisation_id: int) -> None:
     the order rows happen to come back in."""
     _one_writer_per_community(organisation_id)
     ranked = ReputationTotal.organisation_id == organisation_id
-    members = db.session.scalar(select(func.count()).select_from(ReputationTotal)
-                                .where(ranked, ReputationTotal.points > 0))
+    members = db.session.scalar(
+        select(func.count()).select_from(ReputationTotal).where(ranked, ReputationTotal.points > 0)
+    )
     count = levels.super_fan_count(members or 0)
-    top = list(db.session.scalars(
-        select(ReputationTotal.user_id).where(ranked, ReputationTotal.points > 0)
-        .order_by(ReputationTotal.points.desc(), ReputationTotal.user_id).limit(count))) if count else []
-    flagged = set(db.session.scalars(select(ReputationTotal.user_id).where(ranked, ReputationTotal.super_fan.is_(True))))
+    top = (
+        list(
+            db.session.scalars(
+                select(ReputationTotal.user_id)
+                .where(ranked, ReputationTotal.points > 0)
+                .order_by(ReputationTotal.points.desc(), ReputationTotal.user_id)
+                .limit(count)
+            )
+        )
+        if count
+        else []
+    )
+    flagged = set(
+        db.session.scalars(select(ReputationTotal.user_id).where(ranked, ReputationTotal.super_fan.is_(True)))
+    )
     if flagged == set(top):
         return  # the usual case: no row written, so concurrent votes elsewhere take no locks here
     is_top = ReputationTotal.user_id.in_(top) if top else False
-    db.session.execute(update(ReputationTotal)
-                       .where(ranked, or_(ReputationTotal.super_fan.is_(True), is_top))
-                       .values(super_fan=is_top)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(ReputationTotal)
+        .where(ranked, or_(ReputationTotal.super_fan.is_(True), is_top))
+        .values(super_fan=is_top)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def award_badge(user_id: int | None, organisation_id: int, badge: str, now: datetime | None = None) -> None:
     """Once per member and community: the unique index turns a repeat into nothing."""
     if user_id is None:
         return
-    statement = _dialect_insert(Badge).values(user_id=user_id, organisation_id=organisation_id, badge=badge,
-                                              awarded_at=now or utcnow())
+    statement = _dialect_insert(Badge).values(
+        user_id=user_id, organisation_id=organisation_id, badge=badge, awarded_at=now or utcnow()
+    )
     db.session.execute(statement.on_conflict_do_nothing(index_elements=["organisation_id", "user_id", "badge"]))
 
 
 def total_of(user_id: int, organisation_id: int) -> int:
-    return db.session.scalar(select(ReputationTotal.points).where(
-        ReputationTotal.user_id == user_id, ReputationTotal.organisation_id == organisation_id)) or 0
+    return (
+        db.session.scalar(
+            select(ReputationTotal.points).where(
+                ReputationTotal.user_id == user_id, ReputationTotal.organisation_id == organisation_id
+            )
+        )
+        or 0
+    )
 
 
 def level_of(user_id: int, organisation_id: int) -> levels.Level:
@@ -171,24 +232,35 @@ def summaries(user_ids) -> dict[int, tuple[int, bool]]:
     ids = sorted({uid for uid in user_ids if uid})
     if not ids:
         return {}
-    rows = db.session.execute(select(ReputationTotal.user_id, func.max(ReputationTotal.points),
-                                     func.max(case((ReputationTotal.super_fan.is_(True), 1), else_=0)))
-                              .where(ReputationTotal.user_id.in_(ids)).group_by(ReputationTotal.user_id)).all()
+    rows = db.session.execute(
+        select(
+            ReputationTotal.user_id,
+            func.max(ReputationTotal.points),
+            func.max(case((ReputationTotal.super_fan.is_(True), 1), else_=0)),
+        )
+        .where(ReputationTotal.user_id.in_(ids))
+        .group_by(ReputationTotal.user_id)
+    ).all()
     found = {user_id: (levels.level_for(int(points or 0)).number, bool(fan)) for user_id, points, fan in rows}
     return {uid: found.get(uid, (0, False)) for uid in ids}
 
 
 def sums_of_events() -> dict[tuple[int, int], int]:
-    rows = db.session.execute(select(ReputationEvent.user_id, ReputationEvent.organisation_id,
-                                     func.sum(ReputationEvent.points))
-                              .group_by(ReputationEvent.user_id, ReputationEvent.organisation_id)).all()
+    rows = db.session.execute(
+        select(ReputationEvent.user_id, ReputationEvent.organisation_id, func.sum(ReputationEvent.points)).group_by(
+            ReputationEvent.user_id, ReputationEvent.organisation_id
+        )
+    ).all()
     return {(user_id, org_id): int(total or 0) for user_id, org_id, total in rows}
 
 
 def cached_totals() -> dict[tuple[int, int], int]:
-    return {(t.user_id, t.organisation_id): t.points
-            for t in db.session.execute(select(ReputationTotal.user_id, ReputationTotal.organisation_id,
-                                               ReputationTotal.points))}
+    return {
+        (t.user_id, t.organisation_id): t.points
+        for t in db.session.execute(
+            select(ReputationTotal.user_id, ReputationTotal.organisation_id, ReputationTotal.points)
+        )
+    }
 
 
 def write_totals(expected: dict[tuple[int, int], int]) -> list[tuple[int, int, int, int]]:
@@ -205,7 +277,9 @@ def write_totals(expected: dict[tuple[int, int], int]) -> list[tuple[int, int, i
         if was is None:
             db.session.add(ReputationTotal(user_id=user_id, organisation_id=org_id, points=want, updated_at=now))
         else:
-            db.session.execute(update(ReputationTotal).where(and_(ReputationTotal.user_id == user_id,
-                                                                  ReputationTotal.organisation_id == org_id))
-                               .values(points=want, updated_at=now))
+            db.session.execute(
+                update(ReputationTotal)
+                .where(and_(ReputationTotal.user_id == user_id, ReputationTotal.organisation_id == org_id))
+                .values(points=want, updated_at=now)
+            )
     return fixes

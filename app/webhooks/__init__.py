@@ -1,4 +1,5 @@
 """Outgoing webhooks: organisation admins register endpoints; events are POSTed to them, signed."""
+
 from flask import Blueprint
 
 bp = Blueprint("webhooks", __name__, url_prefix="/orgs/<slug>/webhooks")

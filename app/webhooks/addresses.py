@@ -3,6 +3,7 @@ or otherwise non-public addresses (a webhook URL must not become a way to reach 
 network) unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES is set. The check runs when an endpoint is saved
 and again before every attempt, on the very address the connection then uses, so a name that
 later resolves elsewhere (DNS rebinding) is caught too."""
+
 from __future__ import annotations
 
 import ipaddress

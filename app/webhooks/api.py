@@ -1,6 +1,7 @@
 """Webhooks in the JSON API under /api/v1, for organisation admins only: anyone else gets 404,
 as for an organisation or webhook that does not exist. Checks run in the API's order:
 credentials (401), then what the path names (404), then the query and body (422)."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,9 @@ def _unique(values: list[str]) -> list[str]:
 
 
 Events = Annotated[list[EventType], Field(min_length=1, max_length=len(EVENT_TYPES)), AfterValidator(_unique)]
-Url = Annotated[str, Field(min_length=1, max_length=MAX_URL_LENGTH, pattern=r"^https?://[^\s]+$"),
-                AfterValidator(_no_nul)]
+Url = Annotated[
+    str, Field(min_length=1, max_length=MAX_URL_LENGTH, pattern=r"^https?://[^\s]+$"), AfterValidator(_no_nul)
+]
 Description = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
 
 
@@ -62,8 +64,9 @@ class WebhookUpdate(BaseModel):
     url: Url | None = None
     events: Events | None = None
     description: Description | None = None
-    active: bool | None = Field(default=None, description="false pauses it; true turns it on again and "
-                                                           "starts its failure count afresh.")
+    active: bool | None = Field(
+        default=None, description="false pauses it; true turns it on again and starts its failure count afresh."
+    )
 
 
 class WebhookOut(BaseModel):
@@ -115,23 +118,48 @@ class DeliveryPage(Page[DeliveryOut]):
 
 
 def webhook_out(endpoint: WebhookEndpoint) -> WebhookOut:
-    return WebhookOut(id=endpoint.id, organisation=endpoint.organisation.slug, url=endpoint.url,
-                      description=endpoint.description, events=endpoint.event_list, active=endpoint.active,
-                      paused_reason=endpoint.paused_reason, failure_streak=endpoint.failure_streak,
-                      created_at=endpoint.created_at, updated_at=endpoint.updated_at)
+    return WebhookOut(
+        id=endpoint.id,
+        organisation=endpoint.organisation.slug,
+        url=endpoint.url,
+        description=endpoint.description,
+        events=endpoint.event_list,
+        active=endpoint.active,
+        paused_reason=endpoint.paused_reason,
+        failure_streak=endpoint.failure_streak,
+        created_at=endpoint.created_at,
+        updated_at=endpoint.updated_at,
+    )
 
 
 def delivery_out(delivery: WebhookDelivery) -> DeliveryOut:
     return DeliveryOut(
-        id=delivery.id, event_id=delivery.event_id, event_type=delivery.event_type, state=delivery.state,
-        attempt_count=delivery.attempt_count, max_attempts=delivery.max_attempts,
-        last_status_code=delivery.last_status_code, redelivery_of_id=delivery.redelivery_of_id,
-        created_at=delivery.created_at, finished_at=delivery.finished_at, payload=json.loads(delivery.payload),
-        attempts=[AttemptOut(attempted_at=a.attempted_at, status_code=a.status_code, response_body=a.response_body,
-                             error=a.error, duration_ms=a.duration_ms) for a in delivery.attempts])
+        id=delivery.id,
+        event_id=delivery.event_id,
+        event_type=delivery.event_type,
+        state=delivery.state,
+        attempt_count=delivery.attempt_count,
+        max_attempts=delivery.max_attempts,
+        last_status_code=delivery.last_status_code,
+        redelivery_of_id=delivery.redelivery_of_id,
+        created_at=delivery.created_at,
+        finished_at=delivery.finished_at,
+        payload=json.loads(delivery.payload),
+        attempts=[
+            AttemptOut(
+                attempted_at=a.attempted_at,
+                status_code=a.status_code,
+                response_body=a.response_body,
+                error=a.error,
+                duration_ms=a.duration_ms,
+            )
+            for a in delivery.attempts
+        ],
+    )
 
 
 # ---- finding what the path names ----------------------------------------------------------------
+
 
 def administered_organisation(slug: str) -> Organisation:
     organisation = get_by_slug(slug)
@@ -166,31 +194,68 @@ def authenticate_and_find():
 
 # ---- operations -----------------------------------------------------------------------------------
 
-@operation(webhooks_api, "GET", "/organisations/<slug>/webhooks", summary="List an organisation's webhooks",
-           response=WebhookList, errors=(404,), tags=("Webhooks",))
+
+@operation(
+    webhooks_api,
+    "GET",
+    "/organisations/<slug>/webhooks",
+    summary="List an organisation's webhooks",
+    response=WebhookList,
+    errors=(404,),
+    tags=("Webhooks",),
+)
 def list_webhooks(slug: str) -> WebhookList:
     """For the organisation's admins. Secrets are never listed."""
     return WebhookList(data=[webhook_out(e) for e in services.endpoints_of(administered_organisation(slug))])
 
 
-@operation(webhooks_api, "POST", "/organisations/<slug>/webhooks", summary="Add a webhook", body=WebhookCreate,
-           response=WebhookCreated, status=201, errors=(404,), tags=("Webhooks",))
+@operation(
+    webhooks_api,
+    "POST",
+    "/organisations/<slug>/webhooks",
+    summary="Add a webhook",
+    body=WebhookCreate,
+    response=WebhookCreated,
+    status=201,
+    errors=(404,),
+    tags=("Webhooks",),
+)
 def create_webhook(slug: str, body: WebhookCreate) -> WebhookCreated:
     """The answer carries the signing secret, once. Each delivery is a POST with
     `X-Ideaforge-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`."""
-    endpoint, secret = services.create_endpoint(current_user, administered_organisation(slug), services.EndpointInput(
-        url=body.url, events=list(body.events), description=body.description, active=body.active))
+    endpoint, secret = services.create_endpoint(
+        current_user,
+        administered_organisation(slug),
+        services.EndpointInput(
+            url=body.url, events=list(body.events), description=body.description, active=body.active
+        ),
+    )
     return WebhookCreated(**webhook_out(endpoint).model_dump(), secret=secret)
 
 
-@operation(webhooks_api, "GET", f"/webhooks/{WEBHOOK_ID}", summary="Get a webhook", response=WebhookOut,
-           errors=(404,), tags=("Webhooks",))
+@operation(
+    webhooks_api,
+    "GET",
+    f"/webhooks/{WEBHOOK_ID}",
+    summary="Get a webhook",
+    response=WebhookOut,
+    errors=(404,),
+    tags=("Webhooks",),
+)
 def get_webhook(webhook_id: int) -> WebhookOut:
     return webhook_out(administered_webhook(webhook_id))
 
 
-@operation(webhooks_api, "PATCH", f"/webhooks/{WEBHOOK_ID}", summary="Change a webhook", body=WebhookUpdate,
-           response=WebhookOut, errors=(404,), tags=("Webhooks",))
+@operation(
+    webhooks_api,
+    "PATCH",
+    f"/webhooks/{WEBHOOK_ID}",
+    summary="Change a webhook",
+    body=WebhookUpdate,
+    response=WebhookOut,
+    errors=(404,),
+    tags=("Webhooks",),
+)
 def update_webhook(webhook_id: int, body: WebhookUpdate) -> WebhookOut:
     """Fields left out keep their value."""
     endpoint = administered_webhook(webhook_id)
@@ -198,31 +263,53 @@ def update_webhook(webhook_id: int, body: WebhookUpdate) -> WebhookOut:
         url=endpoint.url if body.url is None else body.url,
         events=endpoint.event_list if body.events is None else list(body.events),
         description=endpoint.description if body.description is None else body.description,
-        active=endpoint.active if body.active is None else body.active)
+        active=endpoint.active if body.active is None else body.active,
+    )
     return webhook_out(services.update_endpoint(endpoint, data))
 
 
-@operation(webhooks_api, "DELETE", f"/webhooks/{WEBHOOK_ID}", summary="Delete a webhook", errors=(404,),
-           tags=("Webhooks",))
+@operation(
+    webhooks_api, "DELETE", f"/webhooks/{WEBHOOK_ID}", summary="Delete a webhook", errors=(404,), tags=("Webhooks",)
+)
 def delete_webhook(webhook_id: int) -> None:
     """With its delivery log; deliveries still waiting are not sent."""
     services.delete_endpoint(administered_webhook(webhook_id))
 
 
-@operation(webhooks_api, "POST", f"/webhooks/{WEBHOOK_ID}/test", summary="Send a test event",
-           response=DeliveryOut, errors=(404,), tags=("Webhooks",))
+@operation(
+    webhooks_api,
+    "POST",
+    f"/webhooks/{WEBHOOK_ID}/test",
+    summary="Send a test event",
+    response=DeliveryOut,
+    errors=(404,),
+    tags=("Webhooks",),
+)
 def test_webhook(webhook_id: int) -> DeliveryOut:
     """Sends a `ping` event now, once, and answers with the delivery and the receiver's answer
     (a failed test is a 200 too: see `state` and `attempts`)."""
     return delivery_out(services.send_test(administered_webhook(webhook_id)))
 
 
-@operation(webhooks_api, "GET", f"/webhooks/{WEBHOOK_ID}/deliveries", summary="A webhook's delivery log",
-           query=PageQuery, response=DeliveryPage, errors=(404,), tags=("Webhooks",))
+@operation(
+    webhooks_api,
+    "GET",
+    f"/webhooks/{WEBHOOK_ID}/deliveries",
+    summary="A webhook's delivery log",
+    query=PageQuery,
+    response=DeliveryPage,
+    errors=(404,),
+    tags=("Webhooks",),
+)
 def list_deliveries(webhook_id: int, query: PageQuery) -> DeliveryPage:
     """Newest first, each with its payload and every attempt (status, start of the answer, error)."""
     endpoint = administered_webhook(webhook_id)
     stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
-    deliveries, next_cursor = keyset_page(db.session, stmt, kind="webhook-deliveries",
-                                          columns=(WebhookDelivery.created_at, WebhookDelivery.id), query=query)
+    deliveries, next_cursor = keyset_page(
+        db.session,
+        stmt,
+        kind="webhook-deliveries",
+        columns=(WebhookDelivery.created_at, WebhookDelivery.id),
+        query=query,
+    )
     return DeliveryPage(data=[delivery_out(d) for d in deliveries], next_cursor=next_cursor)

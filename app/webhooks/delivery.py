@@ -5,6 +5,7 @@ wait (app.jobs); after the last attempt the delivery is failed and can be redeli
 Signature: `X-Ideaforge-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
 keyed with the endpoint's secret. Receivers recompute it (see the README's "Webhooks").
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -131,15 +132,21 @@ def attempt(delivery_id: int) -> DeliveryAttempt | None:
     if delivery is None:  # the endpoint was deleted meanwhile
         db.session.commit()
         return None
-    record = DeliveryAttempt(delivery_id=delivery.id, status_code=outcome.status_code, response_body=outcome.body,
-                             error=outcome.error, duration_ms=outcome.duration_ms)
+    record = DeliveryAttempt(
+        delivery_id=delivery.id,
+        status_code=outcome.status_code,
+        response_body=outcome.body,
+        error=outcome.error,
+        duration_ms=outcome.duration_ms,
+    )
     db.session.add(record)
     delivery.attempt_count += 1
     delivery.last_status_code = outcome.status_code
     if outcome.ok:
         delivery.state, delivery.finished_at = DeliveryState.SUCCEEDED, utcnow()
-        db.session.execute(update(WebhookEndpoint).where(WebhookEndpoint.id == delivery.endpoint_id)
-                           .values(failure_streak=0))
+        db.session.execute(
+            update(WebhookEndpoint).where(WebhookEndpoint.id == delivery.endpoint_id).values(failure_streak=0)
+        )
     elif delivery.attempt_count >= delivery.max_attempts:
         delivery.state, delivery.finished_at = DeliveryState.FAILED, utcnow()
         if delivery.event_type != PING:  # a failed test says nothing new about real traffic
@@ -156,21 +163,36 @@ def _count_failure(endpoint_id: int) -> None:
     from app.urls import path_for
 
     limit = int(setting("WEBHOOK_PAUSE_AFTER_FAILURES", 20))
-    db.session.execute(update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
-                       .values(failure_streak=WebhookEndpoint.failure_streak + 1))
+    db.session.execute(
+        update(WebhookEndpoint)
+        .where(WebhookEndpoint.id == endpoint_id)
+        .values(failure_streak=WebhookEndpoint.failure_streak + 1)
+    )
     reason = f"Paused after {limit} failed deliveries in a row."
-    paused = db.session.execute(update(WebhookEndpoint).where(
-        WebhookEndpoint.id == endpoint_id, WebhookEndpoint.active.is_(True),
-        WebhookEndpoint.failure_streak >= limit,
-    ).values(active=False, paused_reason=reason, updated_at=utcnow())).rowcount
+    paused = db.session.execute(
+        update(WebhookEndpoint)
+        .where(
+            WebhookEndpoint.id == endpoint_id,
+            WebhookEndpoint.active.is_(True),
+            WebhookEndpoint.failure_streak >= limit,
+        )
+        .values(active=False, paused_reason=reason, updated_at=utcnow())
+    ).rowcount
     if not paused:
         return
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     db.session.refresh(endpoint)
-    admins = db.session.scalars(select(Membership.user_id).where(
-        Membership.organisation_id == endpoint.organisation_id, Membership.is_admin.is_(True)))
-    notify(admins, "webhook.paused", f"Webhook to {endpoint.url} was paused: {limit} deliveries in a row failed",
-           path_for("webhooks.show", slug=endpoint.organisation.slug, endpoint_id=endpoint.id))
+    admins = db.session.scalars(
+        select(Membership.user_id).where(
+            Membership.organisation_id == endpoint.organisation_id, Membership.is_admin.is_(True)
+        )
+    )
+    notify(
+        admins,
+        "webhook.paused",
+        f"Webhook to {endpoint.url} was paused: {limit} deliveries in a row failed",
+        path_for("webhooks.show", slug=endpoint.organisation.slug, endpoint_id=endpoint.id),
+    )
 
 
 @job("webhooks.deliver")
@@ -184,8 +206,9 @@ def deliver(payload: dict) -> None:
         return
     record = attempt(delivery_id)
     if record is not None and not record.ok:
-        raise DeliveryFailed(f"attempt {record.id}: " + (f"HTTP {record.status_code}" if record.status_code
-                                                          else record.error))
+        raise DeliveryFailed(
+            f"attempt {record.id}: " + (f"HTTP {record.status_code}" if record.status_code else record.error)
+        )
 
 
 def _give_up_paused(delivery: WebhookDelivery) -> None:
@@ -200,8 +223,12 @@ def enqueue_delivery(delivery: WebhookDelivery, manual: bool = False) -> None:
     from app.jobs import enqueue
 
     db.session.flush()
-    enqueue("webhooks.deliver", max_attempts=delivery.max_attempts, delivery_id=delivery.id,
-            **({"manual": True} if manual else {}))
+    enqueue(
+        "webhooks.deliver",
+        max_attempts=delivery.max_attempts,
+        delivery_id=delivery.id,
+        **({"manual": True} if manual else {}),
+    )
 
 
 def max_attempts() -> int:

@@ -1,5 +1,6 @@
 """Outgoing webhooks: an organisation's endpoints, each event's delivery to one of them, and
 every attempt to deliver it (so the log shows exactly what the receiver answered)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -76,15 +77,14 @@ class WebhookDelivery(db.Model):
     attempt_count: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=1)
     last_status_code: Mapped[int | None] = mapped_column()
-    redelivery_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("webhook_deliveries.id", ondelete="SET NULL"))
+    redelivery_of_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_deliveries.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     endpoint: Mapped[WebhookEndpoint] = relationship()
     attempts: Mapped[list[DeliveryAttempt]] = relationship(
-        back_populates="delivery", order_by="DeliveryAttempt.id", cascade="all, delete-orphan",
-        passive_deletes=True)
+        back_populates="delivery", order_by="DeliveryAttempt.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def state_label(self) -> str:

@@ -1,5 +1,6 @@
 """Organisation admins' webhook pages: list, create, edit, delete, rotate the secret, send a
 test (its result swapped in by htmx), the delivery log with every attempt, redeliver."""
+
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
@@ -36,13 +37,18 @@ def endpoint_or_404(slug: str, endpoint_id: int) -> WebhookEndpoint:
 
 
 def _input(form: EndpointForm) -> services.EndpointInput:
-    return services.EndpointInput(url=form.url.data or "", events=form.events.data or [],
-                                  description=form.description.data or "", active=bool(form.active.data))
+    return services.EndpointInput(
+        url=form.url.data or "",
+        events=form.events.data or [],
+        description=form.description.data or "",
+        active=bool(form.active.data),
+    )
 
 
 def _secret_page(endpoint: WebhookEndpoint, secret: str, rotated: bool):
-    response = render("webhooks/secret.html", organisation=endpoint.organisation, endpoint=endpoint,
-                      secret=secret, rotated=rotated)
+    response = render(
+        "webhooks/secret.html", organisation=endpoint.organisation, endpoint=endpoint, secret=secret, rotated=rotated
+    )
     response.headers["Cache-Control"] = "no-store"  # the secret is shown once
     return response
 
@@ -52,8 +58,12 @@ def _secret_page(endpoint: WebhookEndpoint, secret: str, rotated: bool):
 def index(slug: str):
     organisation = admin_organisation(slug)
     endpoints = services.endpoints_of(organisation)
-    return render_template("webhooks/index.html", organisation=organisation, endpoints=endpoints,
-                           last_states={e.id: services.latest_state(e) for e in endpoints})
+    return render_template(
+        "webhooks/index.html",
+        organisation=organisation,
+        endpoints=endpoints,
+        last_states={e.id: services.latest_state(e) for e in endpoints},
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -68,8 +78,9 @@ def create(slug: str):
             apply_errors(form, error)
         else:
             return _secret_page(endpoint, secret, rotated=False)
-    return render_template("webhooks/form.html", organisation=organisation, form=form,
-                           endpoint=None), 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "webhooks/form.html", organisation=organisation, form=form, endpoint=None
+    ), 422 if form.errors or form.form_errors else 200
 
 
 @bp.get("/<int:endpoint_id>")
@@ -78,9 +89,15 @@ def show(slug: str, endpoint_id: int):
     endpoint = endpoint_or_404(slug, endpoint_id)
     before = request.args.get("before", type=int)
     deliveries = services.deliveries_of(endpoint, before_id=before)
-    return render("webhooks/show.html", partial="webhooks/_deliveries.html", organisation=endpoint.organisation,
-                  endpoint=endpoint, deliveries=deliveries, form=ConfirmForm(),
-                  older=deliveries[-1].id if len(deliveries) == services.PAGE_SIZE else None)
+    return render(
+        "webhooks/show.html",
+        partial="webhooks/_deliveries.html",
+        organisation=endpoint.organisation,
+        endpoint=endpoint,
+        deliveries=deliveries,
+        form=ConfirmForm(),
+        older=deliveries[-1].id if len(deliveries) == services.PAGE_SIZE else None,
+    )
 
 
 @bp.route("/<int:endpoint_id>/edit", methods=["GET", "POST"])
@@ -98,8 +115,9 @@ def edit(slug: str, endpoint_id: int):
         else:
             flash("Webhook saved.", "success")
             return redirect_to(url_for("webhooks.show", slug=slug, endpoint_id=endpoint.id))
-    return render_template("webhooks/form.html", organisation=endpoint.organisation, form=form,
-                           endpoint=endpoint), 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "webhooks/form.html", organisation=endpoint.organisation, form=form, endpoint=endpoint
+    ), 422 if form.errors or form.form_errors else 200
 
 
 @bp.post("/<int:endpoint_id>/delete")
@@ -132,14 +150,21 @@ def send_test(slug: str, endpoint_id: int):
     attempt = delivery.attempts[-1] if delivery.attempts else None
 
     if htmx:
-        return render("webhooks/_test_result.html", partial="webhooks/_test_result.html", delivery=delivery,
-                      attempt=attempt)
+        return render(
+            "webhooks/_test_result.html", partial="webhooks/_test_result.html", delivery=delivery, attempt=attempt
+        )
     if attempt is not None and attempt.ok:
         flash(f"Test event delivered: your endpoint answered {attempt.status_code}.", "success")
     else:
-        flash("Test event not delivered: " + (f"your endpoint answered {attempt.status_code}."
-                                              if attempt and attempt.status_code else
-                                              (attempt.error if attempt else "nothing was sent.")), "error")
+        flash(
+            "Test event not delivered: "
+            + (
+                f"your endpoint answered {attempt.status_code}."
+                if attempt and attempt.status_code
+                else (attempt.error if attempt else "nothing was sent.")
+            ),
+            "error",
+        )
     return redirect_to(url_for("webhooks.show", slug=slug, endpoint_id=endpoint_id))
 
 

@@ -1,5 +1,6 @@
 """Which domain events become webhook deliveries, and what their payloads carry: ids, titles
 and links only, never confidential content (a submission's text, a judge's notes)."""
+
 from __future__ import annotations
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -18,15 +19,30 @@ VOTE_THRESHOLDS = (10, 50, 100, 500)
 
 def _idea_data(idea) -> dict:
     board = idea.board
-    return {"idea": {"id": idea.id, "title": idea.title, "status": idea.status, "upvotes": idea.upvotes,
-                     "url": external_url("ideas.show", idea_id=idea.id)},
-            "board": {"id": board.id, "name": board.name,
-                      "url": external_url("ideas.board", org_slug=board.organisation.slug, board_slug=board.slug)}}
+    return {
+        "idea": {
+            "id": idea.id,
+            "title": idea.title,
+            "status": idea.status,
+            "upvotes": idea.upvotes,
+            "url": external_url("ideas.show", idea_id=idea.id),
+        },
+        "board": {
+            "id": board.id,
+            "name": board.name,
+            "url": external_url("ideas.board", org_slug=board.organisation.slug, board_slug=board.slug),
+        },
+    }
 
 
 def _challenge_data(challenge) -> dict:
-    return {"challenge": {"id": challenge.id, "title": challenge.title,
-                          "url": external_url("challenges.show", challenge_id=challenge.id)}}
+    return {
+        "challenge": {
+            "id": challenge.id,
+            "title": challenge.title,
+            "url": external_url("challenges.show", challenge_id=challenge.id),
+        }
+    }
 
 
 def _announced_idea(idea_id: int):
@@ -50,8 +66,11 @@ def idea_status_changed(event: events.IdeaStatusChanged) -> None:
         return
     idea = _announced_idea(event.idea_id)
     if idea is not None:
-        broadcast(idea.board.organisation_id, "idea.status_changed",
-                  {**_idea_data(idea), "from_status": event.from_status, "to_status": event.to_status})
+        broadcast(
+            idea.board.organisation_id,
+            "idea.status_changed",
+            {**_idea_data(idea), "from_status": event.from_status, "to_status": event.to_status},
+        )
 
 
 def crossed(event: events.VoteChanged) -> list[int]:
@@ -69,16 +88,19 @@ def vote_changed(event: events.VoteChanged) -> None:
             continue
         idea = _announced_idea(event.idea_id)
         if idea is not None:
-            broadcast(idea.board.organisation_id, "idea.vote_threshold",
-                      {**_idea_data(idea), "threshold": threshold})
+            broadcast(idea.board.organisation_id, "idea.vote_threshold", {**_idea_data(idea), "threshold": threshold})
 
 
 def _record_crossing(idea_id: int, threshold: int) -> bool:
     """True for the one insert that records the crossing (SQLite and PostgreSQL both speak ON CONFLICT)."""
     insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = VoteThresholdCrossing.__table__
-    statement = (insert(table).values(idea_id=idea_id, threshold=threshold, crossed_at=utcnow())
-                 .on_conflict_do_nothing().returning(table.c.idea_id))
+    statement = (
+        insert(table)
+        .values(idea_id=idea_id, threshold=threshold, crossed_at=utcnow())
+        .on_conflict_do_nothing()
+        .returning(table.c.idea_id)
+    )
     return db.session.execute(statement).first() is not None  # a row back: this insert made it
 
 
@@ -87,10 +109,18 @@ def submission_received(event: events.SubmissionReceived) -> None:
     from challenges.models import Challenge
 
     challenge = db.session.get(Challenge, event.challenge_id)
-    broadcast(challenge.organisation_id, "challenge.submission_received", {
-        **_challenge_data(challenge),
-        "submission": {"id": event.submission_id, "version": event.version,
-                       "url": external_url("challenges.show_submission", submission_id=event.submission_id)}})
+    broadcast(
+        challenge.organisation_id,
+        "challenge.submission_received",
+        {
+            **_challenge_data(challenge),
+            "submission": {
+                "id": event.submission_id,
+                "version": event.version,
+                "url": external_url("challenges.show_submission", submission_id=event.submission_id),
+            },
+        },
+    )
 
 
 @events.subscribe(events.AwardOffered)
@@ -98,7 +128,18 @@ def award_made(event: events.AwardOffered) -> None:
     from challenges.models import Award
 
     award = db.session.get(Award, event.award_id)
-    broadcast(award.challenge.organisation_id, "challenge.award_made", {
-        **_challenge_data(award.challenge),
-        "award": {"id": award.id, "place": award.place, "amount": award.amount, "currency": award.currency,
-                  "state": award.state, "submission_id": award.submission_id}})
+    broadcast(
+        award.challenge.organisation_id,
+        "challenge.award_made",
+        {
+            **_challenge_data(award.challenge),
+            "award": {
+                "id": award.id,
+                "place": award.place,
+                "amount": award.amount,
+                "currency": award.currency,
+                "state": award.state,
+                "submission_id": award.submission_id,
+            },
+        },
+    )

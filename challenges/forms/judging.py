@@ -1,5 +1,6 @@
 """Forms for judging and awards. Scorecards and award tables have one row per criterion or per
 submission, so their classes are built for the challenge at hand."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -21,19 +22,35 @@ def scorecard_form(criteria, scores=None):
 
     class ScorecardForm(FlaskForm):
         def values(self) -> tuple[dict[int, int], dict[int, str]]:
-            return ({c.id: self[f"score_{c.id}"].data for c in criteria},
-                    {c.id: self[f"comment_{c.id}"].data or "" for c in criteria})
+            return (
+                {c.id: self[f"score_{c.id}"].data for c in criteria},
+                {c.id: self[f"comment_{c.id}"].data or "" for c in criteria},
+            )
 
     for criterion in criteria:
-        setattr(ScorecardForm, f"score_{criterion.id}", IntegerField(
-            f"{criterion.name} (weight {criterion.weight})",
-            [InputRequired(message="Give a score from 0 to 10."),
-             NumberRange(SCORE_MIN, SCORE_MAX, message="Give a score from 0 to 10.")],
-            description=criterion.description or None, render_kw={"min": 0, "max": 10, "step": 1,
-                                                                  "inputmode": "numeric"}))
-        setattr(ScorecardForm, f"comment_{criterion.id}", TextAreaField(
-            f"Comment on {criterion.name.lower()}", [Optional(), Length(max=COMMENT_MAX)],
-            description="Seen by the other judges, never by the solver.", render_kw={"rows": 2}))
+        setattr(
+            ScorecardForm,
+            f"score_{criterion.id}",
+            IntegerField(
+                f"{criterion.name} (weight {criterion.weight})",
+                [
+                    InputRequired(message="Give a score from 0 to 10."),
+                    NumberRange(SCORE_MIN, SCORE_MAX, message="Give a score from 0 to 10."),
+                ],
+                description=criterion.description or None,
+                render_kw={"min": 0, "max": 10, "step": 1, "inputmode": "numeric"},
+            ),
+        )
+        setattr(
+            ScorecardForm,
+            f"comment_{criterion.id}",
+            TextAreaField(
+                f"Comment on {criterion.name.lower()}",
+                [Optional(), Length(max=COMMENT_MAX)],
+                description="Seen by the other judges, never by the solver.",
+                render_kw={"rows": 2},
+            ),
+        )
     data = {}
     for row in scores or ():
         data[f"score_{row.criterion_id}"], data[f"comment_{row.criterion_id}"] = row.value, row.comment
@@ -41,14 +58,19 @@ def scorecard_form(criteria, scores=None):
 
 
 class FeedbackForm(FlaskForm):
-    feedback = TextAreaField("Private feedback to the solver", [Optional(), Length(max=FEEDBACK_MAX)],
-                             description="Only the solver (and the judges) see it. " + MARKDOWN_HINT)
+    feedback = TextAreaField(
+        "Private feedback to the solver",
+        [Optional(), Length(max=FEEDBACK_MAX)],
+        description="Only the solver (and the judges) see it. " + MARKDOWN_HINT,
+    )
 
 
 class NoWinnerForm(FlaskForm):
-    reason = TextAreaField("Why is there no winner?", [DataRequired(message="Tell the solvers why."),
-                                                       Length(min=10, max=5000)],
-                           description="Shown to the solvers, who are notified. The funded reward is refunded.")
+    reason = TextAreaField(
+        "Why is there no winner?",
+        [DataRequired(message="Tell the solvers why."), Length(min=10, max=5000)],
+        description="Shown to the solvers, who are notified. The funded reward is refunded.",
+    )
 
 
 def award_form(ranked, currency: str, suggested: dict[int, tuple[int, int]] | None = None):
@@ -90,9 +112,18 @@ def award_form(ranked, currency: str, suggested: dict[int, tuple[int, int]] | No
         data[f"amount_{sid}"] = f"{Decimal(amount) / 10 ** money.exponent(currency):f}"
     for result in ranked:
         sid = result.submission.id
-        setattr(AwardForm, f"place_{sid}", IntegerField(
-            "Place", [Optional(), NumberRange(1, 10, message="Places run from 1 to 10.")],
-            render_kw={"min": 1, "max": 10, "inputmode": "numeric"}))
-        setattr(AwardForm, f"amount_{sid}", StringField("Amount", [Optional(), Length(max=20)],
-                                                        render_kw={"inputmode": "decimal"}))
+        setattr(
+            AwardForm,
+            f"place_{sid}",
+            IntegerField(
+                "Place",
+                [Optional(), NumberRange(1, 10, message="Places run from 1 to 10.")],
+                render_kw={"min": 1, "max": 10, "inputmode": "numeric"},
+            ),
+        )
+        setattr(
+            AwardForm,
+            f"amount_{sid}",
+            StringField("Amount", [Optional(), Length(max=20)], render_kw={"inputmode": "decimal"}),
+        )
     return AwardForm(data=data)

@@ -1,6 +1,7 @@
 """The posting form and the lifecycle forms (extend, cancel), and the step from form text to a
 `ChallengeInput`: amounts, the split and the deadline are parsed here, where a typo can still be
 shown on its field; everything else is the service's to judge."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,17 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_wtf import FlaskForm
-from wtforms import (Form, FieldList, FormField, HiddenField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (
+    Form,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from challenges import money
@@ -31,48 +41,86 @@ class CriterionRow(Form):
 
 class ChallengeForm(FlaskForm):
     title = StringField("Title", [DataRequired(message="Give the challenge a title."), Length(max=160)])
-    summary = TextAreaField("Summary", [DataRequired(message="Summarise the problem."), Length(max=400)],
-                            description="Two sentences shown on the challenge cards.", render_kw={"rows": 2})
-    statement = TextAreaField("Problem statement", [DataRequired(message="Describe the problem."),
-                                                    Length(max=50_000)],
-                              description=MARKDOWN_HINT, render_kw={"rows": 12})
+    summary = TextAreaField(
+        "Summary",
+        [DataRequired(message="Summarise the problem."), Length(max=400)],
+        description="Two sentences shown on the challenge cards.",
+        render_kw={"rows": 2},
+    )
+    statement = TextAreaField(
+        "Problem statement",
+        [DataRequired(message="Describe the problem."), Length(max=50_000)],
+        description=MARKDOWN_HINT,
+        render_kw={"rows": 12},
+    )
     type = RadioField("Type", choices=list(ChallengeType.LABELS.items()), default=ChallengeType.IDEATION)
     criteria = FieldList(FormField(CriterionRow), min_entries=CRITERIA_ROWS, max_entries=CRITERIA_ROWS)
-    reward = StringField("Reward", [DataRequired(message="Give the reward.")],
-                         description="The whole reward, e.g. 5000 or 5000.50.", render_kw={"inputmode": "decimal"})
+    reward = StringField(
+        "Reward",
+        [DataRequired(message="Give the reward.")],
+        description="The whole reward, e.g. 5000 or 5000.50.",
+        render_kw={"inputmode": "decimal"},
+    )
     currency = SelectField("Currency", choices=[(code, code.upper()) for code in money.CURRENCIES], default="usd")
-    split = StringField("Split between winners (%)", [DataRequired(message="Give the split.")], default="100",
-                        description="One percentage per place, first place first: “100” for one winner, "
-                                    "“60, 30, 10” for three.")
-    deadline = StringField("Submission deadline", [DataRequired(message="Give the submission deadline.")],
-                           render_kw={"type": "datetime-local"})
+    split = StringField(
+        "Split between winners (%)",
+        [DataRequired(message="Give the split.")],
+        default="100",
+        description="One percentage per place, first place first: “100” for one winner, “60, 30, 10” for three.",
+    )
+    deadline = StringField(
+        "Submission deadline",
+        [DataRequired(message="Give the submission deadline.")],
+        render_kw={"type": "datetime-local"},
+    )
     # The poster's IANA time zone, filled in by app.js; without it the deadline is read as UTC.
     timezone = HiddenField(render_kw={"data-timezone": ""})
-    ip_terms = RadioField("Intellectual property", choices=list(IPTerms.LABELS.items()),
-                          default=IPTerms.NON_EXCLUSIVE)
-    eligibility = TextAreaField("Eligibility", [Optional(), Length(max=50_000)], render_kw={"rows": 3},
-                                description="Who may enter, e.g. “Open to everyone over 18”. Solvers agree to it.")
+    ip_terms = RadioField("Intellectual property", choices=list(IPTerms.LABELS.items()), default=IPTerms.NON_EXCLUSIVE)
+    eligibility = TextAreaField(
+        "Eligibility",
+        [Optional(), Length(max=50_000)],
+        render_kw={"rows": 3},
+        description="Who may enter, e.g. “Open to everyone over 18”. Solvers agree to it.",
+    )
     confidential_material = TextAreaField(
-        "Confidential material", [Optional(), Length(max=50_000)], render_kw={"rows": 5},
-        description="Shown only to solvers who accepted the terms. " + MARKDOWN_HINT)
-    acceptance_days = IntegerField("Days a winner has to accept", [DataRequired(message="Give a number of days.")],
-                                   default=14, description="For an exclusive assignment: after this the award "
-                                                           "may pass to the next-ranked submission.")
-    idea_ids = StringField("Ideas it answers", [Optional(), Length(max=500)],
-                           description="Numbers of your organisation's ideas, separated by commas, e.g. 12, 40.")
+        "Confidential material",
+        [Optional(), Length(max=50_000)],
+        render_kw={"rows": 5},
+        description="Shown only to solvers who accepted the terms. " + MARKDOWN_HINT,
+    )
+    acceptance_days = IntegerField(
+        "Days a winner has to accept",
+        [DataRequired(message="Give a number of days.")],
+        default=14,
+        description="For an exclusive assignment: after this the award may pass to the next-ranked submission.",
+    )
+    idea_ids = StringField(
+        "Ideas it answers",
+        [Optional(), Length(max=500)],
+        description="Numbers of your organisation's ideas, separated by commas, e.g. 12, 40.",
+    )
 
 
 class ExtendForm(FlaskForm):
-    deadline = StringField("New deadline", [DataRequired(message="Give the new deadline.")],
-                           render_kw={"type": "datetime-local"})
+    deadline = StringField(
+        "New deadline", [DataRequired(message="Give the new deadline.")], render_kw={"type": "datetime-local"}
+    )
     timezone = HiddenField(render_kw={"data-timezone": ""})
-    reason = TextAreaField("Reason", [Optional(), Length(max=2000)], render_kw={"rows": 3},
-                           description="Solvers who accepted the terms are told, with this reason.")
+    reason = TextAreaField(
+        "Reason",
+        [Optional(), Length(max=2000)],
+        render_kw={"rows": 3},
+        description="Solvers who accepted the terms are told, with this reason.",
+    )
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField("Reason", [Optional(), Length(max=5000)], render_kw={"rows": 4},
-                           description="Shown on the challenge and sent to every solver who accepted the terms.")
+    reason = TextAreaField(
+        "Reason",
+        [Optional(), Length(max=5000)],
+        render_kw={"rows": 4},
+        description="Shown on the challenge and sent to every solver who accepted the terms.",
+    )
 
 
 # --------------------------------------------------------------------------- form <-> input
@@ -123,8 +171,7 @@ def deadline_value(value: datetime) -> str:
 
 def _parse_split(field) -> list[int] | None:
     try:
-        return [int(part) for part in (field.data or "").replace("%", "").replace("/", ",").split(",")
-                if part.strip()]
+        return [int(part) for part in (field.data or "").replace("%", "").replace("/", ",").split(",") if part.strip()]
     except ValueError:
         field.errors = list(field.errors) + ["Write whole percentages separated by commas, e.g. 60, 30, 10."]
         return None
@@ -161,37 +208,63 @@ def to_input(form: ChallengeForm, challenge: Challenge | None = None) -> Challen
     if challenge is not None and "reward" not in form._fields:
         return ChallengeInput(
             **{name: getattr(form, name).data for name in EDITABLE_WHILE_OPEN},
-            reward_amount=challenge.reward_amount, currency=challenge.currency, deadline=challenge.deadline,
-            type=challenge.type, ip_terms=challenge.ip_terms, acceptance_days=challenge.acceptance_days,
+            reward_amount=challenge.reward_amount,
+            currency=challenge.currency,
+            deadline=challenge.deadline,
+            type=challenge.type,
+            ip_terms=challenge.ip_terms,
+            acceptance_days=challenge.acceptance_days,
             criteria=[(c.name, c.weight, c.description) for c in challenge.criteria],
-            split=[p.percent for p in challenge.prizes])
+            split=[p.percent for p in challenge.prizes],
+        )
     reward = None
     try:
         reward = money.parse_major(form.reward.data, form.currency.data)
     except (ValueError, KeyError) as error:
-        form.reward.errors = list(form.reward.errors) + [str(error) if isinstance(error, ValueError)
-                                                          else "Choose a currency."]
+        form.reward.errors = list(form.reward.errors) + [
+            str(error) if isinstance(error, ValueError) else "Choose a currency."
+        ]
     deadline = parse_deadline(form.deadline, form.timezone.data)
     split, idea_ids, criteria = _parse_split(form.split), _parse_ids(form.idea_ids), _criteria(form)
     if None in (reward, deadline, split, idea_ids, criteria):
         return None
     return ChallengeInput(
-        title=form.title.data, summary=form.summary.data, statement=form.statement.data, reward_amount=reward,
-        deadline=deadline, type=form.type.data, currency=form.currency.data, ip_terms=form.ip_terms.data,
-        eligibility=form.eligibility.data or "", confidential_material=form.confidential_material.data or "",
-        acceptance_days=form.acceptance_days.data, criteria=criteria, split=split, idea_ids=idea_ids)
+        title=form.title.data,
+        summary=form.summary.data,
+        statement=form.statement.data,
+        reward_amount=reward,
+        deadline=deadline,
+        type=form.type.data,
+        currency=form.currency.data,
+        ip_terms=form.ip_terms.data,
+        eligibility=form.eligibility.data or "",
+        confidential_material=form.confidential_material.data or "",
+        acceptance_days=form.acceptance_days.data,
+        criteria=criteria,
+        split=split,
+        idea_ids=idea_ids,
+    )
 
 
 def fill_from(form: ChallengeForm, challenge: Challenge) -> None:
     """Show a stored challenge in the form (the deadline in UTC, and the form says so)."""
-    for name in ("title", "summary", "statement", "type", "currency", "ip_terms", "eligibility",
-                 "confidential_material", "acceptance_days"):
+    for name in (
+        "title",
+        "summary",
+        "statement",
+        "type",
+        "currency",
+        "ip_terms",
+        "eligibility",
+        "confidential_material",
+        "acceptance_days",
+    ):
         if name in form._fields:
             getattr(form, name).data = getattr(challenge, name)
     if "reward" not in form._fields:
         return
     exp = money.exponent(challenge.currency)
-    form.reward.data = f"{challenge.reward_amount / 10 ** exp:.{exp}f}"
+    form.reward.data = f"{challenge.reward_amount / 10**exp:.{exp}f}"
     form.split.data = ", ".join(str(p.percent) for p in challenge.prizes)
     form.deadline.data, form.timezone.data = deadline_value(challenge.deadline), "UTC"
     for row, criterion in zip(form.criteria, challenge.criteria):

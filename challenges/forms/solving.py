@@ -1,4 +1,5 @@
 """Forms a solver fills in: accepting the terms, and the submission with its files."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -17,15 +18,29 @@ class AgreementForm(FlaskForm):
 
 
 class SubmissionForm(FlaskForm):
-    title = StringField("Title", [DataRequired(message="Give your solution a title."), Length(max=TITLE_MAX)],
-                        description="A short name the judges will see first.")
-    body = TextAreaField("Your solution", [DataRequired(message="Describe your solution."), Length(max=BODY_MAX)],
-                         description=MARKDOWN_HINT, render_kw={"rows": 14})
-    files = MultipleFileField("Attach files", render_kw={"multiple": True},
-                              description=f"Up to {MAX_FILES} files in all. Accepted: {ALLOWED_HINT}.")
-    remove = SelectMultipleField("Remove attached files", coerce=int, validate_choice=False,
-                                 widget=widgets.ListWidget(prefix_label=False),
-                                 option_widget=widgets.CheckboxInput())
+    title = StringField(
+        "Title",
+        [DataRequired(message="Give your solution a title."), Length(max=TITLE_MAX)],
+        description="A short name the judges will see first.",
+    )
+    body = TextAreaField(
+        "Your solution",
+        [DataRequired(message="Describe your solution."), Length(max=BODY_MAX)],
+        description=MARKDOWN_HINT,
+        render_kw={"rows": 14},
+    )
+    files = MultipleFileField(
+        "Attach files",
+        render_kw={"multiple": True},
+        description=f"Up to {MAX_FILES} files in all. Accepted: {ALLOWED_HINT}.",
+    )
+    remove = SelectMultipleField(
+        "Remove attached files",
+        coerce=int,
+        validate_choice=False,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
 
 
 class WithdrawForm(FlaskForm):

@@ -1,4 +1,5 @@
 """`flask payments sync` and `flask payments reconcile`."""
+
 from __future__ import annotations
 
 import time

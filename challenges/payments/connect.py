@@ -1,4 +1,5 @@
 """Solvers' payout accounts: a Stripe connected account (Express dashboard) and onboarding links."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -47,9 +48,16 @@ def refresh(account_id: str) -> PayoutAccount | None:
 
 @writes
 def _store(account_id: str, payouts_enabled: bool, details_submitted: bool) -> PayoutAccount:
-    account = db.session.scalars(select(PayoutAccount).where(PayoutAccount.account_id == account_id)
-                                 .with_for_update().execution_options(populate_existing=True)).one()
+    account = db.session.scalars(
+        select(PayoutAccount)
+        .where(PayoutAccount.account_id == account_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     account.payouts_enabled, account.details_submitted, account.updated_at = (
-        payouts_enabled, details_submitted, utcnow())
+        payouts_enabled,
+        details_submitted,
+        utcnow(),
+    )
     db.session.commit()
     return account

@@ -1,5 +1,6 @@
 """Funding a challenge through Stripe Checkout: reward plus the platform fee, confirmed only by
 what Stripe says about the session (webhook or sync), never by the browser's return."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -21,7 +22,8 @@ REFUND_POLICY = (
     "If the challenge is cancelled before any solver has submitted, the whole payment, platform fee "
     "included, is refunded. Once solvers have submitted, a cancelled challenge or one closed without a "
     "winner refunds the reward and the platform fee is kept. When only part of the reward is awarded, "
-    "the rest of the reward is refunded once every award is accepted or passed on.")
+    "the rest of the reward is refunded once every award is accepted or passed on."
+)
 
 
 def fee_for(reward: int) -> int:
@@ -33,12 +35,17 @@ def fee_for(reward: int) -> int:
 def quote(challenge: Challenge) -> dict:
     """What funding costs, to show before paying."""
     fee = fee_for(challenge.reward_amount)
-    return {"reward": challenge.reward_amount, "fee": fee, "total": challenge.reward_amount + fee,
-            "currency": challenge.currency, "percent": current_app.config.get("PLATFORM_FEE_PERCENT", 5),
-            "policy": REFUND_POLICY,
-            "reward_text": money.format_money(challenge.reward_amount, challenge.currency),
-            "fee_text": money.format_money(fee, challenge.currency),
-            "total_text": money.format_money(challenge.reward_amount + fee, challenge.currency)}
+    return {
+        "reward": challenge.reward_amount,
+        "fee": fee,
+        "total": challenge.reward_amount + fee,
+        "currency": challenge.currency,
+        "percent": current_app.config.get("PLATFORM_FEE_PERCENT", 5),
+        "policy": REFUND_POLICY,
+        "reward_text": money.format_money(challenge.reward_amount, challenge.currency),
+        "fee_text": money.format_money(fee, challenge.currency),
+        "total_text": money.format_money(challenge.reward_amount + fee, challenge.currency),
+    }
 
 
 def start_checkout(actor: User, challenge: Challenge, success_url: str, cancel_url: str) -> str:
@@ -54,12 +61,17 @@ def start_checkout(actor: User, challenge: Challenge, success_url: str, cancel_u
     terms = quote(challenge)
     attempt = (db.session.scalar(select(func.count(Payment.id)).where(Payment.challenge_id == challenge.id)) or 0) + 1
     session = gateway.create_checkout_session(
-        key=gateway.key("checkout", challenge.id, attempt), amount=terms["total"], currency=challenge.currency,
+        key=gateway.key("checkout", challenge.id, attempt),
+        amount=terms["total"],
+        currency=challenge.currency,
         name=f"Reward for “{challenge.title}”"[:250],
         description=f"Reward {terms['reward_text']} + platform fee {terms['fee_text']}",
         transfer_group=transfer_group(challenge.id),
         metadata={"challenge_id": str(challenge.id), "reward": str(terms["reward"]), "fee": str(terms["fee"])},
-        success_url=success_url, cancel_url=cancel_url, email=actor.email)
+        success_url=success_url,
+        cancel_url=cancel_url,
+        email=actor.email,
+    )
     _record_session(challenge.id, actor.id, session.id, terms["reward"], terms["fee"], challenge.currency)
     return session.url
 
@@ -74,8 +86,14 @@ def _record_session(challenge_id, payer_id, session_id, reward, fee, currency) -
     if existing:  # the same idempotency key replayed the same session
         db.session.rollback()
         return existing
-    payment = Payment(challenge_id=challenge_id, payer_id=payer_id, session_id=session_id, reward_amount=reward,
-                      fee_amount=fee, currency=currency)
+    payment = Payment(
+        challenge_id=challenge_id,
+        payer_id=payer_id,
+        session_id=session_id,
+        reward_amount=reward,
+        fee_amount=fee,
+        currency=currency,
+    )
     db.session.add(payment)
     try:
         db.session.commit()
@@ -95,15 +113,22 @@ def confirm_session(session_id: str) -> Payment | None:
         return _paid(payment.id, session)
     intent = session.payment_intent
     if session.status == "expired":
-        return _set_state(payment.id, PaymentState.EXPIRED, "The checkout expired before anything was paid. "
-                                                            "Start the payment again.")
+        return _set_state(
+            payment.id, PaymentState.EXPIRED, "The checkout expired before anything was paid. Start the payment again."
+        )
     if session.status == "complete" and intent is not None:
         if intent.status == "processing":
-            return _set_state(payment.id, PaymentState.PROCESSING, "The bank payment is on its way; the "
-                                                                   "challenge opens when it clears.")
+            return _set_state(
+                payment.id,
+                PaymentState.PROCESSING,
+                "The bank payment is on its way; the challenge opens when it clears.",
+            )
         if intent.status in ("requires_payment_method", "canceled"):
-            return _set_state(payment.id, PaymentState.FAILED, "The bank payment failed. Nothing was taken; "
-                                                               "try again with another method.")
+            return _set_state(
+                payment.id,
+                PaymentState.FAILED,
+                "The bank payment failed. Nothing was taken; try again with another method.",
+            )
     return payment
 
 
@@ -115,8 +140,14 @@ def _payment_for(session) -> Payment | None:
     meta = gateway.metadata(session)
     if not meta.get("challenge_id") or not db.session.get(Challenge, int(meta["challenge_id"])):
         return None
-    return _record_session(int(meta["challenge_id"]), None, session.id, int(meta.get("reward", 0)),
-                           int(meta.get("fee", 0)), session.currency)
+    return _record_session(
+        int(meta["challenge_id"]),
+        None,
+        session.id,
+        int(meta.get("reward", 0)),
+        int(meta.get("fee", 0)),
+        session.currency,
+    )
 
 
 @writes
@@ -148,8 +179,9 @@ def _paid(payment_id: int, session) -> Payment:
 
 @writes
 def _book_payment(payment_id, intent_id, charge_id, stripe_fee, usable, message) -> Payment:
-    payment = db.session.scalars(select(Payment).where(Payment.id == payment_id).with_for_update()
-                                 .execution_options(populate_existing=True)).one()
+    payment = db.session.scalars(
+        select(Payment).where(Payment.id == payment_id).with_for_update().execution_options(populate_existing=True)
+    ).one()
     if payment.state in (PaymentState.PAID, PaymentState.UNUSED):
         db.session.rollback()
         return payment
@@ -157,23 +189,39 @@ def _book_payment(payment_id, intent_id, charge_id, stripe_fee, usable, message)
     payment.payment_intent_id, payment.charge_id, payment.stripe_fee = intent_id, charge_id, stripe_fee
     payment.message, payment.paid_at = message, utcnow()
     cur, cid = payment.currency, payment.challenge_id
-    ledger.post(f"payment:{payment.id}:paid", "funding",
-                [(Account.CASH, payment.total), (Account.escrow(cid), -payment.reward_amount),
-                 (Account.FEE_REVENUE, -payment.fee_amount)], cur, cid, f"Checkout {payment.session_id}")
-    ledger.post(f"payment:{payment.id}:stripe_fee", "stripe_fee",
-                [(Account.STRIPE_FEES, stripe_fee), (Account.CASH, -stripe_fee)], cur, cid)
+    ledger.post(
+        f"payment:{payment.id}:paid",
+        "funding",
+        [
+            (Account.CASH, payment.total),
+            (Account.escrow(cid), -payment.reward_amount),
+            (Account.FEE_REVENUE, -payment.fee_amount),
+        ],
+        cur,
+        cid,
+        f"Checkout {payment.session_id}",
+    )
+    ledger.post(
+        f"payment:{payment.id}:stripe_fee",
+        "stripe_fee",
+        [(Account.STRIPE_FEES, stripe_fee), (Account.CASH, -stripe_fee)],
+        cur,
+        cid,
+    )
     db.session.commit()
     return payment
 
 
 def latest_payment(challenge: Challenge) -> Payment | None:
-    return db.session.scalar(select(Payment).where(Payment.challenge_id == challenge.id)
-                             .order_by(Payment.id.desc()).limit(1))
+    return db.session.scalar(
+        select(Payment).where(Payment.challenge_id == challenge.id).order_by(Payment.id.desc()).limit(1)
+    )
 
 
 def funding_payment(challenge: Challenge) -> Payment | None:
     """The paid payment that opened the challenge."""
     if not challenge.funding_reference:
         return None
-    return db.session.scalar(select(Payment).where(Payment.session_id == challenge.funding_reference,
-                                                   Payment.state == PaymentState.PAID))
+    return db.session.scalar(
+        select(Payment).where(Payment.session_id == challenge.funding_reference, Payment.state == PaymentState.PAID)
+    )

@@ -4,6 +4,7 @@ small functions with plain arguments and gets Stripe objects back.
 Every create call carries an idempotency key derived from our own row (never random), so a retry
 after a timeout replays the first answer instead of moving money twice.
 """
+
 from __future__ import annotations
 
 import stripe
@@ -64,14 +65,32 @@ def hosted_origins() -> list[str]:
 
 # -- checkout -------------------------------------------------------------------------------------
 
-def create_checkout_session(*, key: str, amount: int, currency: str, name: str, description: str,
-                            transfer_group: str, metadata: dict, success_url: str, cancel_url: str,
-                            email: str | None = None):
+
+def create_checkout_session(
+    *,
+    key: str,
+    amount: int,
+    currency: str,
+    name: str,
+    description: str,
+    transfer_group: str,
+    metadata: dict,
+    success_url: str,
+    cancel_url: str,
+    email: str | None = None,
+):
     params = {
         "mode": "payment",
-        "line_items": [{"price_data": {"currency": currency, "unit_amount": amount,
-                                       "product_data": {"name": name, "description": description}},
-                        "quantity": 1}],
+        "line_items": [
+            {
+                "price_data": {
+                    "currency": currency,
+                    "unit_amount": amount,
+                    "product_data": {"name": name, "description": description},
+                },
+                "quantity": 1,
+            }
+        ],
         "success_url": success_url,
         "cancel_url": cancel_url,
         "client_reference_id": metadata.get("challenge_id"),
@@ -93,20 +112,29 @@ def retrieve_charge(charge_id: str):
 
 # -- Connect ----------------------------------------------------------------------------------------
 
+
 def create_account(*, key: str, email: str, user_id: int, country: str = "US"):
-    return client().v1.accounts.create({
-        "controller": {"stripe_dashboard": {"type": "express"}, "fees": {"payer": "application"},
-                       "losses": {"payments": "application"}},
-        "email": email, "country": country,
-        "capabilities": {"transfers": {"requested": True}},
-        "metadata": {"user_id": str(user_id)},
-    }, _options(key))
+    return client().v1.accounts.create(
+        {
+            "controller": {
+                "stripe_dashboard": {"type": "express"},
+                "fees": {"payer": "application"},
+                "losses": {"payments": "application"},
+            },
+            "email": email,
+            "country": country,
+            "capabilities": {"transfers": {"requested": True}},
+            "metadata": {"user_id": str(user_id)},
+        },
+        _options(key),
+    )
 
 
 def create_account_link(account_id: str, refresh_url: str, return_url: str):
     # Not idempotent on purpose: every visit needs a fresh single-use link.
-    return client().v1.account_links.create({"account": account_id, "refresh_url": refresh_url,
-                                             "return_url": return_url, "type": "account_onboarding"})
+    return client().v1.account_links.create(
+        {"account": account_id, "refresh_url": refresh_url, "return_url": return_url, "type": "account_onboarding"}
+    )
 
 
 def retrieve_account(account_id: str):
@@ -115,12 +143,28 @@ def retrieve_account(account_id: str):
 
 # -- transfers and refunds ------------------------------------------------------------------------
 
-def create_transfer(*, key: str, amount: int, currency: str, destination: str, source_transaction: str,
-                    transfer_group: str, metadata: dict):
-    return client().v1.transfers.create({
-        "amount": amount, "currency": currency, "destination": destination,
-        "source_transaction": source_transaction, "transfer_group": transfer_group, "metadata": metadata,
-    }, _options(key))
+
+def create_transfer(
+    *,
+    key: str,
+    amount: int,
+    currency: str,
+    destination: str,
+    source_transaction: str,
+    transfer_group: str,
+    metadata: dict,
+):
+    return client().v1.transfers.create(
+        {
+            "amount": amount,
+            "currency": currency,
+            "destination": destination,
+            "source_transaction": source_transaction,
+            "transfer_group": transfer_group,
+            "metadata": metadata,
+        },
+        _options(key),
+    )
 
 
 def retrieve_transfer(transfer_id: str):
@@ -128,8 +172,9 @@ def retrieve_transfer(transfer_id: str):
 
 
 def create_refund(*, key: str, charge: str, amount: int, metadata: dict):
-    return client().v1.refunds.create({"charge": charge, "amount": amount, "reason": "requested_by_customer",
-                                       "metadata": metadata}, _options(key))
+    return client().v1.refunds.create(
+        {"charge": charge, "amount": amount, "reason": "requested_by_customer", "metadata": metadata}, _options(key)
+    )
 
 
 def retrieve_refund(refund_id: str):
@@ -137,6 +182,7 @@ def retrieve_refund(refund_id: str):
 
 
 # -- listings (reconcile, sync) ---------------------------------------------------------------------
+
 
 def _all(listing, params: dict, account: str | None = None, limit: int = 1000) -> list:
     """Every object of a list endpoint, following `starting_after` up to `limit` items."""
@@ -169,6 +215,7 @@ def list_refunds() -> list:
 
 # -- webhooks -------------------------------------------------------------------------------------
 
+
 def construct_event(payload: bytes, signature: str | None, secret: str, tolerance: int = 300):
     """The verified event, or raises SignatureError (bad signature, tampered body, too old) or
     ValueError (not JSON)."""
@@ -176,6 +223,7 @@ def construct_event(payload: bytes, signature: str | None, secret: str, toleranc
 
 
 # -- keys -------------------------------------------------------------------------------------------
+
 
 def key(*parts) -> str:
     """A deterministic idempotency key from our own identifiers, e.g. key("payout", 7, 1)."""

@@ -1,4 +1,5 @@
 """The double-entry ledger: balanced journals, posted once each by reference, never edited."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -12,8 +13,9 @@ class Unbalanced(Conflict):
     """A journal whose entries do not sum to zero per currency, or that would make escrow negative."""
 
 
-def post(ref: str, kind: str, entries: list[tuple[str, int]], currency: str, challenge_id: int | None = None,
-         memo: str = "") -> Journal | None:
+def post(
+    ref: str, kind: str, entries: list[tuple[str, int]], currency: str, challenge_id: int | None = None, memo: str = ""
+) -> Journal | None:
     """Add a journal in the caller's transaction; None when `ref` was posted before (exactly once).
 
     Raises Unbalanced when the entries do not sum to zero or an escrow account would go negative."""
@@ -34,8 +36,12 @@ def post(ref: str, kind: str, entries: list[tuple[str, int]], currency: str, cha
 
 def balance(account: str, currency: str) -> int:
     """Debits minus credits."""
-    return db.session.scalar(select(func.coalesce(func.sum(Entry.amount), 0)).where(
-        Entry.account == account, Entry.currency == currency)) or 0
+    return (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Entry.amount), 0)).where(Entry.account == account, Entry.currency == currency)
+        )
+        or 0
+    )
 
 
 def held_in(account: str, currency: str) -> int:
@@ -49,16 +55,28 @@ def held(challenge_id: int, currency: str) -> int:
 
 def unbalanced_journals() -> list[str]:
     """References of journals whose entries do not sum to zero per currency (should be none)."""
-    rows = db.session.execute(select(Journal.ref).join(Entry).group_by(Journal.id, Journal.ref, Entry.currency)
-                              .having(func.sum(Entry.amount) != 0))
+    rows = db.session.execute(
+        select(Journal.ref)
+        .join(Entry)
+        .group_by(Journal.id, Journal.ref, Entry.currency)
+        .having(func.sum(Entry.amount) != 0)
+    )
     return [ref for (ref,) in rows]
 
 
 def challenge_totals(challenge_id: int, currency: str) -> dict[str, int]:
     """Reward money of one challenge: funded = awarded + refunded + held, from the journals."""
     escrow = Account.escrow(challenge_id)
-    rows = db.session.execute(select(Journal.kind, func.sum(Entry.amount)).join(Entry).where(
-        Entry.account == escrow, Entry.currency == currency).group_by(Journal.kind))
+    rows = db.session.execute(
+        select(Journal.kind, func.sum(Entry.amount))
+        .join(Entry)
+        .where(Entry.account == escrow, Entry.currency == currency)
+        .group_by(Journal.kind)
+    )
     by_kind = {kind: int(total or 0) for kind, total in rows}
-    return {"funded": -by_kind.get("funding", 0), "awarded": by_kind.get("award", 0),
-            "refunded": by_kind.get("refund", 0), "held": held(challenge_id, currency)}
+    return {
+        "funded": -by_kind.get("funding", 0),
+        "awarded": by_kind.get("award", 0),
+        "refunded": by_kind.get("refund", 0),
+        "held": held(challenge_id, currency),
+    }

@@ -4,6 +4,7 @@
 Amounts are integers in minor units with the currency beside them. A row that leads to a Stripe
 call is written before the call, and carries the idempotency key that call uses.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,9 +19,10 @@ from app.extensions import db
 
 class Account:
     """Ledger account names. Positive entries are debits, negative credits; every journal sums to 0."""
-    CASH = "platform_cash"          # our Stripe balance
-    FEE_REVENUE = "fee_revenue"     # the platform fee we keep
-    STRIPE_FEES = "stripe_fees"     # what Stripe charged us
+
+    CASH = "platform_cash"  # our Stripe balance
+    FEE_REVENUE = "fee_revenue"  # the platform fee we keep
+    STRIPE_FEES = "stripe_fees"  # what Stripe charged us
 
     @staticmethod
     def escrow(challenge_id: int) -> str:
@@ -33,6 +35,7 @@ class Account:
 
 class Journal(db.Model):
     """One balanced movement; `ref` makes each posting happen once (e.g. "payment:3:paid")."""
+
     __tablename__ = "ledger_journals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,18 +65,25 @@ class Entry(db.Model):
 
 
 class PaymentState:
-    OPEN = "open"          # checkout session created, nothing paid yet
+    OPEN = "open"  # checkout session created, nothing paid yet
     PROCESSING = "processing"  # completed with a bank payment still to settle
     PAID = "paid"
     FAILED = "failed"
     EXPIRED = "expired"
-    UNUSED = "unused"      # paid, but the challenge could not take it (already funded, deadline passed)
-    LABELS = {OPEN: "Awaiting payment", PROCESSING: "Confirming", PAID: "Paid", FAILED: "Failed",
-              EXPIRED: "Expired", UNUSED: "Paid, not needed"}
+    UNUSED = "unused"  # paid, but the challenge could not take it (already funded, deadline passed)
+    LABELS = {
+        OPEN: "Awaiting payment",
+        PROCESSING: "Confirming",
+        PAID: "Paid",
+        FAILED: "Failed",
+        EXPIRED: "Expired",
+        UNUSED: "Paid, not needed",
+    }
 
 
 class Payment(db.Model):
     """An organisation funding a challenge through one Checkout Session: reward plus platform fee."""
+
     __tablename__ = "payments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,7 +107,7 @@ class Payment(db.Model):
 
 
 class PayoutState:
-    PENDING = "pending"        # waiting for the winner's payout account
+    PENDING = "pending"  # waiting for the winner's payout account
     IN_TRANSIT = "in_transit"  # the transfer is being made (or timed out: retried with the same key)
     PAID = "paid"
     FAILED = "failed"
@@ -108,6 +118,7 @@ class PayoutState:
 
 class Payout(db.Model):
     """One award share paid to its winner by one Stripe transfer; unique per award."""
+
     __tablename__ = "payouts"
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
@@ -141,6 +152,7 @@ class RefundState:
 
 class Refund(db.Model):
     """Money going back to the payer; at most one per payment (what is due is known when it is made)."""
+
     __tablename__ = "refunds"
     __table_args__ = (CheckConstraint("reward_part >= 0 AND fee_part >= 0", name="parts_not_negative"),)
 
@@ -173,6 +185,7 @@ class Refund(db.Model):
 
 class PayoutAccount(db.Model):
     """A solver's Stripe connected account."""
+
     __tablename__ = "payout_accounts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -186,6 +199,7 @@ class PayoutAccount(db.Model):
 
 class WebhookEvent(db.Model):
     """Each Stripe event once, by its id; `processed_at` is set when its handler finished."""
+
     __tablename__ = "webhook_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)

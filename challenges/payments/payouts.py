@@ -3,6 +3,7 @@
 The row's key (payout id + attempt) names exactly one transfer, so a retry after a timeout replays
 it; only a failed or reversed payout that someone retries moves to a new attempt (a new transfer).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -27,19 +28,31 @@ def ensure_payout(award: Award) -> Payout:
     payout = db.session.scalar(select(Payout).where(Payout.award_id == award.id))
     if payout is not None:
         return payout
-    payout = Payout(award_id=award.id, challenge_id=award.challenge_id, user_id=award.solver_id,
-                    amount=award.amount, currency=award.currency, message=WAITING)
+    payout = Payout(
+        award_id=award.id,
+        challenge_id=award.challenge_id,
+        user_id=award.solver_id,
+        amount=award.amount,
+        currency=award.currency,
+        message=WAITING,
+    )
     db.session.add(payout)
     db.session.flush()  # the unique award_id refuses a twin here
-    ledger.post(f"award:{award.id}", "award", [(Account.escrow(award.challenge_id), award.amount),
-                                                (Account.payable(award.solver_id), -award.amount)],
-                award.currency, award.challenge_id, f"Award {award.id}, place {award.place}")
+    ledger.post(
+        f"award:{award.id}",
+        "award",
+        [(Account.escrow(award.challenge_id), award.amount), (Account.payable(award.solver_id), -award.amount)],
+        award.currency,
+        award.challenge_id,
+        f"Award {award.id}, place {award.place}",
+    )
     return payout
 
 
 def _locked(payout_id: int) -> Payout:
-    return db.session.scalars(select(Payout).where(Payout.id == payout_id).with_for_update()
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(
+        select(Payout).where(Payout.id == payout_id).with_for_update().execution_options(populate_existing=True)
+    ).one()
 
 
 @writes
@@ -57,11 +70,19 @@ def _claim(payout_id: int) -> tuple[Payout, dict | None]:
         db.session.commit()
         return payout, None
     payout.state, payout.destination, payout.updated_at = PayoutState.IN_TRANSIT, account.account_id, utcnow()
-    call = dict(key=payout.idempotency_key, amount=payout.amount, currency=payout.currency,
-                destination=account.account_id, source_transaction=source.charge_id,
-                transfer_group=transfer_group(payout.challenge_id),
-                metadata={"payout_id": str(payout.id), "award_id": str(payout.award_id),
-                          "challenge_id": str(payout.challenge_id)})
+    call = dict(
+        key=payout.idempotency_key,
+        amount=payout.amount,
+        currency=payout.currency,
+        destination=account.account_id,
+        source_transaction=source.charge_id,
+        transfer_group=transfer_group(payout.challenge_id),
+        metadata={
+            "payout_id": str(payout.id),
+            "award_id": str(payout.award_id),
+            "challenge_id": str(payout.challenge_id),
+        },
+    )
     db.session.commit()
     return payout, call
 
@@ -113,10 +134,20 @@ def _book_transfer(payout_id, key, transfer_id) -> Payout:
         return payout
     now = utcnow()
     payout.state, payout.transfer_id, payout.message, payout.paid_at, payout.updated_at = (
-        PayoutState.PAID, transfer_id, "", now, now)
-    ledger.post(f"payout:{payout.id}:{payout.attempt}:paid", "payout",
-                [(Account.payable(payout.user_id), payout.amount), (Account.CASH, -payout.amount)],
-                payout.currency, payout.challenge_id, f"Transfer {transfer_id}")
+        PayoutState.PAID,
+        transfer_id,
+        "",
+        now,
+        now,
+    )
+    ledger.post(
+        f"payout:{payout.id}:{payout.attempt}:paid",
+        "payout",
+        [(Account.payable(payout.user_id), payout.amount), (Account.CASH, -payout.amount)],
+        payout.currency,
+        payout.challenge_id,
+        f"Transfer {transfer_id}",
+    )
     db.session.commit()
     return payout
 
@@ -168,9 +199,14 @@ def _follow_transfer(payout_id, transfer_id, reversed_, amount_reversed) -> Payo
         return payout
     payout.state, payout.updated_at = PayoutState.REVERSED, utcnow()
     payout.message = "The transfer was reversed; retry to pay again."
-    ledger.post(f"payout:{payout.id}:{payout.attempt}:reversed", "reversal",
-                [(Account.CASH, amount_reversed), (Account.payable(payout.user_id), -amount_reversed)],
-                payout.currency, payout.challenge_id, f"Reversal of {transfer_id}")
+    ledger.post(
+        f"payout:{payout.id}:{payout.attempt}:reversed",
+        "reversal",
+        [(Account.CASH, amount_reversed), (Account.payable(payout.user_id), -amount_reversed)],
+        payout.currency,
+        payout.challenge_id,
+        f"Reversal of {transfer_id}",
+    )
     db.session.commit()
     return payout
 

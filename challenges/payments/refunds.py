@@ -1,5 +1,6 @@
 """Refunds under the written policy (`funding.REFUND_POLICY`): one Refund row per payment, written
 before the Stripe call that uses its key."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -28,8 +29,9 @@ def due(challenge: Challenge, payment: Payment) -> tuple[int, int, str] | None:
         reason = "No winner" if challenge.no_winner else "Challenge cancelled"
         return seam.refundable_amount(challenge), fee, reason
     if challenge.state in (State.AWARDED, State.PAID):
-        waiting = db.session.scalar(select(Award.id).where(Award.challenge_id == challenge.id,
-                                                           Award.state == AwardState.OFFERED).limit(1))
+        waiting = db.session.scalar(
+            select(Award.id).where(Award.challenge_id == challenge.id, Award.state == AwardState.OFFERED).limit(1)
+        )
         rest = seam.refundable_amount(challenge)
         # One refund per payment: wait until no offer is open and no lapsed or declined share may
         # still be passed on, so the amount is final.
@@ -46,8 +48,14 @@ def ensure_refunds(challenge: Challenge) -> list[Refund]:
             continue
         owed = due(challenge, payment)
         if owed and owed[0] + owed[1] > 0:
-            refund = Refund(payment_id=payment.id, challenge_id=challenge.id, reward_part=owed[0],
-                            fee_part=owed[1], currency=payment.currency, reason=owed[2])
+            refund = Refund(
+                payment_id=payment.id,
+                challenge_id=challenge.id,
+                reward_part=owed[0],
+                fee_part=owed[1],
+                currency=payment.currency,
+                reason=owed[2],
+            )
             db.session.add(refund)
             db.session.flush()
             made.append(refund)
@@ -59,9 +67,12 @@ def process(refund_id: int) -> Refund:
     if refund.state != RefundState.PENDING:
         return refund
     try:
-        made = gateway.create_refund(key=refund.idempotency_key, charge=refund.payment.charge_id,
-                                     amount=refund.amount, metadata={"refund_row": str(refund.id),
-                                                                     "challenge_id": str(refund.challenge_id)})
+        made = gateway.create_refund(
+            key=refund.idempotency_key,
+            charge=refund.payment.charge_id,
+            amount=refund.amount,
+            metadata={"refund_row": str(refund.id), "challenge_id": str(refund.challenge_id)},
+        )
     except gateway.Unreachable:
         return refund  # stays pending: the next attempt replays the same key
     except gateway.Refused as error:
@@ -104,8 +115,9 @@ def _reopen(refund_id: int) -> None:
 
 
 def _locked(refund_id: int) -> Refund:
-    return db.session.scalars(select(Refund).where(Refund.id == refund_id).with_for_update()
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(
+        select(Refund).where(Refund.id == refund_id).with_for_update().execution_options(populate_existing=True)
+    ).one()
 
 
 @writes
@@ -117,8 +129,17 @@ def _finish(refund_id, stripe_id, state, message) -> Refund:
     refund.state, refund.refund_id, refund.message = state, stripe_id, message[:255]
     if state == RefundState.SUCCEEDED:
         refund.refunded_at = utcnow()
-        ledger.post(f"refund:{refund.id}", "refund",
-                    [(Account.escrow(refund.challenge_id), refund.reward_part), (Account.FEE_REVENUE, refund.fee_part),
-                     (Account.CASH, -refund.amount)], refund.currency, refund.challenge_id, f"Refund {stripe_id}")
+        ledger.post(
+            f"refund:{refund.id}",
+            "refund",
+            [
+                (Account.escrow(refund.challenge_id), refund.reward_part),
+                (Account.FEE_REVENUE, refund.fee_part),
+                (Account.CASH, -refund.amount),
+            ],
+            refund.currency,
+            refund.challenge_id,
+            f"Refund {stripe_id}",
+        )
     db.session.commit()
     return refund

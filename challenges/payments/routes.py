@@ -1,5 +1,6 @@
 """Money pages: funding a challenge, the webhook, solvers' payout accounts and earnings, an
 organisation's billing page and the site admin's overview."""
+
 from __future__ import annotations
 
 import logging
@@ -23,12 +24,20 @@ log = logging.getLogger(__name__)
 
 # -- funding -----------------------------------------------------------------------------------------
 
+
 @bp.get("/challenges/<int:challenge_id>/fund")
 @login_required
 def fund(challenge_id: int):
     challenge = policy.managed_challenge_or_404(current_user, challenge_id)
-    return _stripe_forms(render("payments/fund.html", challenge=challenge, quote=funding.quote(challenge),
-                                payment=funding.latest_payment(challenge), states=State))
+    return _stripe_forms(
+        render(
+            "payments/fund.html",
+            challenge=challenge,
+            quote=funding.quote(challenge),
+            payment=funding.latest_payment(challenge),
+            states=State,
+        )
+    )
 
 
 @bp.post("/challenges/<int:challenge_id>/fund")
@@ -59,7 +68,8 @@ def _stripe_forms(response):
     from app.security import CSP
 
     response.headers["Content-Security-Policy"] = CSP.replace(
-        "form-action 'self'", "form-action 'self' " + " ".join(gateway.hosted_origins()))
+        "form-action 'self'", "form-action 'self' " + " ".join(gateway.hosted_origins())
+    )
     return response
 
 
@@ -68,11 +78,17 @@ def _stripe_forms(response):
 def funding_return(challenge_id: int):
     """Where Checkout sends the payer back: shows progress only; the webhook opens the challenge."""
     challenge = policy.managed_challenge_or_404(current_user, challenge_id)
-    return render("payments/funding_return.html", partial="payments/_funding_status.html",
-                  challenge=challenge, payment=funding.latest_payment(challenge), states=State)
+    return render(
+        "payments/funding_return.html",
+        partial="payments/_funding_status.html",
+        challenge=challenge,
+        payment=funding.latest_payment(challenge),
+        states=State,
+    )
 
 
 # -- webhook -----------------------------------------------------------------------------------------
+
 
 @bp.post("/payments/webhook")
 @csrf.exempt
@@ -95,11 +111,13 @@ def webhook():
 
 # -- solvers ------------------------------------------------------------------------------------------
 
+
 @bp.get("/earnings")
 @login_required
 def earnings():
-    return _stripe_forms(render("payments/earnings.html", account=connect.account_of(current_user),
-                                **reports.earnings(current_user.id)))
+    return _stripe_forms(
+        render("payments/earnings.html", account=connect.account_of(current_user), **reports.earnings(current_user.id))
+    )
 
 
 def _connect_urls() -> tuple[str, str]:
@@ -143,19 +161,29 @@ def connect_return():
 @bp.post("/payouts/<int:payout_id>/retry")
 @login_required
 def retry_payout(payout_id: int):
-    return _retry(db.session.get(Payout, payout_id), payouts, lambda payout: (
-        f"Payout {payout.id}: {payout.state.replace('_', ' ')}. {payout.message}".strip(), "info"))
+    return _retry(
+        db.session.get(Payout, payout_id),
+        payouts,
+        lambda payout: (f"Payout {payout.id}: {payout.state.replace('_', ' ')}. {payout.message}".strip(), "info"),
+    )
 
 
-_REFUND_OUTCOMES = {RefundState.SUCCEEDED: ("The refund has been made.", "success"),
-                    RefundState.PENDING: ("Stripe could not be reached; the refund will be tried again.", "info")}
+_REFUND_OUTCOMES = {
+    RefundState.SUCCEEDED: ("The refund has been made.", "success"),
+    RefundState.PENDING: ("Stripe could not be reached; the refund will be tried again.", "info"),
+}
 
 
 @bp.post("/refunds/<int:refund_id>/retry")
 @login_required
 def retry_refund(refund_id: int):
-    return _retry(db.session.get(Refund, refund_id), refunds, lambda refund: _REFUND_OUTCOMES.get(
-        refund.state, (f"Stripe refused the refund again: {refund.message}", "error")))
+    return _retry(
+        db.session.get(Refund, refund_id),
+        refunds,
+        lambda refund: _REFUND_OUTCOMES.get(
+            refund.state, (f"Stripe refused the refund again: {refund.message}", "error")
+        ),
+    )
 
 
 def _retry(row, service, outcome):
@@ -177,6 +205,7 @@ def _local(url: str | None) -> bool:
 
 
 # -- organisations and site admins -------------------------------------------------------------
+
 
 @bp.get("/orgs/<slug>/billing")
 @login_required

@@ -2,6 +2,7 @@
 refunds that are due, and the Stripe calls still owed for either. Idempotent; run after the
 transaction that changed something commits (never while it holds locks), by webhooks and by
 `flask payments sync`."""
+
 from __future__ import annotations
 
 import logging
@@ -24,12 +25,15 @@ _PENDING_KEY = "payments_settle"
 
 def settle(challenge_id: int) -> None:
     _prepare(challenge_id)
-    for payout in db.session.scalars(select(Payout).where(
-            Payout.challenge_id == challenge_id,
-            Payout.state.in_((PayoutState.PENDING, PayoutState.IN_TRANSIT))).order_by(Payout.id)).all():
+    for payout in db.session.scalars(
+        select(Payout)
+        .where(Payout.challenge_id == challenge_id, Payout.state.in_((PayoutState.PENDING, PayoutState.IN_TRANSIT)))
+        .order_by(Payout.id)
+    ).all():
         payouts.pay(payout.id)
-    for refund in db.session.scalars(select(Refund).where(Refund.challenge_id == challenge_id,
-                                                          Refund.state == RefundState.PENDING)).all():
+    for refund in db.session.scalars(
+        select(Refund).where(Refund.challenge_id == challenge_id, Refund.state == RefundState.PENDING)
+    ).all():
         refunds.process(refund.id)
 
 
@@ -50,6 +54,7 @@ def pay_user(user_id: int) -> None:
 
 
 # -- after the committing transaction ------------------------------------------------------------
+
 
 def _later(challenge_id: int) -> None:
     db.session.info.setdefault(_PENDING_KEY, set()).add(challenge_id)

@@ -1,5 +1,6 @@
 """Stripe events: each recorded once by id, then applied as a state transition that reads the
 object's current state back from Stripe, so duplicates and any order end in the same place."""
+
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,12 @@ from challenges.payments.models import Payment, Refund, WebhookEvent
 
 log = logging.getLogger(__name__)
 
-SESSION_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded",
-                  "checkout.session.async_payment_failed", "checkout.session.expired")
+SESSION_EVENTS = (
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+)
 
 
 def receive(event) -> str:
@@ -43,8 +48,14 @@ def _record(event) -> bool:
     if row is not None:
         db.session.rollback()
         return row.processed_at is None and bool(row.error)
-    db.session.add(WebhookEvent(event_id=event.id, type=event.type, account=getattr(event, "account", None) or "",
-                                created=int(event.created or 0)))
+    db.session.add(
+        WebhookEvent(
+            event_id=event.id,
+            type=event.type,
+            account=getattr(event, "account", None) or "",
+            created=int(event.created or 0),
+        )
+    )
     try:
         db.session.commit()
     except IntegrityError:  # the same event delivered twice at once: the other delivery applies it
@@ -122,5 +133,8 @@ def sync(since: int | None = None) -> dict[str, int]:
 def _challenges_with_open_money() -> list[int]:
     from challenges.payments.models import PaymentState
 
-    return list(db.session.scalars(select(Payment.challenge_id).where(
-        Payment.state.in_((PaymentState.PAID, PaymentState.UNUSED))).distinct()))
+    return list(
+        db.session.scalars(
+            select(Payment.challenge_id).where(Payment.state.in_((PaymentState.PAID, PaymentState.UNUSED))).distinct()
+        )
+    )

@@ -1,4 +1,5 @@
 """Public pages: browsing challenges and a challenge's own page."""
+
 from __future__ import annotations
 
 from flask import request
@@ -35,11 +36,22 @@ def _min_reward(text: str | None) -> int | None:
 
 @bp.get("/challenges")
 def browse():
-    filters = listing.Filters(tab=request.args.get("tab", "open"), type=request.args.get("type", ""),
-                              min_reward=_min_reward(request.args.get("min_reward")), q=request.args.get("q", ""))
+    filters = listing.Filters(
+        tab=request.args.get("tab", "open"),
+        type=request.args.get("type", ""),
+        min_reward=_min_reward(request.args.get("min_reward")),
+        q=request.args.get("q", ""),
+    )
     page = listing.browse(filters, cursor=request.args.get("after"))
-    return render("challenges/browse.html", partial="challenges/_browse_page.html", page=page, filters=filters,
-                  tabs=listing.TABS, types=ChallengeType.LABELS, now=utcnow())
+    return render(
+        "challenges/browse.html",
+        partial="challenges/_browse_page.html",
+        page=page,
+        filters=filters,
+        tabs=listing.TABS,
+        types=ChallengeType.LABELS,
+        now=utcnow(),
+    )
 
 
 def question_context(challenge) -> dict:
@@ -49,11 +61,14 @@ def question_context(challenge) -> dict:
     return {
         "questions": question_services.visible_questions(current_user, challenge),
         "can_answer": policy.can_manage(current_user, challenge),
-        "can_ask": (policy.signed_in(current_user) and not is_member
-                    and challenge.phase(now) in question_services.ASKABLE),
-        "can_clarify": (policy.can_manage(current_user, challenge)
-                        and challenge.phase(now) in question_services.CLARIFIABLE),
-        "ask_form": AskForm(formdata=None), "answer_form": AnswerForm(formdata=None),
+        "can_ask": (
+            policy.signed_in(current_user) and not is_member and challenge.phase(now) in question_services.ASKABLE
+        ),
+        "can_clarify": (
+            policy.can_manage(current_user, challenge) and challenge.phase(now) in question_services.CLARIFIABLE
+        ),
+        "ask_form": AskForm(formdata=None),
+        "answer_form": AnswerForm(formdata=None),
         "clarification_form": ClarificationForm(formdata=None),
     }
 
@@ -65,12 +80,21 @@ def show(challenge_id: int):
     percents = [prize.percent for prize in challenge.prizes]
     prizes = list(zip(challenge.prizes, money.split_amount(challenge.reward_amount, percents)))
     return render(
-        "challenges/show.html", challenge=challenge, phase=challenge.phase(now), now=now, prizes=prizes,
-        states=State, ip_text=IPTerms.TEXT[challenge.ip_terms], ip_label=IPTerms.LABELS[challenge.ip_terms],
+        "challenges/show.html",
+        challenge=challenge,
+        phase=challenge.phase(now),
+        now=now,
+        prizes=prizes,
+        states=State,
+        ip_text=IPTerms.TEXT[challenge.ip_terms],
+        ip_label=IPTerms.LABELS[challenge.ip_terms],
         type_label=ChallengeType.LABELS.get(challenge.type, challenge.type),
-        history=listing.deadline_history(challenge), ideas=listing.linked_ideas(challenge, current_user),
+        history=listing.deadline_history(challenge),
+        ideas=listing.linked_ideas(challenge, current_user),
         can_manage=policy.can_manage(current_user, challenge),
         is_member=policy.is_org_member(current_user, challenge),
         can_see_confidential=policy.can_see_confidential(current_user, challenge),
-        needs_reason=posting.cancellation_needs_reason(challenge), cancel_form=CancelForm(formdata=None),
-        **question_context(challenge))
+        needs_reason=posting.cancellation_needs_reason(challenge),
+        cancel_form=CancelForm(formdata=None),
+        **question_context(challenge),
+    )

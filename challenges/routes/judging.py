@@ -1,5 +1,6 @@
 """Judging and awards: the judges' ranked table and scorecards, the organisation's award page,
 and the winner's own view of an award. Judges-only pages answer 404 to everyone else."""
+
 from __future__ import annotations
 
 from flask import abort, flash, request, url_for
@@ -18,8 +19,15 @@ CHART_WIDTH, CHART_ROW, CHART_LABEL = 640, 28, 220
 
 
 def _page(template: str, challenge, partial: str | None = None, status: int = 200, **context):
-    response = render(template, partial=partial, challenge=challenge,
-                      format_money=money.format_money, State=State, AwardState=AwardState, **context)
+    response = render(
+        template,
+        partial=partial,
+        challenge=challenge,
+        format_money=money.format_money,
+        State=State,
+        AwardState=AwardState,
+        **context,
+    )
     response.status_code = status
     return response
 
@@ -34,10 +42,15 @@ def panel(challenge) -> dict | None:
     if not policy.is_org_member(current_user, challenge):
         return None
     manages = policy.can_manage(current_user, challenge)
-    return {"judges": policy.can_judge(current_user, challenge), "manages": manages,
-            "phase": challenge.phase(), "judging_open": judging.judging_open(challenge),
-            "awards": awards.awards_of(challenge) if manages else [],
-            "format_money": money.format_money, "AwardState": AwardState}
+    return {
+        "judges": policy.can_judge(current_user, challenge),
+        "manages": manages,
+        "phase": challenge.phase(),
+        "judging_open": judging.judging_open(challenge),
+        "awards": awards.awards_of(challenge) if manages else [],
+        "format_money": money.format_money,
+        "AwardState": AwardState,
+    }
 
 
 # --------------------------------------------------------------------------- judges
@@ -46,11 +59,23 @@ def panel(challenge) -> dict | None:
 def _chart(results) -> dict:
     """Horizontal bars of weighted totals, laid out here so the SVG needs no script or style."""
     scale = (CHART_WIDTH - CHART_LABEL - 50) / 10
-    bars = [{"y": i * CHART_ROW, "label": f"#{r.rank} {r.submission.title}"[:34],
-             "width": round((r.total or 0) * scale, 1), "total": r.total, "shortlisted": r.submission.shortlisted}
-            for i, r in enumerate(results)]
-    return {"width": CHART_WIDTH, "height": max(len(bars), 1) * CHART_ROW, "label": CHART_LABEL, "bars": bars,
-            "row": CHART_ROW}
+    bars = [
+        {
+            "y": i * CHART_ROW,
+            "label": f"#{r.rank} {r.submission.title}"[:34],
+            "width": round((r.total or 0) * scale, 1),
+            "total": r.total,
+            "shortlisted": r.submission.shortlisted,
+        }
+        for i, r in enumerate(results)
+    ]
+    return {
+        "width": CHART_WIDTH,
+        "height": max(len(bars), 1) * CHART_ROW,
+        "label": CHART_LABEL,
+        "bars": bars,
+        "row": CHART_ROW,
+    }
 
 
 @bp.get("/challenges/<int:challenge_id>/judging")
@@ -59,9 +84,17 @@ def judging_board(challenge_id: int):
     ranked = judging.results(challenge)
     shortlisted_only = request.args.get("shortlisted") == "1"
     shown = [r for r in ranked if r.submission.shortlisted] if shortlisted_only else ranked
-    return _page("challenges/judging/board.html", challenge, results=shown, total_count=len(ranked),
-                 shortlisted_only=shortlisted_only, chart=_chart(shown), criteria=challenge.criteria,
-                 judging_open=judging.judging_open(challenge), manages=policy.can_manage(current_user, challenge))
+    return _page(
+        "challenges/judging/board.html",
+        challenge,
+        results=shown,
+        total_count=len(ranked),
+        shortlisted_only=shortlisted_only,
+        chart=_chart(shown),
+        criteria=challenge.criteria,
+        judging_open=judging.judging_open(challenge),
+        manages=policy.can_manage(current_user, challenge),
+    )
 
 
 def _judged_submission_or_404(submission_id: int):
@@ -83,8 +116,9 @@ def shortlist(submission_id: int):
     if not htmx:
         return redirect_to(url_for("challenges.judging_board", challenge_id=submission.challenge_id))
     submission = db.session.get(type(submission), submission_id)
-    return render("challenges/judging/_shortlist.html", partial="challenges/judging/_shortlist.html",
-                  submission=submission)
+    return render(
+        "challenges/judging/_shortlist.html", partial="challenges/judging/_shortlist.html", submission=submission
+    )
 
 
 @bp.route("/submissions/<int:submission_id>/score", methods=["GET", "POST"])
@@ -106,10 +140,18 @@ def scorecard(submission_id: int):
             return redirect_to(url_for("challenges.scorecard", submission_id=submission_id))
     elif form.errors:
         status = 422
-    return _page("challenges/judging/scorecard.html", challenge, status=status, submission=submission, form=form,
-                 scored=bool(mine), others=judging.other_scores(submission, current_user) if mine else {},
-                 criteria=challenge.criteria, feedback_form=FeedbackForm(feedback=submission.feedback),
-                 judging_open=judging.judging_open(challenge))
+    return _page(
+        "challenges/judging/scorecard.html",
+        challenge,
+        status=status,
+        submission=submission,
+        form=form,
+        scored=bool(mine),
+        others=judging.other_scores(submission, current_user) if mine else {},
+        criteria=challenge.criteria,
+        feedback_form=FeedbackForm(feedback=submission.feedback),
+        judging_open=judging.judging_open(challenge),
+    )
 
 
 @bp.post("/submissions/<int:submission_id>/feedback")
@@ -136,14 +178,24 @@ def _award_page(challenge, form=None, no_winner_form=None, confirm=None, status:
     made = awards.awards_of(challenge)
     if form is None:
         form = award_form(ranked, challenge.currency, None if made else awards.suggested_allocation(challenge, ranked))
-    return _page("challenges/judging/award.html", challenge, status=status, results=ranked, form=form,
-                 no_winner_form=no_winner_form or NoWinnerForm(), awards=made, confirm=confirm,
-                 can_award=challenge.phase() in (State.CLOSED, State.JUDGING),
-                 can_see_titles=policy.can_judge(current_user, challenge),
-                 refundable=funding.refundable_amount(challenge), awarded=funding.awarded_amount(challenge),
-                 held=funding.held_amount(challenge),
-                 can_pass=awards.can_pass, award_phase=awards.phase,
-                 shares=[p.percent for p in challenge.prizes])
+    return _page(
+        "challenges/judging/award.html",
+        challenge,
+        status=status,
+        results=ranked,
+        form=form,
+        no_winner_form=no_winner_form or NoWinnerForm(),
+        awards=made,
+        confirm=confirm,
+        can_award=challenge.phase() in (State.CLOSED, State.JUDGING),
+        can_see_titles=policy.can_judge(current_user, challenge),
+        refundable=funding.refundable_amount(challenge),
+        awarded=funding.awarded_amount(challenge),
+        held=funding.held_amount(challenge),
+        can_pass=awards.can_pass,
+        award_phase=awards.phase,
+        shares=[p.percent for p in challenge.prizes],
+    )
 
 
 @bp.route("/challenges/<int:challenge_id>/award", methods=["GET", "POST"])
@@ -165,9 +217,11 @@ def award_page(challenge_id: int):
         apply_errors(form, error)
         return _award_page(challenge, form=form, status=error.status)
     pending = sum(1 for a in made if a.state == AwardState.OFFERED)
-    flash(f"Awarded {len(made)} prize{'s' if len(made) != 1 else ''}."
-          + (f" {pending} winner{'s' if pending != 1 else ''} must accept the assignment first." if pending else ""),
-          "success")
+    flash(
+        f"Awarded {len(made)} prize{'s' if len(made) != 1 else ''}."
+        + (f" {pending} winner{'s' if pending != 1 else ''} must accept the assignment first." if pending else ""),
+        "success",
+    )
     return redirect_to(url_for("challenges.award_page", challenge_id=challenge_id))
 
 
@@ -234,8 +288,14 @@ def _my_award_or_404(award_id: int) -> Award:
 @bp.get("/awards/<int:award_id>")
 def award_view(award_id: int):
     award = _my_award_or_404(award_id)
-    return _page("challenges/judging/award_view.html", award.challenge, award=award, phase=awards.phase(award),
-                 ip_label=IPTerms.LABELS[award.challenge.ip_terms], ip_text=IPTerms.TEXT[award.challenge.ip_terms])
+    return _page(
+        "challenges/judging/award_view.html",
+        award.challenge,
+        award=award,
+        phase=awards.phase(award),
+        ip_label=IPTerms.LABELS[award.challenge.ip_terms],
+        ip_text=IPTerms.TEXT[award.challenge.ip_terms],
+    )
 
 
 def _answer(award_id: int, action, done: str):

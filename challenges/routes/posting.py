@@ -1,4 +1,5 @@
 """The organisation's side of a challenge: post, edit, its list, and the lifecycle buttons."""
+
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
@@ -11,8 +12,17 @@ from app.orgs import policy as org_policy
 from app.orgs.services import get_by_slug, organisations_of
 from app.web import redirect_to, render
 from challenges import bp, policy
-from challenges.forms.posting import (CancelForm, ChallengeForm, ExtendForm, fill_from, only_wording,
-                                      parse_deadline, to_input, whole_number, zone_name)
+from challenges.forms.posting import (
+    CancelForm,
+    ChallengeForm,
+    ExtendForm,
+    fill_from,
+    only_wording,
+    parse_deadline,
+    to_input,
+    whole_number,
+    zone_name,
+)
 from challenges.models import ChallengeType, IPTerms, State
 from challenges.services import listing, posting
 from ideas.models import Idea
@@ -33,14 +43,21 @@ def _posting_org_or_404(slug: str):
 
 
 def _form_page(template: str, form: ChallengeForm, **context):
-    return render_template(template, form=form, types=ChallengeType, ip_terms=IPTerms,
-                           zone=zone_name(form.timezone.data if "timezone" in form._fields else None),
-                           **context), 422 if form.errors or form.form_errors else 200
+    return render_template(
+        template,
+        form=form,
+        types=ChallengeType,
+        ip_terms=IPTerms,
+        zone=zone_name(form.timezone.data if "timezone" in form._fields else None),
+        **context,
+    ), 422 if form.errors or form.form_errors else 200
 
 
 def _show_errors(form: ChallengeForm, error: DomainError) -> None:
     """The service names the reward `reward_amount`; the form calls it `reward`."""
-    error.fields = {("reward" if name == "reward_amount" else name): messages for name, messages in error.fields.items()}
+    error.fields = {
+        ("reward" if name == "reward_amount" else name): messages for name, messages in error.fields.items()
+    }
     apply_errors(form, error)
 
 
@@ -113,25 +130,38 @@ def edit(challenge_id: int):
             else:
                 flash("Challenge updated.", "success")
                 return redirect_to(url_for("challenges.show", challenge_id=challenge.id))
-    return _form_page("challenges/edit.html", form, challenge=challenge, organisation=challenge.organisation,
-                      open_now=phase == State.OPEN, preview=_preview(form))
+    return _form_page(
+        "challenges/edit.html",
+        form,
+        challenge=challenge,
+        organisation=challenge.organisation,
+        open_now=phase == State.OPEN,
+        preview=_preview(form),
+    )
 
 
 @bp.post("/challenges/preview")
 @login_required
 def preview():
     """The statement as solvers will read it (htmx fragment for the Preview button)."""
-    return render("challenges/_preview.html", partial="challenges/_preview.html",
-                  source=request.form.get("statement", "")[:50_000])
+    return render(
+        "challenges/_preview.html",
+        partial="challenges/_preview.html",
+        source=request.form.get("statement", "")[:50_000],
+    )
 
 
 @bp.get("/orgs/<org_slug>/challenges")
 @login_required
 def org_challenges(org_slug: str):
     organisation = _org_or_404(org_slug)
-    return render_template("challenges/org_list.html", organisation=organisation,
-                           challenges=listing.of_organisation(organisation), states=State,
-                           can_post=policy.can_post(current_user, organisation))
+    return render_template(
+        "challenges/org_list.html",
+        organisation=organisation,
+        challenges=listing.of_organisation(organisation),
+        states=State,
+        can_post=policy.can_post(current_user, organisation),
+    )
 
 
 # --------------------------------------------------------------------------- lifecycle
@@ -151,8 +181,9 @@ def _act(challenge_id: int, action, success: str):
 @bp.post("/challenges/<int:challenge_id>/send-for-funding")
 @login_required
 def send_for_funding(challenge_id: int):
-    return _act(challenge_id, posting.request_funding,
-                "Sent for funding. The challenge opens once the reward is paid in.")
+    return _act(
+        challenge_id, posting.request_funding, "Sent for funding. The challenge opens once the reward is paid in."
+    )
 
 
 @bp.post("/challenges/<int:challenge_id>/back-to-draft")
@@ -183,8 +214,9 @@ def extend(challenge_id: int):
             else:
                 flash(f"Deadline extended to {change.new_deadline:%d %b %Y, %H:%M} UTC.", "success")
                 return redirect_to(url_for("challenges.show", challenge_id=challenge.id))
-    return render_template("challenges/extend.html", challenge=challenge, form=form,
-                           zone=zone_name(form.timezone.data)), 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "challenges/extend.html", challenge=challenge, form=form, zone=zone_name(form.timezone.data)
+    ), 422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/challenges/<int:challenge_id>/cancel", methods=["GET", "POST"])
@@ -201,6 +233,9 @@ def cancel(challenge_id: int):
         else:
             flash("The challenge is cancelled.", "success")
             return redirect_to(url_for("challenges.show", challenge_id=challenge.id))
-    return render_template("challenges/cancel.html", challenge=challenge, form=form,
-                           needs_reason=posting.cancellation_needs_reason(challenge)), \
-        422 if form.errors or form.form_errors else 200
+    return render_template(
+        "challenges/cancel.html",
+        challenge=challenge,
+        form=form,
+        needs_reason=posting.cancellation_needs_reason(challenge),
+    ), 422 if form.errors or form.form_errors else 200

@@ -2,6 +2,7 @@
 
 Each works as a plain form post (back to the challenge's questions) and, with htmx, answers with
 the questions section re-rendered in place."""
+
 from __future__ import annotations
 
 from flask import abort, flash, url_for
@@ -24,8 +25,13 @@ def _done(challenge, message: str | None = None, category: str = "success", anch
         flash(message, category)
     if not htmx:
         return redirect_to(url_for("challenges.show", challenge_id=challenge.id) + f"#{anchor}")
-    return render("challenges/questions/_section.html", partial="challenges/questions/_section.html",
-                  challenge=challenge, oob_flashes=True, **question_context(challenge))
+    return render(
+        "challenges/questions/_section.html",
+        partial="challenges/questions/_section.html",
+        challenge=challenge,
+        oob_flashes=True,
+        **question_context(challenge),
+    )
 
 
 def _call(challenge, form, service, success: str):
@@ -45,8 +51,12 @@ def _call(challenge, form, service, success: str):
 def ask(challenge_id: int):
     challenge = policy.challenge_or_404(current_user, challenge_id)
     form = AskForm()
-    return _call(challenge, form, lambda: question_services.ask(current_user, challenge, form.body.data),
-                 "Your question is sent. You will be notified when it is answered.")
+    return _call(
+        challenge,
+        form,
+        lambda: question_services.ask(current_user, challenge, form.body.data),
+        "Your question is sent. You will be notified when it is answered.",
+    )
 
 
 @bp.post("/challenges/<int:challenge_id>/questions/<int:question_id>/answer")
@@ -58,9 +68,12 @@ def answer(challenge_id: int, question_id: int):
         abort(404)
     form = AnswerForm()
     public = form.visibility.data != "private"
-    return _call(challenge, form,
-                 lambda: question_services.answer(current_user, question, form.answer.data, public),
-                 "Answer published as a clarification." if public else "Answer sent to the person who asked.")
+    return _call(
+        challenge,
+        form,
+        lambda: question_services.answer(current_user, question, form.answer.data, public),
+        "Answer published as a clarification." if public else "Answer sent to the person who asked.",
+    )
 
 
 @bp.post("/challenges/<int:challenge_id>/clarifications")
@@ -68,6 +81,9 @@ def answer(challenge_id: int, question_id: int):
 def clarify(challenge_id: int):
     challenge = policy.managed_challenge_or_404(current_user, challenge_id)
     form = ClarificationForm()
-    return _call(challenge, form,
-                 lambda: question_services.post_clarification(current_user, challenge, form.answer.data),
-                 "Clarification published; solvers who accepted the terms are notified.")
+    return _call(
+        challenge,
+        form,
+        lambda: question_services.post_clarification(current_user, challenge, form.answer.data),
+        "Clarification published; solvers who accepted the terms are notified.",
+    )

@@ -6,6 +6,7 @@ Submissions are confidential: every page and download here goes through
 `policy.submission_or_404` (the author and the organisation's judges; 404 for anyone else, signed
 in or not, so a link reveals nothing about whether a submission exists).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -67,8 +68,14 @@ def solver_panel(challenge: Challenge) -> SolverPanel:
     if not challenge.accepts_submissions(now):
         return SolverPanel("closed", challenge, now, submission)
     if not policy.has_agreed(current_user, challenge):
-        return SolverPanel("terms", challenge, now, submission, terms_paragraphs(challenge),
-                           agreed_before=solving.agreed_any_version(current_user, challenge))
+        return SolverPanel(
+            "terms",
+            challenge,
+            now,
+            submission,
+            terms_paragraphs(challenge),
+            agreed_before=solving.agreed_any_version(current_user, challenge),
+        )
     return SolverPanel("ready", challenge, now, submission)
 
 
@@ -82,8 +89,9 @@ def accept_terms(challenge_id: int):
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash("You accepted the terms. You can now read the confidential material and submit a solution.",
-                  "success")
+            flash(
+                "You accepted the terms. You can now read the confidential material and submit a solution.", "success"
+            )
     else:
         flash("The form expired; please try again.", "error")
     # A whole page, also for htmx: accepting reveals the confidential material elsewhere on it.
@@ -111,24 +119,38 @@ def submit_solution(challenge_id: int):
     submission = solving.my_submission(current_user, challenge)
     if request.method == "GET" and not challenge.accepts_submissions():
         flash(solving.closed_message(challenge), "info")
-        return redirect_to(url_for("challenges.show_submission", submission_id=submission.id) if submission
-                           else _challenge_page(challenge_id))
+        return redirect_to(
+            url_for("challenges.show_submission", submission_id=submission.id)
+            if submission
+            else _challenge_page(challenge_id)
+        )
     form = SubmissionForm(obj=submission if request.method == "GET" else None)
     attachments = _removable(submission, form)
     status = 200
     if form.validate_on_submit():
         removing = {i for i in form.remove.data or () if i in {a.id for a in attachments}}
         try:
-            with uploads.staged(uploads.chosen(form.files.data or ()), challenge.id,
-                                already=len(attachments) - len(removing)) as stored:
-                submission = solving.submit(current_user, challenge, form.title.data, form.body.data,
-                                            attachments=stored, remove_attachment_ids=sorted(removing))
+            with uploads.staged(
+                uploads.chosen(form.files.data or ()), challenge.id, already=len(attachments) - len(removing)
+            ) as stored:
+                submission = solving.submit(
+                    current_user,
+                    challenge,
+                    form.title.data,
+                    form.body.data,
+                    attachments=stored,
+                    remove_attachment_ids=sorted(removing),
+                )
         except DomainError as error:
             apply_errors(form, error)
             status = error.status
         else:
-            flash("Your solution is submitted. You can change it until the deadline." if submission.version == 1
-                  else f"Saved as version {submission.version}; the earlier version is kept.", "success")
+            flash(
+                "Your solution is submitted. You can change it until the deadline."
+                if submission.version == 1
+                else f"Saved as version {submission.version}; the earlier version is kept.",
+                "success",
+            )
             return redirect_to(url_for("challenges.show_submission", submission_id=submission.id))
     context = dict(challenge=challenge, form=form, submission=submission, attachments=attachments, now=utcnow())
     if form.errors and status == 200:
@@ -150,8 +172,10 @@ def withdraw_submission(submission_id: int):
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash("Your submission is withdrawn. The judges will not see it; you can submit again "
-                  "until the deadline.", "success")
+            flash(
+                "Your submission is withdrawn. The judges will not see it; you can submit again until the deadline.",
+                "success",
+            )
     return redirect_to(url_for("challenges.show_submission", submission_id=submission_id))
 
 
@@ -163,15 +187,24 @@ def show_submission(submission_id: int):
     submission = policy.submission_or_404(current_user, submission_id)
     challenge = submission.challenge
     is_author = submission.solver_id == current_user.id
-    return render("challenges/solving/submission.html", submission=submission, challenge=challenge,
-                  is_author=is_author, versions=solving.versions(submission), now=utcnow(),
-                  can_change=is_author and challenge.accepts_submissions(),
-                  withdraw_form=WithdrawForm(formdata=None))
+    return render(
+        "challenges/solving/submission.html",
+        submission=submission,
+        challenge=challenge,
+        is_author=is_author,
+        versions=solving.versions(submission),
+        now=utcnow(),
+        can_change=is_author and challenge.accepts_submissions(),
+        withdraw_form=WithdrawForm(formdata=None),
+    )
 
 
 def _version_or_404(submission: Submission, version: int) -> SubmissionVersion:
-    found = db.session.scalar(db.select(SubmissionVersion).where(
-        SubmissionVersion.submission_id == submission.id, SubmissionVersion.version == version))
+    found = db.session.scalar(
+        db.select(SubmissionVersion).where(
+            SubmissionVersion.submission_id == submission.id, SubmissionVersion.version == version
+        )
+    )
     if found is None:
         abort(404)
     return found
@@ -181,8 +214,13 @@ def _version_or_404(submission: Submission, version: int) -> SubmissionVersion:
 def submission_version(submission_id: int, version: int):
     submission = policy.submission_or_404(current_user, submission_id)
     earlier = _version_or_404(submission, version)
-    return render("challenges/solving/version.html", submission=submission, challenge=submission.challenge,
-                  version=earlier, attachments=solving.version_attachments(earlier))
+    return render(
+        "challenges/solving/version.html",
+        submission=submission,
+        challenge=submission.challenge,
+        version=earlier,
+        attachments=solving.version_attachments(earlier),
+    )
 
 
 @bp.get("/submissions/<int:submission_id>/attachments/<int:attachment_id>")
@@ -208,5 +246,6 @@ def download_version_attachment(submission_id: int, version: int, attachment_id:
 @bp.get("/me/challenges")
 @login_required
 def my_challenges():
-    return render("challenges/solving/mine.html", entries=solving.my_challenges(current_user), now=utcnow(),
-                  states=State)
+    return render(
+        "challenges/solving/mine.html", entries=solving.my_challenges(current_user), now=utcnow(), states=State
+    )

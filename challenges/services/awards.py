@@ -5,6 +5,7 @@ Under exclusive assignment a winner must accept within `challenge.acceptance_day
 IP terms there is nothing to sign and the award is accepted at once. Whatever is not awarded
 follows the refund policy (`challenges.services.funding.refundable_amount`).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -25,13 +26,18 @@ from challenges.services import funding, judging, posting
 
 def _locked_challenge(challenge_id: int) -> Challenge:
     """The challenge row locked for this transaction (on SQLite @writes holds the write lock)."""
-    return db.session.scalars(select(Challenge).where(Challenge.id == challenge_id).with_for_update()
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(
+        select(Challenge)
+        .where(Challenge.id == challenge_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def _locked_award(award_id: int) -> Award:
-    return db.session.scalars(select(Award).where(Award.id == award_id).with_for_update()
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(
+        select(Award).where(Award.id == award_id).with_for_update().execution_options(populate_existing=True)
+    ).one()
 
 
 def _require_manager(actor: User, challenge: Challenge) -> None:
@@ -56,15 +62,30 @@ def phase(award: Award, now: datetime | None = None) -> str:
     return award.state
 
 
-def _offer(challenge: Challenge, submission: Submission, place: int, amount: int, actor: User,
-           now: datetime, replaces: Award | None = None) -> Award:
+def _offer(
+    challenge: Challenge,
+    submission: Submission,
+    place: int,
+    amount: int,
+    actor: User,
+    now: datetime,
+    replaces: Award | None = None,
+) -> Award:
     exclusive = challenge.ip_terms == IPTerms.EXCLUSIVE
-    award = Award(challenge_id=challenge.id, submission_id=submission.id, solver_id=submission.solver_id,
-                  place=place, amount=amount, currency=challenge.currency, offered_at=now,
-                  state=AwardState.OFFERED if exclusive else AwardState.ACCEPTED,
-                  accept_by=now + timedelta(days=challenge.acceptance_days) if exclusive else None,
-                  accepted_at=None if exclusive else now, awarded_by_id=actor.id,
-                  replaces_id=replaces.id if replaces else None)
+    award = Award(
+        challenge_id=challenge.id,
+        submission_id=submission.id,
+        solver_id=submission.solver_id,
+        place=place,
+        amount=amount,
+        currency=challenge.currency,
+        offered_at=now,
+        state=AwardState.OFFERED if exclusive else AwardState.ACCEPTED,
+        accept_by=now + timedelta(days=challenge.acceptance_days) if exclusive else None,
+        accepted_at=None if exclusive else now,
+        awarded_by_id=actor.id,
+        replaces_id=replaces.id if replaces else None,
+    )
     db.session.add(award)
     return award
 
@@ -80,8 +101,9 @@ def _check_allocations(challenge: Challenge, allocations: list[tuple[int, int]])
     if not allocations:
         raise ValidationFailed("Give at least one submission an amount, or declare that there is no winner.")
     if len(allocations) > challenge.winner_count:
-        raise ValidationFailed(f"This challenge has at most {challenge.winner_count} "
-                               f"winner{'s' if challenge.winner_count != 1 else ''}.")
+        raise ValidationFailed(
+            f"This challenge has at most {challenge.winner_count} winner{'s' if challenge.winner_count != 1 else ''}."
+        )
     ids = [submission_id for submission_id, _ in allocations]
     if len(set(ids)) != len(ids):
         raise ValidationFailed("A submission can win only one award.")
@@ -91,7 +113,8 @@ def _check_allocations(challenge: Challenge, allocations: list[tuple[int, int]])
     if total > challenge.funded_amount:
         raise ValidationFailed(
             f"The awards add up to {money.format_money(total, challenge.currency)}, more than the funded "
-            f"{money.format_money(challenge.funded_amount, challenge.currency)}.")
+            f"{money.format_money(challenge.funded_amount, challenge.currency)}."
+        )
     submissions = {s.id: s for s in db.session.scalars(select(Submission).where(Submission.id.in_(ids)))}
     for submission_id in ids:
         submission = submissions.get(submission_id)
@@ -102,8 +125,9 @@ def _check_allocations(challenge: Challenge, allocations: list[tuple[int, int]])
     return submissions
 
 
-def preview(actor: User, challenge: Challenge, allocations: list[tuple[int, int]],
-            now: datetime | None = None) -> list[tuple[int, Submission, int]]:
+def preview(
+    actor: User, challenge: Challenge, allocations: list[tuple[int, int]], now: datetime | None = None
+) -> list[tuple[int, Submission, int]]:
     """What `award` would give, (place, submission, amount), checked the same way but writing
     nothing: for the confirmation step. Raises like `award`."""
     _require_manager(actor, challenge)
@@ -113,8 +137,9 @@ def preview(actor: User, challenge: Challenge, allocations: list[tuple[int, int]
 
 
 @writes
-def award(actor: User, challenge: Challenge, allocations: list[tuple[int, int]],
-          now: datetime | None = None) -> list[Award]:
+def award(
+    actor: User, challenge: Challenge, allocations: list[tuple[int, int]], now: datetime | None = None
+) -> list[Award]:
     """Award (submission id, amount in minor units) pairs, first place first; the challenge is Awarded.
 
     Raises NotAllowed, Conflict (before the deadline, already awarded, cancelled) or ValidationFailed
@@ -122,8 +147,10 @@ def award(actor: User, challenge: Challenge, allocations: list[tuple[int, int]],
     challenge = _locked_challenge(challenge.id)
     now = now or utcnow()
     submissions = {submission.id: submission for _, submission, _ in preview(actor, challenge, allocations, now)}
-    awards = [_offer(challenge, submissions[submission_id], place, amount, actor, now)
-              for place, (submission_id, amount) in enumerate(allocations, start=1)]
+    awards = [
+        _offer(challenge, submissions[submission_id], place, amount, actor, now)
+        for place, (submission_id, amount) in enumerate(allocations, start=1)
+    ]
     challenge.state, challenge.awarded_at, challenge.updated_at = State.AWARDED, now, now
     try:
         db.session.flush()
@@ -205,8 +232,9 @@ def _passable(challenge: Challenge, award: Award, now: datetime) -> None:
     if award.state == AwardState.RELEASED:
         raise Conflict("This award's amount was released for a refund; it can no longer be passed on.")
     if challenge.state != State.AWARDED:
-        raise Conflict(f"This challenge is {State.LABELS[challenge.state].lower()}; its awards can no longer "
-                       "be passed on.")
+        raise Conflict(
+            f"This challenge is {State.LABELS[challenge.state].lower()}; its awards can no longer be passed on."
+        )
     if not can_pass(award, now):
         raise Conflict("Only an award that lapsed or was declined can pass to the next submission.")
     if db.session.scalar(select(Award.id).where(Award.replaces_id == award.id)) is not None:
@@ -242,8 +270,7 @@ def pass_award(actor: User, award: Award, now: datetime | None = None) -> tuple[
         funding.close_if_paid(challenge, now)
     challenge.updated_at = now
     db.session.commit()
-    audit.event("challenge.award_passed", award_id=award.id, new_award_id=new.id if new else None,
-                user_id=actor.id)
+    audit.event("challenge.award_passed", award_id=award.id, new_award_id=new.id if new else None, user_id=actor.id)
     return award, new
 
 
@@ -269,8 +296,11 @@ def release_award(actor: User, award: Award, now: datetime | None = None) -> Awa
 
 def awards_of(challenge: Challenge) -> list[Award]:
     """Every award of the challenge, by place, live ones before those they replaced."""
-    return list(db.session.scalars(select(Award).where(Award.challenge_id == challenge.id)
-                                   .order_by(Award.place, Award.id.desc())))
+    return list(
+        db.session.scalars(
+            select(Award).where(Award.challenge_id == challenge.id).order_by(Award.place, Award.id.desc())
+        )
+    )
 
 
 def suggested_allocation(challenge: Challenge, ranked: list[judging.Result]) -> dict[int, tuple[int, int]]:
@@ -278,5 +308,6 @@ def suggested_allocation(challenge: Challenge, ranked: list[judging.Result]) -> 
     submission id -> (place, amount)."""
     shares = money.split_amount(challenge.funded_amount, [p.percent for p in challenge.prizes])
     scored = [r for r in ranked if r.total is not None]
-    return {result.submission.id: (place, amount)
-            for place, (result, amount) in enumerate(zip(scored, shares), start=1)}
+    return {
+        result.submission.id: (place, amount) for place, (result, amount) in enumerate(zip(scored, shares), start=1)
+    }

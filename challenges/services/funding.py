@@ -1,6 +1,7 @@
 """The seam where money meets challenges. The payments package drives these calls (a confirmed
 payment opens a challenge; a completed transfer marks an award paid) and reads what it owes back
 (`refundable_amount`). Nothing here talks to a payment provider."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,8 +18,9 @@ from challenges.models import Award, AwardState, Challenge, State
 
 
 @writes
-def mark_funded(challenge_id: int, amount: int, currency: str, reference: str,
-                now: datetime | None = None) -> Challenge:
+def mark_funded(
+    challenge_id: int, amount: int, currency: str, reference: str, now: datetime | None = None
+) -> Challenge:
     """Awaiting funding -> Open, once `amount` (minor units) of the reward is paid in.
 
     Idempotent: the same reference again changes nothing (payment confirmations arrive more than once)."""
@@ -43,17 +45,30 @@ def mark_funded(challenge_id: int, amount: int, currency: str, reference: str,
 
 def awarded_amount(challenge: Challenge) -> int:
     """What the live awards (offered, accepted or paid) take from the reward."""
-    return db.session.scalar(select(func.coalesce(func.sum(Award.amount), 0)).where(
-        Award.challenge_id == challenge.id, Award.state.in_(AwardState.LIVE))) or 0
+    return (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Award.amount), 0)).where(
+                Award.challenge_id == challenge.id, Award.state.in_(AwardState.LIVE)
+            )
+        )
+        or 0
+    )
 
 
 def held_amount(challenge: Challenge) -> int:
     """Lapsed or declined awards not passed on yet: the organisation may still give the amount to
     the next-ranked submission or release it for a refund, so it is neither awarded nor refundable."""
     successor = aliased(Award)
-    return db.session.scalar(select(func.coalesce(func.sum(Award.amount), 0)).where(
-        Award.challenge_id == challenge.id, Award.state.in_(AwardState.PASSABLE),
-        ~select(successor.id).where(successor.replaces_id == Award.id).exists())) or 0
+    return (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Award.amount), 0)).where(
+                Award.challenge_id == challenge.id,
+                Award.state.in_(AwardState.PASSABLE),
+                ~select(successor.id).where(successor.replaces_id == Award.id).exists(),
+            )
+        )
+        or 0
+    )
 
 
 def refundable_amount(challenge: Challenge) -> int:
@@ -69,18 +84,27 @@ def refundable_amount(challenge: Challenge) -> int:
 def close_if_paid(challenge: Challenge, now: datetime) -> None:
     """Awarded -> Paid once every live award is paid and no share waits to be passed on (caller's
     transaction, the challenge row locked)."""
-    unpaid = db.session.scalar(select(func.count(Award.id)).where(
-        Award.challenge_id == challenge.id, Award.state.in_((AwardState.OFFERED, AwardState.ACCEPTED))))
-    paid = db.session.scalar(select(func.count(Award.id)).where(
-        Award.challenge_id == challenge.id, Award.state == AwardState.PAID))
+    unpaid = db.session.scalar(
+        select(func.count(Award.id)).where(
+            Award.challenge_id == challenge.id, Award.state.in_((AwardState.OFFERED, AwardState.ACCEPTED))
+        )
+    )
+    paid = db.session.scalar(
+        select(func.count(Award.id)).where(Award.challenge_id == challenge.id, Award.state == AwardState.PAID)
+    )
     if challenge.state == State.AWARDED and paid and not unpaid and not held_amount(challenge):
         challenge.state, challenge.paid_at, challenge.updated_at = State.PAID, now, now
 
 
 def payable_awards(challenge: Challenge) -> list[Award]:
     """Accepted awards not yet paid: what payments should transfer."""
-    return list(db.session.scalars(select(Award).where(
-        Award.challenge_id == challenge.id, Award.state == AwardState.ACCEPTED).order_by(Award.place)))
+    return list(
+        db.session.scalars(
+            select(Award)
+            .where(Award.challenge_id == challenge.id, Award.state == AwardState.ACCEPTED)
+            .order_by(Award.place)
+        )
+    )
 
 
 @writes

@@ -4,6 +4,7 @@ results rank the submissions by their weighted total and say how far the judges 
 A weighted total is sum(weight × mean score of the criterion) / sum(weights), on the same 0–10 scale.
 Agreement is the standard deviation of the judges' own weighted totals: near 0 they agree.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -36,8 +37,9 @@ def judging_open(challenge: Challenge, now: datetime | None = None) -> bool:
 
 
 def _fresh_submission(submission: Submission) -> Submission:
-    return db.session.scalars(select(Submission).where(Submission.id == submission.id)
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(
+        select(Submission).where(Submission.id == submission.id).execution_options(populate_existing=True)
+    ).one()
 
 
 def _check_judging(judge: User, submission: Submission, now: datetime) -> None:
@@ -84,14 +86,23 @@ def _upsert(rows: list[dict]) -> None:
     statement = insert(Score).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=[Score.submission_id, Score.judge_id, Score.criterion_id],
-        set_={"value": statement.excluded.value, "comment": statement.excluded.comment,
-              "scored_at": statement.excluded.scored_at})
+        set_={
+            "value": statement.excluded.value,
+            "comment": statement.excluded.comment,
+            "scored_at": statement.excluded.scored_at,
+        },
+    )
     db.session.execute(statement)
 
 
 @writes
-def score(judge: User, submission: Submission, values: dict[int, int], comments: dict[int, str] | None = None,
-          now: datetime | None = None) -> list[Score]:
+def score(
+    judge: User,
+    submission: Submission,
+    values: dict[int, int],
+    comments: dict[int, str] | None = None,
+    now: datetime | None = None,
+) -> list[Score]:
     """Save `judge`'s scorecard for `submission` (again, if they change their mind).
 
     Raises NotAllowed (not a judge), Conflict (before the deadline, withdrawn, awarded or cancelled)
@@ -100,9 +111,19 @@ def score(judge: User, submission: Submission, values: dict[int, int], comments:
     now = now or utcnow()
     _check_judging(judge, submission, now)
     cleaned = _clean_scores(submission.challenge, values, comments)
-    _upsert([{"submission_id": submission.id, "judge_id": judge.id, "criterion_id": criterion_id,
-              "value": value, "comment": comment, "scored_at": now}
-             for criterion_id, (value, comment) in cleaned.items()])
+    _upsert(
+        [
+            {
+                "submission_id": submission.id,
+                "judge_id": judge.id,
+                "criterion_id": criterion_id,
+                "value": value,
+                "comment": comment,
+                "scored_at": now,
+            }
+            for criterion_id, (value, comment) in cleaned.items()
+        ]
+    )
     events.publish(events.SubmissionScored(submission.id, judge.id))
     db.session.commit()
     audit.event("challenge.scored", submission_id=submission.id, user_id=judge.id)
@@ -112,9 +133,15 @@ def score(judge: User, submission: Submission, values: dict[int, int], comments:
 def has_begun(challenge: Challenge) -> bool:
     """Whether any judge has scored, shortlisted or given feedback on a submission of the challenge
     (reopening submissions would then let solvers rewrite what was judged)."""
-    judged = select(Submission.id).where(Submission.challenge_id == challenge.id).where(
-        Submission.shortlisted.is_(True) | ((Submission.feedback.is_not(None)) & (Submission.feedback != "")) |
-        select(Score.id).where(Score.submission_id == Submission.id).exists())
+    judged = (
+        select(Submission.id)
+        .where(Submission.challenge_id == challenge.id)
+        .where(
+            Submission.shortlisted.is_(True)
+            | ((Submission.feedback.is_not(None)) & (Submission.feedback != ""))
+            | select(Score.id).where(Score.submission_id == Submission.id).exists()
+        )
+    )
     return db.session.scalar(judged.limit(1)) is not None
 
 
@@ -128,8 +155,7 @@ def _check_reviewer(actor: User, submission: Submission) -> None:
 
 
 @writes
-def set_shortlisted(actor: User, submission: Submission, shortlisted: bool,
-                    now: datetime | None = None) -> Submission:
+def set_shortlisted(actor: User, submission: Submission, shortlisted: bool, now: datetime | None = None) -> Submission:
     submission = _fresh_submission(submission)
     _check_reviewer(actor, submission)
     if not judging_open(submission.challenge, now):
@@ -169,15 +195,20 @@ def feedback_for(user: User | None, submission: Submission) -> str | None:
 
 
 def scores_by(submission: Submission, judge: User) -> list[Score]:
-    return list(db.session.scalars(select(Score).where(
-        Score.submission_id == submission.id, Score.judge_id == judge.id)))
+    return list(
+        db.session.scalars(select(Score).where(Score.submission_id == submission.id, Score.judge_id == judge.id))
+    )
 
 
 def other_scores(submission: Submission, judge: User) -> dict[User, dict[int, Score]]:
     """The other judges' scorecards, judge -> criterion id -> Score; shown once `judge` has scored,
     so nobody anchors on a colleague's numbers."""
-    rows = db.session.scalars(select(Score).options(joinedload(Score.judge)).where(
-        Score.submission_id == submission.id, Score.judge_id != judge.id).order_by(Score.judge_id))
+    rows = db.session.scalars(
+        select(Score)
+        .options(joinedload(Score.judge))
+        .where(Score.submission_id == submission.id, Score.judge_id != judge.id)
+        .order_by(Score.judge_id)
+    )
     cards: dict[User, dict[int, Score]] = {}
     for row in rows:
         cards.setdefault(row.judge, {})[row.criterion_id] = row
@@ -216,15 +247,22 @@ def _weighted(values: dict[int, float], weights: dict[int, int]) -> float | None
 def results(challenge: Challenge) -> list[Result]:
     """Active submissions ranked by weighted total (unscored last; ties go to the submission with
     more judges, then to the earlier one). Three queries whatever the number of submissions."""
-    weights = {c.id: c.weight for c in db.session.scalars(
-        select(Criterion).where(Criterion.challenge_id == challenge.id))}
-    submissions = list(db.session.scalars(select(Submission).options(joinedload(Submission.solver)).where(
-        Submission.challenge_id == challenge.id, Submission.state == SubmissionState.ACTIVE)))
+    weights = {
+        c.id: c.weight for c in db.session.scalars(select(Criterion).where(Criterion.challenge_id == challenge.id))
+    }
+    submissions = list(
+        db.session.scalars(
+            select(Submission)
+            .options(joinedload(Submission.solver))
+            .where(Submission.challenge_id == challenge.id, Submission.state == SubmissionState.ACTIVE)
+        )
+    )
     cells: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))  # sub -> judge -> crit
     for submission_id, judge_id, criterion_id, value in db.session.execute(
-            select(Score.submission_id, Score.judge_id, Score.criterion_id, Score.value)
-            .join(Submission, Submission.id == Score.submission_id)
-            .where(Submission.challenge_id == challenge.id, Submission.state == SubmissionState.ACTIVE)):
+        select(Score.submission_id, Score.judge_id, Score.criterion_id, Score.value)
+        .join(Submission, Submission.id == Score.submission_id)
+        .where(Submission.challenge_id == challenge.id, Submission.state == SubmissionState.ACTIVE)
+    ):
         cells[submission_id][judge_id][criterion_id] = value
     ranked = []
     for submission in submissions:
@@ -240,8 +278,7 @@ def results(challenge: Challenge) -> list[Result]:
         if len(judge_totals) >= 2:
             result.spread = statistics.pstdev(judge_totals)
         ranked.append(result)
-    ranked.sort(key=lambda r: (r.total is None, -(r.total or 0), -r.judges, r.submission.submitted_at,
-                               r.submission.id))
+    ranked.sort(key=lambda r: (r.total is None, -(r.total or 0), -r.judges, r.submission.submitted_at, r.submission.id))
     for position, result in enumerate(ranked, start=1):
         result.rank = position
     return ranked

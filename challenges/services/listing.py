@@ -1,5 +1,6 @@
 """Reading challenges for lists: the public browse tabs (keyset pages, a fixed number of queries
 each), an organisation's own list, the home page's open challenges and a challenge's extras."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -64,13 +65,22 @@ def _where(filters: Filters, now: datetime) -> list:
     if filters.type:
         clauses.append(Challenge.type == filters.type)
     if filters.min_reward:
-        clauses.append(or_(*(and_(Challenge.currency == code,
-                                  Challenge.reward_amount >= filters.min_reward * 10 ** exp)
-                             for code, (_symbol, exp) in money.CURRENCIES.items())))
+        clauses.append(
+            or_(
+                *(
+                    and_(Challenge.currency == code, Challenge.reward_amount >= filters.min_reward * 10**exp)
+                    for code, (_symbol, exp) in money.CURRENCIES.items()
+                )
+            )
+        )
     for word in filters.q.lower().split()[:8]:
         pattern = f"%{_escape_like(word)}%"
-        clauses.append(or_(func.lower(Challenge.title).like(pattern, escape="\\"),
-                           func.lower(Challenge.summary).like(pattern, escape="\\")))
+        clauses.append(
+            or_(
+                func.lower(Challenge.title).like(pattern, escape="\\"),
+                func.lower(Challenge.summary).like(pattern, escape="\\"),
+            )
+        )
     return clauses
 
 
@@ -82,8 +92,7 @@ def _decode(cursor: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def browse(filters: Filters, cursor: str | None = None, now: datetime | None = None,
-           limit: int = PAGE_SIZE) -> Page:
+def browse(filters: Filters, cursor: str | None = None, now: datetime | None = None, limit: int = PAGE_SIZE) -> Page:
     """One page of public challenges: two queries (the challenges, their organisations)."""
     now = now or utcnow()
     key, descending = _sort(filters.tab)
@@ -96,14 +105,16 @@ def browse(filters: Filters, cursor: str | None = None, now: datetime | None = N
         else:
             query = query.where(or_(key > stamp, and_(key == stamp, Challenge.id > ident)))
     order = (key.desc(), Challenge.id.desc()) if descending else (key.asc(), Challenge.id.asc())
-    rows = list(db.session.scalars(query.options(selectinload(Challenge.organisation))
-                                   .order_by(*order).limit(limit + 1)))
+    rows = list(
+        db.session.scalars(query.options(selectinload(Challenge.organisation)).order_by(*order).limit(limit + 1))
+    )
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
         stamp = {"closing": last.deadline, "awarded": last.awarded_at or last.updated_at}.get(
-            filters.tab, last.opened_at)
+            filters.tab, last.opened_at
+        )
         next_cursor = f"{stamp.isoformat()}_{last.id}"
     return Page(rows, next_cursor, filters)
 
@@ -111,29 +122,54 @@ def browse(filters: Filters, cursor: str | None = None, now: datetime | None = N
 def open_challenges(limit: int = 6, now: datetime | None = None) -> list[Challenge]:
     """For the home page: open challenges, soonest deadline first."""
     now = now or utcnow()
-    return list(db.session.scalars(select(Challenge).where(Challenge.state == State.OPEN, Challenge.deadline > now)
-                                   .options(selectinload(Challenge.organisation))
-                                   .order_by(Challenge.deadline, Challenge.id).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(Challenge)
+            .where(Challenge.state == State.OPEN, Challenge.deadline > now)
+            .options(selectinload(Challenge.organisation))
+            .order_by(Challenge.deadline, Challenge.id)
+            .limit(limit)
+        )
+    )
 
 
 def of_organisation(organisation: Organisation) -> list[Challenge]:
     """Everything an organisation posted, drafts included (for its members only)."""
-    return list(db.session.scalars(select(Challenge).where(Challenge.organisation_id == organisation.id)
-                                   .order_by(Challenge.created_at.desc(), Challenge.id.desc())))
+    return list(
+        db.session.scalars(
+            select(Challenge)
+            .where(Challenge.organisation_id == organisation.id)
+            .order_by(Challenge.created_at.desc(), Challenge.id.desc())
+        )
+    )
 
 
 def deadline_history(challenge: Challenge) -> list[DeadlineChange]:
-    return list(db.session.scalars(select(DeadlineChange).where(DeadlineChange.challenge_id == challenge.id)
-                                   .order_by(DeadlineChange.changed_at, DeadlineChange.id)))
+    return list(
+        db.session.scalars(
+            select(DeadlineChange)
+            .where(DeadlineChange.challenge_id == challenge.id)
+            .order_by(DeadlineChange.changed_at, DeadlineChange.id)
+        )
+    )
 
 
 def linked_ideas(challenge: Challenge, user) -> list[Idea]:
     """The ideas a challenge answers that this viewer may see."""
-    ideas = db.session.scalars(select(Idea).join(ChallengeIdea, ChallengeIdea.idea_id == Idea.id)
-                               .where(ChallengeIdea.challenge_id == challenge.id).order_by(Idea.id))
+    ideas = db.session.scalars(
+        select(Idea)
+        .join(ChallengeIdea, ChallengeIdea.idea_id == Idea.id)
+        .where(ChallengeIdea.challenge_id == challenge.id)
+        .order_by(Idea.id)
+    )
     return [idea for idea in ideas if idea_policy.can_see_idea(user, idea)]
 
 
 def linked_idea_ids(challenge: Challenge) -> list[int]:
-    return list(db.session.scalars(select(ChallengeIdea.idea_id).where(ChallengeIdea.challenge_id == challenge.id)
-                                   .order_by(ChallengeIdea.idea_id)))
+    return list(
+        db.session.scalars(
+            select(ChallengeIdea.idea_id)
+            .where(ChallengeIdea.challenge_id == challenge.id)
+            .order_by(ChallengeIdea.idea_id)
+        )
+    )

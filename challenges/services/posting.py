@@ -4,6 +4,7 @@
 Opening is not here: only the funding seam (`challenges.services.funding.mark_funded`) opens a
 challenge, once its reward is paid in.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,8 +20,7 @@ from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Organisation
 from challenges import money, policy
-from challenges.models import (Challenge, ChallengeIdea, ChallengeType, Criterion, DeadlineChange, IPTerms,
-                               Prize, State)
+from challenges.models import Challenge, ChallengeIdea, ChallengeType, Criterion, DeadlineChange, IPTerms, Prize, State
 from challenges.services import judging
 from ideas.models import Board, Idea
 
@@ -84,9 +84,13 @@ def validate(data: ChallengeInput, now: datetime) -> dict[str, list[str]]:
     else:
         unit = 10 ** money.exponent(data.currency)
         if not isinstance(data.reward_amount, int) or not (
-                money.MIN_MAJOR * unit <= data.reward_amount <= money.MAX_MAJOR * unit):
-            bad("reward_amount", f"The reward must be between {money.format_money(money.MIN_MAJOR * unit, data.currency)}"
-                                 f" and {money.format_money(money.MAX_MAJOR * unit, data.currency)}.")
+            money.MIN_MAJOR * unit <= data.reward_amount <= money.MAX_MAJOR * unit
+        ):
+            bad(
+                "reward_amount",
+                f"The reward must be between {money.format_money(money.MIN_MAJOR * unit, data.currency)}"
+                f" and {money.format_money(money.MAX_MAJOR * unit, data.currency)}.",
+            )
     if data.deadline is None or data.deadline.tzinfo is None:
         bad("deadline", "Give the submission deadline.")
     elif data.deadline < now + MIN_OPEN:
@@ -108,7 +112,10 @@ def validate(data: ChallengeInput, now: datetime) -> dict[str, list[str]]:
     if not data.split or len(data.split) > MAX_WINNERS:
         bad("split", f"Choose between 1 and {MAX_WINNERS} winners.")
     elif any(not isinstance(p, int) or p <= 0 for p in data.split) or sum(data.split) != 100:
-        bad("split", f"The split must add up to 100 % (it adds up to {sum(p for p in data.split if isinstance(p, int))} %).")
+        bad(
+            "split",
+            f"The split must add up to 100 % (it adds up to {sum(p for p in data.split if isinstance(p, int))} %).",
+        )
     elif data.split != sorted(data.split, reverse=True):
         bad("split", "A lower place cannot get more than a higher one.")
     return errors
@@ -124,13 +131,26 @@ def _linked_ideas(organisation: Organisation, idea_ids: list[int]) -> list[int]:
     """Only the organisation's own ideas can be linked."""
     if not idea_ids:
         return []
-    return list(db.session.scalars(select(Idea.id).join(Board).where(
-        Idea.id.in_(idea_ids), Board.organisation_id == organisation.id)))
+    return list(
+        db.session.scalars(
+            select(Idea.id).join(Board).where(Idea.id.in_(idea_ids), Board.organisation_id == organisation.id)
+        )
+    )
 
 
 def _apply(challenge: Challenge, data: ChallengeInput) -> None:
-    for name in ("title", "summary", "statement", "type", "reward_amount", "currency", "deadline", "ip_terms",
-                 "confidential_material", "acceptance_days"):
+    for name in (
+        "title",
+        "summary",
+        "statement",
+        "type",
+        "reward_amount",
+        "currency",
+        "deadline",
+        "ip_terms",
+        "confidential_material",
+        "acceptance_days",
+    ):
         setattr(challenge, name, getattr(data, name))
     challenge.eligibility = (data.eligibility or "").strip()
     challenge.winner_count = len(data.split)
@@ -139,21 +159,25 @@ def _apply(challenge: Challenge, data: ChallengeInput) -> None:
         # unit of work would insert the new rows before deleting the orphans.
         challenge.prizes = []
         db.session.flush()
-    challenge.criteria = [Criterion(name=name.strip(), weight=weight, description=(description or "").strip(),
-                                    position=i) for i, (name, weight, description) in enumerate(data.criteria)]
+    challenge.criteria = [
+        Criterion(name=name.strip(), weight=weight, description=(description or "").strip(), position=i)
+        for i, (name, weight, description) in enumerate(data.criteria)
+    ]
     challenge.prizes = [Prize(place=i + 1, percent=p) for i, p in enumerate(data.split)]
 
 
 @writes
-def create_challenge(actor: User, organisation: Organisation, data: ChallengeInput,
-                     now: datetime | None = None) -> Challenge:
+def create_challenge(
+    actor: User, organisation: Organisation, data: ChallengeInput, now: datetime | None = None
+) -> Challenge:
     """A new Draft. Raises NotAllowed (not an admin or PM) or ValidationFailed."""
     if not policy.can_post(actor, organisation):
         raise NotAllowed("Only the organisation's admins and product managers can post challenges.")
     now = now or utcnow()
     _check(data, now)
-    challenge = Challenge(organisation_id=organisation.id, created_by_id=actor.id, created_at=now, updated_at=now,
-                          state=State.DRAFT)
+    challenge = Challenge(
+        organisation_id=organisation.id, created_by_id=actor.id, created_at=now, updated_at=now, state=State.DRAFT
+    )
     challenge.organisation = organisation
     _apply(challenge, data)
     db.session.add(challenge)
@@ -176,8 +200,7 @@ def _require_manager(actor: User, challenge: Challenge) -> None:
 
 
 @writes
-def update_challenge(actor: User, challenge: Challenge, data: ChallengeInput,
-                     now: datetime | None = None) -> Challenge:
+def update_challenge(actor: User, challenge: Challenge, data: ChallengeInput, now: datetime | None = None) -> Challenge:
     """Before funding everything can change. Once open, only the wording can: reward, split, criteria,
     type, IP terms and deadline are what solvers were promised (the deadline moves by `extend_deadline`).
     A change to the eligibility asks solvers to accept the terms again."""
@@ -186,7 +209,8 @@ def update_challenge(actor: User, challenge: Challenge, data: ChallengeInput,
     now = now or utcnow()
     if challenge.state in (State.DRAFT, State.AWAITING_FUNDING):
         if challenge.state == State.AWAITING_FUNDING and (
-                data.reward_amount != challenge.reward_amount or data.currency.lower() != challenge.currency):
+            data.reward_amount != challenge.reward_amount or data.currency.lower() != challenge.currency
+        ):
             raise Conflict("The reward is awaiting funding; move the challenge back to draft to change it.")
         _check(data, now)
         _apply(challenge, data)
@@ -195,9 +219,16 @@ def update_challenge(actor: User, challenge: Challenge, data: ChallengeInput,
             db.session.add(ChallengeIdea(challenge_id=challenge.id, idea_id=idea_id))
     elif challenge.phase(now) == State.OPEN:
         # Validate the wording only: the rest is checked against what is stored.
-        data.deadline, data.reward_amount, data.currency = challenge.deadline, challenge.reward_amount, challenge.currency
-        errors = {name: messages for name, messages in validate(data, challenge.opened_at or now).items()
-                  if name in EDITABLE_WHILE_OPEN}
+        data.deadline, data.reward_amount, data.currency = (
+            challenge.deadline,
+            challenge.reward_amount,
+            challenge.currency,
+        )
+        errors = {
+            name: messages
+            for name, messages in validate(data, challenge.opened_at or now).items()
+            if name in EDITABLE_WHILE_OPEN
+        }
         if errors:
             raise ValidationFailed("Please correct the highlighted fields.", errors)
         if (data.eligibility or "").strip() != challenge.eligibility:
@@ -221,8 +252,9 @@ def request_funding(actor: User, challenge: Challenge, now: datetime | None = No
         raise Conflict("Only a draft can be sent for funding.")
     now = now or utcnow()
     if challenge.deadline < now + MIN_OPEN:
-        raise ValidationFailed("The deadline is too close; move it at least a day out first.",
-                               {"deadline": ["At least a day from now."]})
+        raise ValidationFailed(
+            "The deadline is too close; move it at least a day out first.", {"deadline": ["At least a day from now."]}
+        )
     challenge.state, challenge.updated_at = State.AWAITING_FUNDING, now
     db.session.commit()
     audit.event("challenge.awaiting_funding", challenge_id=challenge.id, user_id=actor.id)
@@ -241,8 +273,9 @@ def back_to_draft(actor: User, challenge: Challenge, now: datetime | None = None
 
 
 @writes
-def extend_deadline(actor: User, challenge: Challenge, new_deadline: datetime, reason: str = "",
-                    now: datetime | None = None) -> DeadlineChange:
+def extend_deadline(
+    actor: User, challenge: Challenge, new_deadline: datetime, reason: str = "", now: datetime | None = None
+) -> DeadlineChange:
     """Later only, never earlier. Possible while open, and after the deadline passed as long as judging
     has not started (it reopens submissions). Solvers are told."""
     challenge = _locked(challenge)
@@ -251,17 +284,27 @@ def extend_deadline(actor: User, challenge: Challenge, new_deadline: datetime, r
     if challenge.state not in (State.OPEN, State.DRAFT, State.AWAITING_FUNDING):
         raise Conflict("The deadline can be extended only until judging starts.")
     if challenge.state == State.OPEN and challenge.deadline <= now and judging.has_begun(challenge):
-        raise Conflict("The judges have already scored, shortlisted or given feedback on submissions: "
-                       "the deadline can no longer be extended.")
+        raise Conflict(
+            "The judges have already scored, shortlisted or given feedback on submissions: "
+            "the deadline can no longer be extended."
+        )
     if new_deadline is None or new_deadline.tzinfo is None:
         raise ValidationFailed("Give the new deadline.", {"deadline": ["Required."]})
     if new_deadline <= challenge.deadline:
-        raise ValidationFailed("A deadline can only be extended, never shortened.",
-                               {"deadline": [f"Choose a time after the current deadline."]})
+        raise ValidationFailed(
+            "A deadline can only be extended, never shortened.",
+            {"deadline": [f"Choose a time after the current deadline."]},
+        )
     if new_deadline <= now:
         raise ValidationFailed("The new deadline must be in the future.", {"deadline": ["In the past."]})
-    change = DeadlineChange(challenge_id=challenge.id, old_deadline=challenge.deadline, new_deadline=new_deadline,
-                            reason=(reason or "").strip()[:TEXT_MAX], changed_by_id=actor.id, changed_at=now)
+    change = DeadlineChange(
+        challenge_id=challenge.id,
+        old_deadline=challenge.deadline,
+        new_deadline=new_deadline,
+        reason=(reason or "").strip()[:TEXT_MAX],
+        changed_by_id=actor.id,
+        changed_at=now,
+    )
     db.session.add(change)
     old = challenge.deadline
     challenge.deadline, challenge.updated_at = new_deadline, now
@@ -290,8 +333,9 @@ def cancellation_needs_reason(challenge: Challenge) -> bool:
 
 
 @writes
-def cancel(actor: User, challenge: Challenge, reason: str = "", now: datetime | None = None,
-           no_winner: bool = False) -> Challenge:
+def cancel(
+    actor: User, challenge: Challenge, reason: str = "", now: datetime | None = None, no_winner: bool = False
+) -> Challenge:
     """Withdraw the challenge before any award. Once it opened, a reason is required and shown to
     solvers; the funds follow the refund policy (the payments code listens for ChallengeCancelled).
     `no_winner` records that judging ended without a winner."""
@@ -302,8 +346,9 @@ def cancel(actor: User, challenge: Challenge, reason: str = "", now: datetime | 
         raise Conflict(f"A challenge that is {State.LABELS[challenge.state].lower()} cannot be cancelled.")
     reason = (reason or "").strip()[:TEXT_MAX]
     if cancellation_needs_reason(challenge) and len(reason) < 10:
-        raise ValidationFailed("Tell solvers why (at least 10 characters): they are notified.",
-                               {"reason": ["Give a reason."]})
+        raise ValidationFailed(
+            "Tell solvers why (at least 10 characters): they are notified.", {"reason": ["Give a reason."]}
+        )
     challenge.state, challenge.cancelled_at, challenge.updated_at = State.CANCELLED, now, now
     challenge.cancel_reason, challenge.no_winner = reason, no_winner
     events.publish(events.ChallengeCancelled(challenge.id, reason, actor.id))

@@ -3,6 +3,7 @@
 Only what is public is counted: entries in public challenges (never what was submitted) and
 awards the winner accepted (or that were paid). Amounts are summed per currency, never across.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ LEADERBOARD_SIZE = 50
 
 def _public_challenge():
     """SQL twin of `Challenge.is_public`."""
-    return or_(Challenge.state.in_(State.PUBLIC),
-               and_(Challenge.state == State.CANCELLED, Challenge.opened_at.is_not(None)))
+    return or_(
+        Challenge.state.in_(State.PUBLIC), and_(Challenge.state == State.CANCELLED, Challenge.opened_at.is_not(None))
+    )
 
 
 @dataclass
@@ -33,14 +35,23 @@ class SolverRecord:
 
 
 def record(user: User) -> SolverRecord:
-    entered = db.session.scalar(
-        select(func.count(func.distinct(Submission.challenge_id)))
-        .join(Challenge, Challenge.id == Submission.challenge_id)
-        .where(Submission.solver_id == user.id, Submission.state == SubmissionState.ACTIVE, _public_challenge())) or 0
-    won = list(db.session.scalars(
-        select(Award).join(Challenge, Challenge.id == Award.challenge_id).options(contains_eager(Award.challenge))
-        .where(Award.solver_id == user.id, Award.state.in_(EARNED), _public_challenge())
-        .order_by(Award.accepted_at.desc(), Award.id.desc())))
+    entered = (
+        db.session.scalar(
+            select(func.count(func.distinct(Submission.challenge_id)))
+            .join(Challenge, Challenge.id == Submission.challenge_id)
+            .where(Submission.solver_id == user.id, Submission.state == SubmissionState.ACTIVE, _public_challenge())
+        )
+        or 0
+    )
+    won = list(
+        db.session.scalars(
+            select(Award)
+            .join(Challenge, Challenge.id == Award.challenge_id)
+            .options(contains_eager(Award.challenge))
+            .where(Award.solver_id == user.id, Award.state.in_(EARNED), _public_challenge())
+            .order_by(Award.accepted_at.desc(), Award.id.desc())
+        )
+    )
     earnings: dict[str, int] = {}
     for award in won:
         earnings[award.currency] = earnings.get(award.currency, 0) + award.amount
@@ -66,6 +77,9 @@ def leaderboard(currency: str = "usd", limit: int = LEADERBOARD_SIZE) -> list[Le
         .group_by(User.id)
         .having(earned > 0)
         .order_by(earned.desc(), wins.desc(), User.id)
-        .limit(limit)).all()
-    return [LeaderboardRow(rank=i, user=user, earned=int(total), wins=count)
-            for i, (user, total, count) in enumerate(rows, start=1)]
+        .limit(limit)
+    ).all()
+    return [
+        LeaderboardRow(rank=i, user=user, earned=int(total), wins=count)
+        for i, (user, total, count) in enumerate(rows, start=1)
+    ]

@@ -1,5 +1,6 @@
 """Questions on a challenge: solvers ask, the organisation answers publicly (a clarification every
 solver sees and is told about) or privately (only the asker), or posts a clarification unasked."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,8 +26,9 @@ CLARIFIABLE = (State.DRAFT, State.AWAITING_FUNDING, State.OPEN, State.CLOSED, St
 def _clean(body: str, name: str = "body") -> str:
     body = (body or "").strip()
     if not BODY_MIN <= len(body) <= BODY_MAX:
-        raise ValidationFailed(f"Write {BODY_MIN} to {BODY_MAX} characters.",
-                               {name: [f"Write {BODY_MIN} to {BODY_MAX} characters."]})
+        raise ValidationFailed(
+            f"Write {BODY_MIN} to {BODY_MAX} characters.", {name: [f"Write {BODY_MIN} to {BODY_MAX} characters."]}
+        )
     return body
 
 
@@ -81,10 +83,17 @@ def post_clarification(actor: User, challenge: Challenge, body: str, now: dateti
         raise NotAllowed("Only the organisation's admins and product managers post clarifications.")
     now = now or utcnow()
     if challenge.phase(now) not in CLARIFIABLE:
-        raise Conflict(f"This challenge is {State.LABELS[challenge.phase(now)].lower()}: "
-                       "clarifications are closed.")
-    question = Question(challenge_id=challenge.id, asker_id=None, body="", asked_at=now,
-                        answer=_clean(body, "answer"), is_public=True, answered_by_id=actor.id, answered_at=now)
+        raise Conflict(f"This challenge is {State.LABELS[challenge.phase(now)].lower()}: clarifications are closed.")
+    question = Question(
+        challenge_id=challenge.id,
+        asker_id=None,
+        body="",
+        asked_at=now,
+        answer=_clean(body, "answer"),
+        is_public=True,
+        answered_by_id=actor.id,
+        answered_at=now,
+    )
     db.session.add(question)
     db.session.flush()
     _publish(question, actor)
@@ -106,5 +115,4 @@ def visible_questions(user: User | None, challenge: Challenge) -> list[Question]
 
 
 def question_or_none(challenge: Challenge, question_id: int) -> Question | None:
-    return db.session.scalar(select(Question).where(Question.id == question_id,
-                                                    Question.challenge_id == challenge.id))
+    return db.session.scalar(select(Question).where(Question.id == question_id, Question.challenge_id == challenge.id))

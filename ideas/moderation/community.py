@@ -1,6 +1,7 @@
 """Moderation by the community: trusted members vote to hide content (it waits for a moderator
 once enough agree) and mark duplicates for a product manager to merge. Each action needs the
 privilege the member's reputation unlocks (app.reputation.privileges)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,13 +35,20 @@ def _visible_target(user: User, target_type: str, target_id: int):
 
 
 def hide_votes(target_type: str, target_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(HideVote).where(
-        HideVote.target_type == target_type, HideVote.target_id == target_id)) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(HideVote)
+            .where(HideVote.target_type == target_type, HideVote.target_id == target_id)
+        )
+        or 0
+    )
 
 
 @writes
-def vote_to_hide(user: User, target_type: str, target_id: int, needed: int = HIDE_VOTES_NEEDED,
-                 now: datetime | None = None) -> bool:
+def vote_to_hide(
+    user: User, target_type: str, target_id: int, needed: int = HIDE_VOTES_NEEDED, now: datetime | None = None
+) -> bool:
     """Record the member's vote; True when it was the vote that hid the content. Raises
     NotAllowed (below the level), NotFound, ValidationFailed (own content) or Conflict (voted)."""
     target, board = _visible_target(user, target_type, target_id)
@@ -52,8 +60,11 @@ def vote_to_hide(user: User, target_type: str, target_id: int, needed: int = HID
     now = now or utcnow()
     try:
         with db.session.begin_nested():
-            db.session.add(HideVote(board_id=board.id, target_type=target_type, target_id=target_id,
-                                    user_id=user.id, created_at=now))
+            db.session.add(
+                HideVote(
+                    board_id=board.id, target_type=target_type, target_id=target_id, user_id=user.id, created_at=now
+                )
+            )
     except IntegrityError:
         db.session.rollback()
         raise Conflict("You voted to hide this already.") from None
@@ -61,8 +72,16 @@ def vote_to_hide(user: User, target_type: str, target_id: int, needed: int = HID
     hidden = count >= max(1, needed)
     if hidden:
         moderation.set_visibility(target, Visibility.PENDING)
-        db.session.add(Flag(board_id=board.id, target_type=target_type, target_id=target_id, reporter_id=None,
-                            reason=COMMUNITY_REASON, note=f"{count} votes to hide"))
+        db.session.add(
+            Flag(
+                board_id=board.id,
+                target_type=target_type,
+                target_id=target_id,
+                reporter_id=None,
+                reason=COMMUNITY_REASON,
+                note=f"{count} votes to hide",
+            )
+        )
         moderation.log(board.id, user, "community_hide", target_type, target_id, f"{count} votes")
     db.session.commit()
     audit.event("moderation.hide_vote", target_type=target_type, target_id=target_id, user_id=user.id, hidden=hidden)
@@ -82,14 +101,24 @@ def suggest_duplicate(user: User, idea: Idea, duplicate_of_id: int, now: datetim
         raise NotFound("That idea no longer exists.")
     privileges.require(user, board, privileges.MARK_DUPLICATE)
     original = db.session.get(Idea, duplicate_of_id) if duplicate_of_id else None
-    if (original is None or original.board_id != board.id or original.id == idea.id
-            or not policy.can_see_idea(user, original)):
-        raise ValidationFailed("Enter the number of another idea on this board.",
-                               {"duplicate_of_id": ["No such idea on this board."]})
+    if (
+        original is None
+        or original.board_id != board.id
+        or original.id == idea.id
+        or not policy.can_see_idea(user, original)
+    ):
+        raise ValidationFailed(
+            "Enter the number of another idea on this board.", {"duplicate_of_id": ["No such idea on this board."]}
+        )
     if Status.MERGED in (idea.status, original.status):
         raise Conflict("One of these ideas was merged already.")
-    suggestion = DuplicateSuggestion(board_id=board.id, idea_id=idea.id, duplicate_of_id=original.id,
-                                     suggested_by_id=user.id, created_at=now or utcnow())
+    suggestion = DuplicateSuggestion(
+        board_id=board.id,
+        idea_id=idea.id,
+        duplicate_of_id=original.id,
+        suggested_by_id=user.id,
+        created_at=now or utcnow(),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(suggestion)
@@ -110,14 +139,22 @@ class DuplicateItem:
 
 def open_duplicates(board) -> list[DuplicateItem]:
     """Open suggestions grouped by (idea, original), the most suggested first."""
-    rows = db.session.scalars(select(DuplicateSuggestion).where(DuplicateSuggestion.board_id == board.id,
-                                                                DuplicateSuggestion.resolved_at.is_(None))
-                              .order_by(DuplicateSuggestion.created_at, DuplicateSuggestion.id))
+    rows = db.session.scalars(
+        select(DuplicateSuggestion)
+        .where(DuplicateSuggestion.board_id == board.id, DuplicateSuggestion.resolved_at.is_(None))
+        .order_by(DuplicateSuggestion.created_at, DuplicateSuggestion.id)
+    )
     grouped: dict[tuple[int, int], list[DuplicateSuggestion]] = {}
     for row in rows:
         grouped.setdefault((row.idea_id, row.duplicate_of_id), []).append(row)
-    ideas = {i.id: i for i in db.session.scalars(select(Idea).where(
-        Idea.id.in_({key for pair in grouped for key in pair})))} if grouped else {}
+    ideas = (
+        {
+            i.id: i
+            for i in db.session.scalars(select(Idea).where(Idea.id.in_({key for pair in grouped for key in pair})))
+        }
+        if grouped
+        else {}
+    )
     items = [DuplicateItem(ideas[a], ideas[b], rows) for (a, b), rows in grouped.items() if a in ideas and b in ideas]
     return sorted(items, key=lambda item: -len(item.suggestions))
 
@@ -132,9 +169,11 @@ def dismiss_duplicate(pm: User, idea: Idea, duplicate_of_id: int, now: datetime 
 
 
 def _resolve(idea_id: int, resolution: str, now: datetime | None, *where) -> None:
-    db.session.execute(update(DuplicateSuggestion).where(DuplicateSuggestion.idea_id == idea_id,
-                                                         DuplicateSuggestion.resolved_at.is_(None), *where)
-                       .values(resolved_at=now or utcnow(), resolution=resolution))
+    db.session.execute(
+        update(DuplicateSuggestion)
+        .where(DuplicateSuggestion.idea_id == idea_id, DuplicateSuggestion.resolved_at.is_(None), *where)
+        .values(resolved_at=now or utcnow(), resolution=resolution)
+    )
 
 
 @events.subscribe(events.IdeaMerged)

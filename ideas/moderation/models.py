@@ -1,4 +1,5 @@
 """Flags raised by members, and the log of every moderation action."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -55,8 +56,10 @@ class HideVote(db.Model):
     """A trusted member's vote to hide content; enough of them hide it until a moderator looks."""
 
     __tablename__ = "hide_votes"
-    __table_args__ = (UniqueConstraint("target_type", "target_id", "user_id"),
-                      Index("ix_hide_votes_target", "target_type", "target_id"))
+    __table_args__ = (
+        UniqueConstraint("target_type", "target_id", "user_id"),
+        Index("ix_hide_votes_target", "target_type", "target_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
@@ -70,8 +73,10 @@ class DuplicateSuggestion(db.Model):
     """A member's note that an idea repeats another, for a product manager to merge or dismiss."""
 
     __tablename__ = "duplicate_suggestions"
-    __table_args__ = (UniqueConstraint("idea_id", "suggested_by_id"),
-                      Index("ix_duplicate_suggestions_board_open", "board_id", "resolved_at"))
+    __table_args__ = (
+        UniqueConstraint("idea_id", "suggested_by_id"),
+        Index("ix_duplicate_suggestions_board_open", "board_id", "resolved_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))

@@ -1,5 +1,6 @@
 """Flags, the moderation queue, hiding and restoring content, blocking members from a board.
 Every action a moderator takes is written to the moderation log."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,23 +30,45 @@ def moderation_state(author: User, text: str, now: datetime) -> tuple[str, str |
     """VISIBLE, or PENDING with the reason, for new content by `author`."""
     if not spam.is_new_account(author.created_at, now):
         return Visibility.VISIBLE, None
-    recent = list(db.session.scalars(select(Idea.title + " " + Idea.body).where(Idea.author_id == author.id)
-                                     .order_by(Idea.id.desc()).limit(10)))
-    recent += list(db.session.scalars(select(Comment.body).where(Comment.author_id == author.id)
-                                      .order_by(Comment.id.desc()).limit(10)))
+    recent = list(
+        db.session.scalars(
+            select(Idea.title + " " + Idea.body).where(Idea.author_id == author.id).order_by(Idea.id.desc()).limit(10)
+        )
+    )
+    recent += list(
+        db.session.scalars(
+            select(Comment.body).where(Comment.author_id == author.id).order_by(Comment.id.desc()).limit(10)
+        )
+    )
     reason = spam.spam_reason(text, recent)
     return (Visibility.PENDING, reason) if reason else (Visibility.VISIBLE, None)
 
 
 def _log(board_id: int, actor: User | None, action: str, target_type: str, target_id: int, note: str = "") -> None:
-    db.session.add(ModerationLog(board_id=board_id, actor_id=actor.id if actor else None, action=action,
-                                 target_type=target_type, target_id=target_id, note=note[:2000]))
+    db.session.add(
+        ModerationLog(
+            board_id=board_id,
+            actor_id=actor.id if actor else None,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            note=note[:2000],
+        )
+    )
 
 
 def hold_for_review(board: Board, target_type: str, target_id: int, reason: str | None) -> None:
     """Called by the services that create content the spam filter held back."""
-    db.session.add(Flag(board_id=board.id, target_type=target_type, target_id=target_id, reporter_id=None,
-                        reason=SYSTEM_REASON, note=f"Held automatically: {reason}"))
+    db.session.add(
+        Flag(
+            board_id=board.id,
+            target_type=target_type,
+            target_id=target_id,
+            reporter_id=None,
+            reason=SYSTEM_REASON,
+            note=f"Held automatically: {reason}",
+        )
+    )
     _log(board.id, None, "held", target_type, target_id, reason or "")
 
 
@@ -72,8 +95,14 @@ def flag(reporter: User, target_type: str, target_id: int, reason: str, note: st
     privileges.require(reporter, board, privileges.FLAG)
     if reason not in REASONS:
         raise ValidationFailed("Choose a reason.", {"reason": ["Choose one of the reasons."]})
-    item = Flag(board_id=board.id, target_type=target_type, target_id=target_id, reporter_id=reporter.id,
-                reason=reason, note=(note or "").strip()[:500])
+    item = Flag(
+        board_id=board.id,
+        target_type=target_type,
+        target_id=target_id,
+        reporter_id=reporter.id,
+        reason=reason,
+        note=(note or "").strip()[:500],
+    )
     try:
         with db.session.begin_nested():
             db.session.add(item)
@@ -95,8 +124,9 @@ class QueueItem:
 def queue(board: Board) -> list[QueueItem]:
     """Open flags grouped by the content they point at, oldest first."""
     grouped: dict[tuple[str, int], list[Flag]] = {}
-    for item in db.session.scalars(select(Flag).where(Flag.board_id == board.id, Flag.resolved_at.is_(None))
-                                   .order_by(Flag.created_at, Flag.id)):
+    for item in db.session.scalars(
+        select(Flag).where(Flag.board_id == board.id, Flag.resolved_at.is_(None)).order_by(Flag.created_at, Flag.id)
+    ):
         grouped.setdefault((item.target_type, item.target_id), []).append(item)
     items = []
     for (target_type, target_id), flags in grouped.items():
@@ -121,8 +151,7 @@ def _set_visibility(target: Idea | Comment, visibility: str) -> None:
         return
     step = 1 if now_visible else -1
     if isinstance(target, Idea):
-        db.session.execute(update(Board).where(Board.id == target.board_id)
-                           .values(idea_count=Board.idea_count + step))
+        db.session.execute(update(Board).where(Board.id == target.board_id).values(idea_count=Board.idea_count + step))
         if target.board.vote_budget is not None:
             # Votes on a hidden idea go back to their budgets, and return when it is restored.
             from voting.services import recount_budgets
@@ -135,13 +164,24 @@ def _set_visibility(target: Idea | Comment, visibility: str) -> None:
 
 
 def _resolve_flags(target_type: str, target_id: int, actor: User, resolution: str, now: datetime) -> None:
-    db.session.execute(update(Flag).where(Flag.target_type == target_type, Flag.target_id == target_id,
-                                          Flag.resolved_at.is_(None))
-                       .values(resolved_at=now, resolved_by_id=actor.id, resolution=resolution))
+    db.session.execute(
+        update(Flag)
+        .where(Flag.target_type == target_type, Flag.target_id == target_id, Flag.resolved_at.is_(None))
+        .values(resolved_at=now, resolved_by_id=actor.id, resolution=resolution)
+    )
 
 
-def _act(actor: User, target_type: str, target_id: int, action: str, resolution: str,
-         visibility: str | None, note: str, now: datetime | None, reputation_change=None) -> None:
+def _act(
+    actor: User,
+    target_type: str,
+    target_id: int,
+    action: str,
+    resolution: str,
+    visibility: str | None,
+    note: str,
+    now: datetime | None,
+    reputation_change=None,
+) -> None:
     """One moderation action: set the visibility (if any), move reputation (if any), close the
     flags, log, commit."""
     target = load_target(target_type, target_id)
@@ -169,23 +209,40 @@ def hide(actor: User, target_type: str, target_id: int, note: str = "", now: dat
 @writes
 def remove_as_spam(actor: User, target_type: str, target_id: int, now: datetime | None = None) -> None:
     """Hide it and cost its author reputation (given back if it is restored)."""
+
     def penalise(target, board):
-        reputation.settle("spam_removed", target_type, target_id, board.organisation_id,
-                          {target.author_id: rules.POINTS["spam_removed"]} if target.author_id else {})
+        reputation.settle(
+            "spam_removed",
+            target_type,
+            target_id,
+            board.organisation_id,
+            {target.author_id: rules.POINTS["spam_removed"]} if target.author_id else {},
+        )
+
     _act(actor, target_type, target_id, "spam", "hidden", Visibility.HIDDEN, "spam", now, penalise)
 
 
 def _refund_spam(target_type: str, target_id: int):
     def refund(_target, board):
         reputation.settle("spam_removed", target_type, target_id, board.organisation_id, {})
+
     return refund
 
 
 @writes
 def restore(actor: User, target_type: str, target_id: int, note: str = "", now: datetime | None = None) -> None:
     """Make hidden or held content public again (approving what the spam filter held)."""
-    _act(actor, target_type, target_id, "restore", "restored", Visibility.VISIBLE, note, now,
-         _refund_spam(target_type, target_id))
+    _act(
+        actor,
+        target_type,
+        target_id,
+        "restore",
+        "restored",
+        Visibility.VISIBLE,
+        note,
+        now,
+        _refund_spam(target_type, target_id),
+    )
 
 
 @writes
@@ -196,10 +253,24 @@ def dismiss(actor: User, target_type: str, target_id: int, now: datetime | None 
     visibility = Visibility.VISIBLE if target.visibility == Visibility.PENDING else None
 
     def penalise_flaggers(_target, board):
-        for item in db.session.scalars(select(Flag).where(Flag.target_type == target_type, Flag.target_id == target_id,
-                                                          Flag.resolved_at.is_(None), Flag.reporter_id.is_not(None))):
-            reputation.record(item.reporter_id, board.organisation_id, rules.POINTS["flag_rejected"],
-                              "flag_rejected", "flag", item.id, now=now)
+        for item in db.session.scalars(
+            select(Flag).where(
+                Flag.target_type == target_type,
+                Flag.target_id == target_id,
+                Flag.resolved_at.is_(None),
+                Flag.reporter_id.is_not(None),
+            )
+        ):
+            reputation.record(
+                item.reporter_id,
+                board.organisation_id,
+                rules.POINTS["flag_rejected"],
+                "flag_rejected",
+                "flag",
+                item.id,
+                now=now,
+            )
+
     _act(actor, target_type, target_id, "dismiss", "dismissed", visibility, "", now, penalise_flaggers)
 
 
@@ -210,8 +281,9 @@ def block(actor: User, board: Board, user: User, reason: str = "") -> None:
         raise NotAllowed("Product managers of the organisation cannot be blocked from its boards.")
     try:
         with db.session.begin_nested():
-            db.session.add(BoardBlock(board_id=board.id, user_id=user.id, reason=(reason or "")[:500],
-                                      blocked_by_id=actor.id))
+            db.session.add(
+                BoardBlock(board_id=board.id, user_id=user.id, reason=(reason or "")[:500], blocked_by_id=actor.id)
+            )
     except IntegrityError:
         db.session.commit()  # ends the write transaction: blocked already
         return
@@ -223,8 +295,9 @@ def block(actor: User, board: Board, user: User, reason: str = "") -> None:
 @writes
 def unblock(actor: User, board: Board, user_id: int) -> None:
     _require_moderator(actor, board)
-    blocked = db.session.scalar(select(BoardBlock).where(BoardBlock.board_id == board.id,
-                                                         BoardBlock.user_id == user_id))
+    blocked = db.session.scalar(
+        select(BoardBlock).where(BoardBlock.board_id == board.id, BoardBlock.user_id == user_id)
+    )
     if blocked is None:
         raise NotFound("That member is not blocked.")
     db.session.delete(blocked)
@@ -233,13 +306,22 @@ def unblock(actor: User, board: Board, user_id: int) -> None:
 
 
 def blocked_members(board: Board) -> list[BoardBlock]:
-    return list(db.session.scalars(select(BoardBlock).where(BoardBlock.board_id == board.id)
-                                   .order_by(BoardBlock.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(BoardBlock).where(BoardBlock.board_id == board.id).order_by(BoardBlock.created_at.desc())
+        )
+    )
 
 
 def log_entries(board: Board, limit: int = 100) -> list[ModerationLog]:
-    return list(db.session.scalars(select(ModerationLog).where(ModerationLog.board_id == board.id)
-                                   .order_by(ModerationLog.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(ModerationLog)
+            .where(ModerationLog.board_id == board.id)
+            .order_by(ModerationLog.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 # The community moderation services share these.

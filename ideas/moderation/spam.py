@@ -1,5 +1,6 @@
 """A cheap first filter for spam from brand-new accounts: their posts that look like spam wait
 for a moderator instead of going public. Pure functions, so the rules are easy to test."""
+
 from __future__ import annotations
 
 import re

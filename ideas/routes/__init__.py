@@ -1,2 +1,3 @@
 """Routes of the ideas blueprint, one module a topic."""
+
 from ideas.routes import boards, comments, feeds, ideas, me, moderation  # noqa: F401

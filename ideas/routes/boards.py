@@ -1,5 +1,6 @@
 """Board pages: the idea list with its sorts, filters and search; roadmap; changelog; and the
 product managers' board settings."""
+
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -37,8 +38,13 @@ def _page_query() -> PageQuery:
 
 def current_filter() -> listing.IdeaFilter:
     args = request.args
-    return listing.IdeaFilter(sort=args.get("sort", listing.DEFAULT_SORT), status=args.get("status"),
-                              category=args.get("category"), tag=args.get("tag"), q=args.get("q")).normalised()
+    return listing.IdeaFilter(
+        sort=args.get("sort", listing.DEFAULT_SORT),
+        status=args.get("status"),
+        category=args.get("category"),
+        tag=args.get("tag"),
+        q=args.get("q"),
+    ).normalised()
 
 
 class RowLinks:
@@ -85,11 +91,21 @@ def board(org_slug: str, board_slug: str):
     except DomainError:
         abort(400, "That page link is not valid; start from the first page.")
     flt_args = {key: value for key, value in asdict(flt).items() if value and key != "author_id"}
-    context = dict(board=board, ideas=ideas, next_cursor=next_cursor, flt=flt, flt_args=flt_args, sorts=sorts_for(board),
-                   statuses=Status.LABELS, my_votes=listing.votes_of(current_user, ideas),
-                   tags=listing.tags_of(board), can_manage=policy.can_manage(current_user, board),
-                   can_participate=policy.can_participate(current_user, board),
-                   remaining=remaining_votes(current_user, board), **board_args(board))
+    context = dict(
+        board=board,
+        ideas=ideas,
+        next_cursor=next_cursor,
+        flt=flt,
+        flt_args=flt_args,
+        sorts=sorts_for(board),
+        statuses=Status.LABELS,
+        my_votes=listing.votes_of(current_user, ideas),
+        tags=listing.tags_of(board),
+        can_manage=policy.can_manage(current_user, board),
+        can_participate=policy.can_participate(current_user, board),
+        remaining=remaining_votes(current_user, board),
+        **board_args(board),
+    )
     context["links"] = RowLinks(url_for("ideas.board", **board_args(board)))
     # "Load more" asks for the next rows only; the filter form swaps the whole list.
     partial = "ideas/_idea_rows.html" if request.args.get("cursor") else "ideas/_idea_list.html"
@@ -99,8 +115,9 @@ def board(org_slug: str, board_slug: str):
 @bp.get("/boards/<org_slug>/<board_slug>/roadmap")
 def roadmap(org_slug: str, board_slug: str):
     board = board_or_404(org_slug, board_slug)
-    return render_template("boards/roadmap.html", board=board, columns=listing.roadmap(board),
-                           statuses=Status.LABELS, **board_args(board))
+    return render_template(
+        "boards/roadmap.html", board=board, columns=listing.roadmap(board), statuses=Status.LABELS, **board_args(board)
+    )
 
 
 @bp.get("/boards/<org_slug>/<board_slug>/changelog")
@@ -110,8 +127,9 @@ def changelog(org_slug: str, board_slug: str):
         ideas, next_cursor = listing.changelog(board, _page_query())
     except DomainError:
         abort(400, "That page link is not valid; start from the first page.")
-    return render_template("boards/changelog.html", board=board, ideas=ideas, next_cursor=next_cursor,
-                           **board_args(board))
+    return render_template(
+        "boards/changelog.html", board=board, ideas=ideas, next_cursor=next_cursor, **board_args(board)
+    )
 
 
 @bp.route("/orgs/<org_slug>/boards/new", methods=["GET", "POST"])
@@ -125,9 +143,16 @@ def new_board(org_slug: str):
     if form.validate_on_submit():
         try:
             created = board_services.create_board(
-                current_user, organisation, form.name.data, form.slug.data, form.description.data,
-                form.is_private.data, form.allow_downvotes.data, form.vote_budget.data,
-                (form.categories.data or "").split(","))
+                current_user,
+                organisation,
+                form.name.data,
+                form.slug.data,
+                form.description.data,
+                form.is_private.data,
+                form.allow_downvotes.data,
+                form.vote_budget.data,
+                (form.categories.data or "").split(","),
+            )
         except DomainError as error:
             apply_errors(form, error)
         else:
@@ -146,8 +171,14 @@ def settings(org_slug: str, board_slug: str):
     if form.validate_on_submit():
         budget_changed = form.vote_budget.data != board.vote_budget
         try:
-            board_services.update_board(board, form.name.data, form.description.data, form.is_private.data,
-                                        form.allow_downvotes.data, form.vote_budget.data)
+            board_services.update_board(
+                board,
+                form.name.data,
+                form.description.data,
+                form.is_private.data,
+                form.allow_downvotes.data,
+                form.vote_budget.data,
+            )
             if budget_changed and board.vote_budget is not None:
                 from app.extensions import db
                 from voting.services import recount_budgets
@@ -159,9 +190,15 @@ def settings(org_slug: str, board_slug: str):
         else:
             flash("Board settings saved.", "success")
             return redirect_to(url_for("ideas.settings", **board_args(board)))
-    return render_template("boards/settings.html", board=board, form=form, category_form=CategoryForm(),
-                           customer_form=CustomerForm(), customers=board_services.customers(board),
-                           **board_args(board)), 422 if form.errors else 200
+    return render_template(
+        "boards/settings.html",
+        board=board,
+        form=form,
+        category_form=CategoryForm(),
+        customer_form=CustomerForm(),
+        customers=board_services.customers(board),
+        **board_args(board),
+    ), 422 if form.errors else 200
 
 
 @bp.post("/boards/<org_slug>/<board_slug>/categories")

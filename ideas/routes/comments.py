@@ -1,4 +1,5 @@
 """Comments on an idea: post, reply, edit, delete (a tombstone), accept as the answer."""
+
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for

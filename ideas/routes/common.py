@@ -1,4 +1,5 @@
 """Lookups shared by the ideas routes: each answers 404 for what the viewer may not see."""
+
 from __future__ import annotations
 
 from flask import abort

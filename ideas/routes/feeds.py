@@ -1,4 +1,5 @@
 """Atom feeds: new ideas on a board, and its delivered ideas."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -14,24 +15,37 @@ FEED_SIZE = 50
 
 
 def _atom(board, ideas, title: str, kind: str):
-    body = render_template("boards/feed.xml", board=board, ideas=ideas, title=title, kind=kind,
-                           render_markdown=render_markdown, **board_args(board))
+    body = render_template(
+        "boards/feed.xml",
+        board=board,
+        ideas=ideas,
+        title=title,
+        kind=kind,
+        render_markdown=render_markdown,
+        **board_args(board),
+    )
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 
 @bp.get("/boards/<org_slug>/<board_slug>/feed.atom")
 def feed_new(org_slug: str, board_slug: str):
     board = board_or_404(org_slug, board_slug)
-    ideas = db.session.scalars(select(Idea).where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE,
-                                                  Idea.status != Status.MERGED)
-                               .order_by(Idea.created_at.desc(), Idea.id.desc()).limit(FEED_SIZE))
+    ideas = db.session.scalars(
+        select(Idea)
+        .where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE, Idea.status != Status.MERGED)
+        .order_by(Idea.created_at.desc(), Idea.id.desc())
+        .limit(FEED_SIZE)
+    )
     return _atom(board, list(ideas), f"New ideas on {board.name}", "new")
 
 
 @bp.get("/boards/<org_slug>/<board_slug>/delivered.atom")
 def feed_delivered(org_slug: str, board_slug: str):
     board = board_or_404(org_slug, board_slug)
-    ideas = db.session.scalars(select(Idea).where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE,
-                                                  Idea.status == Status.DELIVERED)
-                               .order_by(Idea.delivered_at.desc(), Idea.id.desc()).limit(FEED_SIZE))
+    ideas = db.session.scalars(
+        select(Idea)
+        .where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE, Idea.status == Status.DELIVERED)
+        .order_by(Idea.delivered_at.desc(), Idea.id.desc())
+        .limit(FEED_SIZE)
+    )
     return _atom(board, list(ideas), f"Delivered on {board.name}", "delivered")

@@ -1,5 +1,6 @@
 """An idea's life: submit (with similar ideas while typing), read, edit, delete, follow, and
 the product managers' status changes and merges."""
+
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
@@ -34,8 +35,9 @@ def new_idea(org_slug: str, board_slug: str):
     form = IdeaForm(title=request.args.get("title", ""))
     _category_choices(form, board)
     if form.validate_on_submit():
-        data = idea_services.IdeaInput(form.title.data, form.body.data, form.category_id.data,
-                                       idea_services.parse_tags(form.tags.data))
+        data = idea_services.IdeaInput(
+            form.title.data, form.body.data, form.category_id.data, idea_services.parse_tags(form.tags.data)
+        )
         try:
             idea = idea_services.submit_idea(current_user, board, data)
         except DomainError as error:
@@ -47,8 +49,9 @@ def new_idea(org_slug: str, board_slug: str):
                 flash("Your idea is posted. Share it so others can vote.", "success")
             return redirect_to(url_for("ideas.show", idea_id=idea.id))
     similar = listing.similar_ideas(board, form.title.data or "") if form.title.data else []
-    return render_template("ideas/new.html", board=board, form=form, similar=similar,
-                           **board_args(board)), 422 if form.errors else 200
+    return render_template(
+        "ideas/new.html", board=board, form=form, similar=similar, **board_args(board)
+    ), 422 if form.errors else 200
 
 
 @bp.get("/boards/<org_slug>/<board_slug>/similar")
@@ -71,19 +74,31 @@ def show(idea_id: int):
     can_manage = policy.can_manage(current_user, board)
     status_form = StatusForm(status=idea.status if idea.status in Status.SETTABLE else Status.OPEN)
     return render_template(
-        "ideas/show.html", idea=idea, board=board, body_html=render_markdown(idea.body),
+        "ideas/show.html",
+        idea=idea,
+        board=board,
+        body_html=render_markdown(idea.body),
         response_html=render_markdown(idea.official_response) if idea.official_response else None,
-        history=statuses.history(idea), thread=comment_services.thread(idea, current_user),
-        comment_form=CommentForm(), status_form=status_form, merge_form=MergeForm(), flag_form=FlagForm(),
-        can_manage=can_manage, can_participate=policy.can_participate(current_user, board),
-        can_edit=idea_services.can_edit(current_user, idea), following=follows.is_following(current_user, idea),
-        my_vote=my_vote(current_user, idea), remaining=remaining_votes(current_user, board),
+        history=statuses.history(idea),
+        thread=comment_services.thread(idea, current_user),
+        comment_form=CommentForm(),
+        status_form=status_form,
+        merge_form=MergeForm(),
+        flag_form=FlagForm(),
+        can_manage=can_manage,
+        can_participate=policy.can_participate(current_user, board),
+        can_edit=idea_services.can_edit(current_user, idea),
+        following=follows.is_following(current_user, idea),
+        my_vote=my_vote(current_user, idea),
+        remaining=remaining_votes(current_user, board),
         related=listing.similar_ideas(board, idea.title, limit=4, exclude_id=idea.id),
         undo=merging.undoable_merge(idea) if can_manage else None,
-        proxy_votes=proxy_votes(idea) if can_manage else [], proxy_form=ProxyVoteForm(),
+        proxy_votes=proxy_votes(idea) if can_manage else [],
+        proxy_form=ProxyVoteForm(),
         render_markdown=render_markdown,
         can_edit_comment=lambda c: comment_services.can_edit_comment(current_user, c),
-        **board_args(board))
+        **board_args(board),
+    )
 
 
 @bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
@@ -95,8 +110,9 @@ def edit(idea_id: int):
     form = IdeaForm(obj=idea, tags=", ".join(t.name for t in idea.tags))
     _category_choices(form, idea.board)
     if form.validate_on_submit():
-        data = idea_services.IdeaInput(form.title.data, form.body.data, form.category_id.data,
-                                       idea_services.parse_tags(form.tags.data))
+        data = idea_services.IdeaInput(
+            form.title.data, form.body.data, form.category_id.data, idea_services.parse_tags(form.tags.data)
+        )
         try:
             idea_services.edit_idea(current_user, idea, data)
         except DomainError as error:
@@ -104,8 +120,9 @@ def edit(idea_id: int):
         else:
             flash("Idea updated; the earlier text is kept in its history.", "success")
             return redirect_to(url_for("ideas.show", idea_id=idea.id))
-    return render_template("ideas/edit.html", idea=idea, board=idea.board, form=form,
-                           **board_args(idea.board)), 422 if form.errors else 200
+    return render_template(
+        "ideas/edit.html", idea=idea, board=idea.board, form=form, **board_args(idea.board)
+    ), 422 if form.errors else 200
 
 
 @bp.post("/ideas/<int:idea_id>/tags")
@@ -132,8 +149,13 @@ def retag(idea_id: int):
 @bp.get("/ideas/<int:idea_id>/history")
 def history(idea_id: int):
     idea = idea_or_404(idea_id)
-    return render_template("ideas/history.html", idea=idea, revisions=idea_services.revisions(idea),
-                           render_markdown=render_markdown, **board_args(idea.board))
+    return render_template(
+        "ideas/history.html",
+        idea=idea,
+        revisions=idea_services.revisions(idea),
+        render_markdown=render_markdown,
+        **board_args(idea.board),
+    )
 
 
 @bp.post("/ideas/<int:idea_id>/delete")
@@ -164,8 +186,12 @@ def follow(idea_id: int):
     if not htmx:
         return redirect_to(url_for("ideas.show", idea_id=idea_id))
     idea = db.session.get(Idea, idea_id)
-    return render("ideas/_follow.html", partial="ideas/_follow.html", idea=idea,
-                  following=follows.is_following(current_user, idea))
+    return render(
+        "ideas/_follow.html",
+        partial="ideas/_follow.html",
+        idea=idea,
+        following=follows.is_following(current_user, idea),
+    )
 
 
 @bp.post("/ideas/<int:idea_id>/status")

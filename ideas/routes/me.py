@@ -1,4 +1,5 @@
 """A member's own lists: ideas they posted, voted for, and follow."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -33,14 +34,22 @@ def my_ideas():
 @bp.get("/me/votes")
 @login_required
 def my_votes():
-    ideas = _ideas(select(Idea).join(Vote, Vote.idea_id == Idea.id).where(Vote.user_id == current_user.id)
-                   .order_by(Vote.created_at.desc()))
+    ideas = _ideas(
+        select(Idea)
+        .join(Vote, Vote.idea_id == Idea.id)
+        .where(Vote.user_id == current_user.id)
+        .order_by(Vote.created_at.desc())
+    )
     return render_template("ideas/mine.html", ideas=ideas, title="Ideas I voted for", tab="votes")
 
 
 @bp.get("/me/following")
 @login_required
 def following():
-    ideas = _ideas(select(Idea).join(Follow, Follow.idea_id == Idea.id).where(Follow.user_id == current_user.id)
-                   .order_by(Idea.last_activity_at.desc()))
+    ideas = _ideas(
+        select(Idea)
+        .join(Follow, Follow.idea_id == Idea.id)
+        .where(Follow.user_id == current_user.id)
+        .order_by(Idea.last_activity_at.desc())
+    )
     return render_template("ideas/mine.html", ideas=ideas, title="Ideas I follow", tab="following")

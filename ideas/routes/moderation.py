@@ -1,4 +1,5 @@
 """Flagging (members from reputation level 1) and the moderators' queue, actions, blocks and log."""
+
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
@@ -54,18 +55,30 @@ def _moderated_board(org_slug: str, board_slug: str):
 @login_required
 def queue(org_slug: str, board_slug: str):
     board = _moderated_board(org_slug, board_slug)
-    return render_template("moderation/queue.html", board=board, items=moderation.queue(board), reasons=REASONS,
-                           blocked=moderation.blocked_members(board), form=ConfirmForm(), block_form=BlockForm(),
-                           log=moderation.log_entries(board, 30), duplicates=community.open_duplicates(board),
-                           **board_args(board))
+    return render_template(
+        "moderation/queue.html",
+        board=board,
+        items=moderation.queue(board),
+        reasons=REASONS,
+        blocked=moderation.blocked_members(board),
+        form=ConfirmForm(),
+        block_form=BlockForm(),
+        log=moderation.log_entries(board, 30),
+        duplicates=community.open_duplicates(board),
+        **board_args(board),
+    )
 
 
 @bp.post("/boards/<org_slug>/<board_slug>/moderation/<action>/<target_type>/<int:target_id>")
 @login_required
 def act(org_slug: str, board_slug: str, action: str, target_type: str, target_id: int):
     board = _moderated_board(org_slug, board_slug)
-    handlers = {"hide": moderation.hide, "restore": moderation.restore, "dismiss": moderation.dismiss,
-                "spam": moderation.remove_as_spam}
+    handlers = {
+        "hide": moderation.hide,
+        "restore": moderation.restore,
+        "dismiss": moderation.dismiss,
+        "spam": moderation.remove_as_spam,
+    }
     if action not in handlers or target_type not in TARGETS:
         abort(404)
     try:
@@ -80,9 +93,15 @@ def act(org_slug: str, board_slug: str, action: str, target_type: str, target_id
             handlers[action](current_user, target_type, target_id)
         except DomainError as error:
             abort(error.status, error.message)
-        flash({"hide": "Hidden.", "restore": "Restored: it is public again.", "spam": "Removed as spam.",
-               "dismiss": "Flags dismissed; each flagger lost reputation for it."}[action],
-              "success")
+        flash(
+            {
+                "hide": "Hidden.",
+                "restore": "Restored: it is public again.",
+                "spam": "Removed as spam.",
+                "dismiss": "Flags dismissed; each flagger lost reputation for it.",
+            }[action],
+            "success",
+        )
     return redirect_to(safe_next(request.form.get("next"), url_for("ideas.queue", **board_args(board))))
 
 

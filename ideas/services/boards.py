@@ -1,4 +1,5 @@
 """Boards: create, configure, categories, and the customers invited to a private board."""
+
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
@@ -17,8 +18,12 @@ from ideas.models import Board, BoardMember, Category
 
 
 # Every board page starts here: built once, with the organisation its pages show and check.
-_BOARD_BY_SLUGS = (select(Board).join(Organisation).options(contains_eager(Board.organisation))
-                   .where(Organisation.slug == bindparam("org_slug"), Board.slug == bindparam("board_slug")))
+_BOARD_BY_SLUGS = (
+    select(Board)
+    .join(Organisation)
+    .options(contains_eager(Board.organisation))
+    .where(Organisation.slug == bindparam("org_slug"), Board.slug == bindparam("board_slug"))
+)
 
 
 def get_board(org_slug: str, board_slug: str) -> Board | None:
@@ -26,8 +31,7 @@ def get_board(org_slug: str, board_slug: str) -> Board | None:
 
 
 def boards_of(organisation: Organisation) -> list[Board]:
-    return list(db.session.scalars(select(Board).where(Board.organisation_id == organisation.id)
-                                   .order_by(Board.name)))
+    return list(db.session.scalars(select(Board).where(Board.organisation_id == organisation.id).order_by(Board.name)))
 
 
 def _check(name: str, slug: str, vote_budget: int | None) -> tuple[str, str]:
@@ -36,21 +40,37 @@ def _check(name: str, slug: str, vote_budget: int | None) -> tuple[str, str]:
         raise ValidationFailed("The name needs 2 to 120 characters.", {"name": ["2 to 120 characters."]})
     slug = (slug or "").strip().lower() or slugify(name)
     if not SLUG_RE.match(slug) or not 2 <= len(slug) <= 64:
-        raise ValidationFailed("Use lower-case letters, digits and dashes for the address.",
-                               {"slug": ["Letters, digits and dashes only."]})
+        raise ValidationFailed(
+            "Use lower-case letters, digits and dashes for the address.", {"slug": ["Letters, digits and dashes only."]}
+        )
     if vote_budget is not None and not 1 <= vote_budget <= 1000:
         raise ValidationFailed("A vote budget is between 1 and 1000.", {"vote_budget": ["Between 1 and 1000."]})
     return name, slug
 
 
 @writes
-def create_board(actor: User, organisation: Organisation, name: str, slug: str = "", description: str = "",
-                 is_private: bool = False, allow_downvotes: bool = False, vote_budget: int | None = None,
-                 categories: list[str] | None = None) -> Board:
+def create_board(
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    slug: str = "",
+    description: str = "",
+    is_private: bool = False,
+    allow_downvotes: bool = False,
+    vote_budget: int | None = None,
+    categories: list[str] | None = None,
+) -> Board:
     name, slug = _check(name, slug, vote_budget)
-    board = Board(organisation_id=organisation.id, name=name, slug=slug, description=(description or "")[:5000],
-                  is_private=is_private, allow_downvotes=allow_downvotes, vote_budget=vote_budget,
-                  created_by_id=actor.id)
+    board = Board(
+        organisation_id=organisation.id,
+        name=name,
+        slug=slug,
+        description=(description or "")[:5000],
+        is_private=is_private,
+        allow_downvotes=allow_downvotes,
+        vote_budget=vote_budget,
+        created_by_id=actor.id,
+    )
     for category in _clean_categories(categories or []):
         board.categories.append(Category(name=category, slug=slugify(category)))
     db.session.add(board)
@@ -58,15 +78,17 @@ def create_board(actor: User, organisation: Organisation, name: str, slug: str =
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ValidationFailed("This organisation already has a board at that address.",
-                               {"slug": ["Already taken."]}) from None
+        raise ValidationFailed(
+            "This organisation already has a board at that address.", {"slug": ["Already taken."]}
+        ) from None
     audit.event("board.created", board_id=board.id, org_id=organisation.id, actor_id=actor.id)
     return board
 
 
 @writes
-def update_board(board: Board, name: str, description: str, is_private: bool, allow_downvotes: bool,
-                 vote_budget: int | None) -> None:
+def update_board(
+    board: Board, name: str, description: str, is_private: bool, allow_downvotes: bool, vote_budget: int | None
+) -> None:
     name, _ = _check(name, board.slug, vote_budget)
     board.name = name
     board.description = (description or "")[:5000]
@@ -114,8 +136,9 @@ def remove_category(board: Board, category_id: int) -> None:
 def invite_customer(actor: User, board: Board, email: str) -> BoardMember:
     """Give an address access to a private board (once its owner confirms it)."""
     address = normalise_email(email)
-    existing = db.session.scalar(select(BoardMember).where(
-        BoardMember.board_id == board.id, BoardMember.email == address))
+    existing = db.session.scalar(
+        select(BoardMember).where(BoardMember.board_id == board.id, BoardMember.email == address)
+    )
     if existing is not None:
         db.session.commit()  # ends the write transaction: invited already
         return existing
@@ -136,5 +159,6 @@ def remove_customer(actor: User, board: Board, member_id: int) -> None:
 
 
 def customers(board: Board) -> list[BoardMember]:
-    return list(db.session.scalars(select(BoardMember).where(BoardMember.board_id == board.id)
-                                   .order_by(BoardMember.email)))
+    return list(
+        db.session.scalars(select(BoardMember).where(BoardMember.board_id == board.id).order_by(BoardMember.email))
+    )

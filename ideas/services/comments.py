@@ -1,4 +1,5 @@
 """Comments: Markdown, replies one level deep, an edit window, tombstones, accepted answers."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -26,8 +27,9 @@ def _clean_body(body: str) -> str:
     if not body:
         raise ValidationFailed("Write a comment first.", {"body": ["Write something."]})
     if len(body) > BODY_MAX:
-        raise ValidationFailed(f"A comment can be at most {BODY_MAX:,} characters.",
-                               {"body": [f"At most {BODY_MAX:,} characters."]})
+        raise ValidationFailed(
+            f"A comment can be at most {BODY_MAX:,} characters.", {"body": [f"At most {BODY_MAX:,} characters."]}
+        )
     return body
 
 
@@ -38,8 +40,9 @@ def bump_comment_count(idea_id: int, delta: int, now: datetime) -> None:
 
 
 @writes
-def post_comment(author: User, idea: Idea, body: str, parent_id: int | None = None,
-                 now: datetime | None = None) -> Comment:
+def post_comment(
+    author: User, idea: Idea, body: str, parent_id: int | None = None, now: datetime | None = None
+) -> Comment:
     """The author follows the idea from then on. Raises NotAllowed, NotFound or ValidationFailed."""
     now = now or utcnow()
     if not policy.can_participate(author, idea.board) or not policy.can_see_idea(author, idea):
@@ -49,15 +52,19 @@ def post_comment(author: User, idea: Idea, body: str, parent_id: int | None = No
     body = _clean_body(body)
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
-        seen = parent is not None and (parent.visibility == Visibility.VISIBLE or parent.author_id == author.id
-                                       or policy.can_moderate(author, idea.board))
+        seen = parent is not None and (
+            parent.visibility == Visibility.VISIBLE
+            or parent.author_id == author.id
+            or policy.can_moderate(author, idea.board)
+        )
         if not seen or parent.idea_id != idea.id or parent.is_deleted:
             raise NotFound("The comment you reply to no longer exists.")
         # Replies stay one level deep: answering a reply joins its thread.
         parent_id = parent.parent_id or parent.id
     visibility, reason = moderation_state(author, body, now)
-    comment = Comment(idea_id=idea.id, author_id=author.id, parent_id=parent_id, body=body,
-                      visibility=visibility, created_at=now)
+    comment = Comment(
+        idea_id=idea.id, author_id=author.id, parent_id=parent_id, body=body, visibility=visibility, created_at=now
+    )
     db.session.add(comment)
     db.session.flush()
     if visibility == Visibility.VISIBLE:
@@ -130,9 +137,12 @@ def thread(idea: Idea, viewer: User | None) -> list[tuple[Comment, list[Comment]
     viewer_id = viewer.id if viewer is not None and getattr(viewer, "is_authenticated", False) else None
     from sqlalchemy.orm import selectinload
 
-    rows = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id)
-                              .options(selectinload(Comment.author))
-                              .order_by(Comment.created_at, Comment.id))
+    rows = db.session.scalars(
+        select(Comment)
+        .where(Comment.idea_id == idea.id)
+        .options(selectinload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
     visible = [c for c in rows if c.visibility == Visibility.VISIBLE or moderator or c.author_id == viewer_id]
     replies: dict[int, list[Comment]] = {}
     for comment in visible:

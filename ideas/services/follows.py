@@ -1,4 +1,5 @@
 """Following an idea: authors and commenters follow automatically; voters choose."""
+
 from __future__ import annotations
 
 from sqlalchemy import delete, select, update

@@ -1,4 +1,5 @@
 """Submitting, editing and deleting ideas; tags; the edit history."""
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,11 @@ def _clean(board: Board, data: IdeaInput) -> IdeaInput:
     if len(body) > BODY_MAX:
         errors["body"] = [f"The description can be at most {BODY_MAX:,} characters."]
     category_id = data.category_id or None
-    if category_id is not None and db.session.scalar(select(Category.id).where(
-            Category.id == category_id, Category.board_id == board.id)) is None:
+    if (
+        category_id is not None
+        and db.session.scalar(select(Category.id).where(Category.id == category_id, Category.board_id == board.id))
+        is None
+    ):
         errors["category_id"] = ["Choose one of this board's categories."]
     tags = parse_tags(data.tags)
     if len(tags) > MAX_TAGS:
@@ -91,9 +95,18 @@ def submit_idea(author: User, board: Board, data: IdeaInput, now: datetime | Non
     now = now or utcnow()
     data = _clean(board, data)
     visibility, reason = moderation_state(author, f"{data.title} {data.body}", now)
-    idea = Idea(board_id=board.id, author_id=author.id, title=data.title, body=data.body,
-                category_id=data.category_id, visibility=visibility, created_at=now, last_activity_at=now,
-                follower_count=1, hot_rank=ranking.hot(0, now))
+    idea = Idea(
+        board_id=board.id,
+        author_id=author.id,
+        title=data.title,
+        body=data.body,
+        category_id=data.category_id,
+        visibility=visibility,
+        created_at=now,
+        last_activity_at=now,
+        follower_count=1,
+        hot_rank=ranking.hot(0, now),
+    )
     db.session.add(idea)
     db.session.flush()
     _set_tags(idea, data.tags)
@@ -131,8 +144,9 @@ def edit_idea(editor: User, idea: Idea, data: IdeaInput, now: datetime | None = 
         raise NotAllowed("This idea can no longer be edited: the edit window has closed or it has votes.")
     data = _clean(idea.board, data)
     if (data.title, data.body) != (idea.title, idea.body):
-        db.session.add(IdeaRevision(idea_id=idea.id, editor_id=editor.id, title=idea.title, body=idea.body,
-                                    created_at=now))
+        db.session.add(
+            IdeaRevision(idea_id=idea.id, editor_id=editor.id, title=idea.title, body=idea.body, created_at=now)
+        )
         idea.title, idea.body, idea.edited_at = data.title, data.body, now
     idea.category_id = data.category_id
     _set_tags(idea, data.tags)
@@ -161,8 +175,13 @@ def retag_idea(editor: User, idea: Idea, category_id: int | None, tags, now: dat
 
 
 def revisions(idea: Idea) -> list[IdeaRevision]:
-    return list(db.session.scalars(select(IdeaRevision).where(IdeaRevision.idea_id == idea.id)
-                                   .order_by(IdeaRevision.created_at.desc(), IdeaRevision.id.desc())))
+    return list(
+        db.session.scalars(
+            select(IdeaRevision)
+            .where(IdeaRevision.idea_id == idea.id)
+            .order_by(IdeaRevision.created_at.desc(), IdeaRevision.id.desc())
+        )
+    )
 
 
 @writes

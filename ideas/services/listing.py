@@ -1,5 +1,6 @@
 """The lists of ideas a board shows: sort orders from indexed columns, filters, search, and
 keyset pagination, in a constant number of queries whatever the page size."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,14 @@ class IdeaFilter:
     def normalised(self) -> "IdeaFilter":
         sort = self.sort if self.sort in SORTS else DEFAULT_SORT
         status = self.status if self.status in Status.LABELS else None
-        return IdeaFilter(sort, status, self.category or None, (self.tag or "").strip().lower() or None,
-                          (self.q or "").strip()[:200] or None, self.author_id)
+        return IdeaFilter(
+            sort,
+            status,
+            self.category or None,
+            (self.tag or "").strip().lower() or None,
+            (self.q or "").strip()[:200] or None,
+            self.author_id,
+        )
 
 
 def _base(board_id: int, flt: IdeaFilter):
@@ -59,13 +66,13 @@ def list_ideas(board: Board, flt: IdeaFilter, page: PageQuery) -> tuple[list[Ide
     # Author and category (many-to-one) come in the page's own query through joins on primary
     # keys; only the tags (a collection) need a second query. Measured on the bench seed: about
     # a third less CPU for this function than three selectin loads (bench/RESULTS.md).
-    stmt = _base(board.id, flt).options(joinedload(Idea.author), joinedload(Idea.category),
-                                        selectinload(Idea.tags))
+    stmt = _base(board.id, flt).options(joinedload(Idea.author), joinedload(Idea.category), selectinload(Idea.tags))
     return keyset_page(db.session, stmt, kind=f"ideas.{flt.sort}", columns=[column, Idea.id], query=page)
 
 
-_VOTES_OF = select(Vote.idea_id, Vote.value).where(Vote.user_id == bindparam("user_id"),
-                                                   Vote.idea_id.in_(bindparam("idea_ids", expanding=True)))
+_VOTES_OF = select(Vote.idea_id, Vote.value).where(
+    Vote.user_id == bindparam("user_id"), Vote.idea_id.in_(bindparam("idea_ids", expanding=True))
+)
 
 
 def votes_of(user: User | None, ideas: list[Idea]) -> dict[int, int]:
@@ -81,9 +88,13 @@ def similar_ideas(board: Board, text: str, limit: int = 5, exclude_id: int | Non
     found = search.matches(text, any_term=True)
     if found is None:
         return []
-    stmt = (select(Idea).join(found, found.c.id == Idea.id)
-            .where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE, Idea.status != Status.MERGED)
-            .order_by(found.c.rank, Idea.score.desc()).limit(limit))
+    stmt = (
+        select(Idea)
+        .join(found, found.c.id == Idea.id)
+        .where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE, Idea.status != Status.MERGED)
+        .order_by(found.c.rank, Idea.score.desc())
+        .limit(limit)
+    )
     if exclude_id:
         stmt = stmt.where(Idea.id != exclude_id)
     return list(db.session.scalars(stmt))
@@ -93,15 +104,24 @@ def roadmap(board: Board, per_column: int = 50) -> dict[str, list[Idea]]:
     columns = {}
     for status in Status.ROADMAP:
         order = Idea.delivered_at.desc() if status == Status.DELIVERED else Idea.score.desc()
-        columns[status] = list(db.session.scalars(
-            select(Idea).where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE,
-                               Idea.status == status).order_by(order, Idea.id.desc()).limit(per_column)))
+        columns[status] = list(
+            db.session.scalars(
+                select(Idea)
+                .where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE, Idea.status == status)
+                .order_by(order, Idea.id.desc())
+                .limit(per_column)
+            )
+        )
     return columns
 
 
 def changelog(board: Board, page: PageQuery) -> tuple[list[Idea], str | None]:
-    stmt = select(Idea).where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE,
-                              Idea.status == Status.DELIVERED, Idea.delivered_at.is_not(None))
+    stmt = select(Idea).where(
+        Idea.board_id == board.id,
+        Idea.visibility == Visibility.VISIBLE,
+        Idea.status == Status.DELIVERED,
+        Idea.delivered_at.is_not(None),
+    )
     return keyset_page(db.session, stmt, kind="changelog", columns=[Idea.delivered_at, Idea.id], query=page)
 
 

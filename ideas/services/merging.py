@@ -4,6 +4,7 @@ The source's voters become the target's voters without double counting (a member
 on both keeps the target vote), its followers and comments move over, and both ideas' counters
 are recomputed from the tables, all in one transaction holding both ideas' row locks.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,10 +55,16 @@ def merge_ideas(pm: User, source: Idea, target: Idea, now: datetime | None = Non
         raise Conflict("That idea was itself merged; merge into the idea it points to.")
 
     target_voters = select(Vote.user_id).where(Vote.idea_id == target_id)
-    dropped = [dict(user_id=v.user_id, value=v.value, created_at=v.created_at.isoformat(),
-                    proxy_by_id=v.proxy_by_id, proxy_note=v.proxy_note)
-               for v in db.session.scalars(select(Vote).where(Vote.idea_id == source_id,
-                                                              Vote.user_id.in_(target_voters)))]
+    dropped = [
+        dict(
+            user_id=v.user_id,
+            value=v.value,
+            created_at=v.created_at.isoformat(),
+            proxy_by_id=v.proxy_by_id,
+            proxy_note=v.proxy_note,
+        )
+        for v in db.session.scalars(select(Vote).where(Vote.idea_id == source_id, Vote.user_id.in_(target_voters)))
+    ]
     db.session.execute(delete(Vote).where(Vote.idea_id == source_id, Vote.user_id.in_(target_voters)))
     moved_votes = list(db.session.scalars(select(Vote.id).where(Vote.idea_id == source_id)))
     try:
@@ -66,21 +73,39 @@ def merge_ideas(pm: User, source: Idea, target: Idea, now: datetime | None = Non
         raise Conflict("Someone voted while the ideas were being merged; please try again.") from None
 
     target_followers = select(Follow.user_id).where(Follow.idea_id == target_id)
-    moved_follows = list(db.session.scalars(select(Follow.id).where(
-        Follow.idea_id == source_id, Follow.user_id.not_in(target_followers))))
+    moved_follows = list(
+        db.session.scalars(
+            select(Follow.id).where(Follow.idea_id == source_id, Follow.user_id.not_in(target_followers))
+        )
+    )
     db.session.execute(update(Follow).where(Follow.id.in_(moved_follows)).values(idea_id=target_id))
     moved_comments = list(db.session.scalars(select(Comment.id).where(Comment.idea_id == source_id)))
-    db.session.execute(update(Comment).where(Comment.id.in_(moved_comments))
-                       .values(idea_id=target_id, moved_from_idea_id=source_id))
+    db.session.execute(
+        update(Comment).where(Comment.id.in_(moved_comments)).values(idea_id=target_id, moved_from_idea_id=source_id)
+    )
 
-    merge = IdeaMerge(source_id=source_id, target_id=target_id, merged_by_id=pm.id, source_status=source.status,
-                      moved_votes=json.dumps(moved_votes), dropped_votes=json.dumps(dropped),
-                      moved_follows=json.dumps(moved_follows), moved_comments=json.dumps(moved_comments),
-                      created_at=now)
+    merge = IdeaMerge(
+        source_id=source_id,
+        target_id=target_id,
+        merged_by_id=pm.id,
+        source_status=source.status,
+        moved_votes=json.dumps(moved_votes),
+        dropped_votes=json.dumps(dropped),
+        moved_follows=json.dumps(moved_follows),
+        moved_comments=json.dumps(moved_comments),
+        created_at=now,
+    )
     db.session.add(merge)
-    db.session.add(StatusChange(idea_id=source_id, from_status=source.status, to_status=Status.MERGED,
-                                message=f"Merged into #{target_id}: {target.title}", changed_by_id=pm.id,
-                                created_at=now))
+    db.session.add(
+        StatusChange(
+            idea_id=source_id,
+            from_status=source.status,
+            to_status=Status.MERGED,
+            message=f"Merged into #{target_id}: {target.title}",
+            changed_by_id=pm.id,
+            created_at=now,
+        )
+    )
     source.status, source.status_changed_at, source.merged_into_id = Status.MERGED, now, target_id
     target.last_activity_at = now
     counters.recompute_idea(source_id)
@@ -92,15 +117,24 @@ def merge_ideas(pm: User, source: Idea, target: Idea, now: datetime | None = Non
         recount_budgets(source.board)
     events.publish(events.IdeaMerged(source_id, target_id, pm.id))
     db.session.commit()
-    audit.event("idea.merged", source_id=source_id, target_id=target_id, user_id=pm.id,
-                votes_moved=len(moved_votes), votes_dropped=len(dropped))
+    audit.event(
+        "idea.merged",
+        source_id=source_id,
+        target_id=target_id,
+        user_id=pm.id,
+        votes_moved=len(moved_votes),
+        votes_dropped=len(dropped),
+    )
     return merge
 
 
 def undoable_merge(idea: Idea, now: datetime | None = None) -> IdeaMerge | None:
     """The merge of `idea` into another that can still be undone, if any."""
-    merge = db.session.scalar(select(IdeaMerge).where(IdeaMerge.source_id == idea.id, IdeaMerge.undone_at.is_(None))
-                              .order_by(IdeaMerge.id.desc()))
+    merge = db.session.scalar(
+        select(IdeaMerge)
+        .where(IdeaMerge.source_id == idea.id, IdeaMerge.undone_at.is_(None))
+        .order_by(IdeaMerge.id.desc())
+    )
     if merge is None or (now or utcnow()) - merge.created_at > UNDO_WINDOW:
         return None
     return merge
@@ -119,22 +153,47 @@ def undo_merge(pm: User, merge: IdeaMerge, now: datetime | None = None) -> None:
         raise NotAllowed("Only the organisation's product managers can undo a merge.")
     if merge.undone_at is not None or now - merge.created_at > UNDO_WINDOW:
         raise Conflict("This merge can no longer be undone.")
-    db.session.execute(update(Vote).where(Vote.id.in_(json.loads(merge.moved_votes)),
-                                          Vote.idea_id == merge.target_id).values(idea_id=merge.source_id))
+    db.session.execute(
+        update(Vote)
+        .where(Vote.id.in_(json.loads(merge.moved_votes)), Vote.idea_id == merge.target_id)
+        .values(idea_id=merge.source_id)
+    )
     for vote in json.loads(merge.dropped_votes):
-        exists = db.session.scalar(select(Vote.id).where(Vote.idea_id == merge.source_id,
-                                                         Vote.user_id == vote["user_id"]))
+        exists = db.session.scalar(
+            select(Vote.id).where(Vote.idea_id == merge.source_id, Vote.user_id == vote["user_id"])
+        )
         if exists is None:
-            db.session.add(Vote(idea_id=merge.source_id, user_id=vote["user_id"], value=vote["value"],
-                                created_at=datetime.fromisoformat(vote["created_at"]), updated_at=now,
-                                proxy_by_id=vote["proxy_by_id"], proxy_note=vote["proxy_note"]))
-    db.session.execute(update(Follow).where(Follow.id.in_(json.loads(merge.moved_follows)),
-                                            Follow.idea_id == merge.target_id).values(idea_id=merge.source_id))
-    db.session.execute(update(Comment).where(Comment.id.in_(json.loads(merge.moved_comments)),
-                                             Comment.idea_id == merge.target_id)
-                       .values(idea_id=merge.source_id, moved_from_idea_id=None))
-    db.session.add(StatusChange(idea_id=source.id, from_status=Status.MERGED, to_status=merge.source_status,
-                                message="The merge was undone.", changed_by_id=pm.id, created_at=now))
+            db.session.add(
+                Vote(
+                    idea_id=merge.source_id,
+                    user_id=vote["user_id"],
+                    value=vote["value"],
+                    created_at=datetime.fromisoformat(vote["created_at"]),
+                    updated_at=now,
+                    proxy_by_id=vote["proxy_by_id"],
+                    proxy_note=vote["proxy_note"],
+                )
+            )
+    db.session.execute(
+        update(Follow)
+        .where(Follow.id.in_(json.loads(merge.moved_follows)), Follow.idea_id == merge.target_id)
+        .values(idea_id=merge.source_id)
+    )
+    db.session.execute(
+        update(Comment)
+        .where(Comment.id.in_(json.loads(merge.moved_comments)), Comment.idea_id == merge.target_id)
+        .values(idea_id=merge.source_id, moved_from_idea_id=None)
+    )
+    db.session.add(
+        StatusChange(
+            idea_id=source.id,
+            from_status=Status.MERGED,
+            to_status=merge.source_status,
+            message="The merge was undone.",
+            changed_by_id=pm.id,
+            created_at=now,
+        )
+    )
     source.status, source.merged_into_id, source.status_changed_at = merge.source_status, None, now
     merge.undone_at = now
     db.session.flush()

@@ -1,5 +1,6 @@
 """The status workflow. Only product managers change a status; the message they give becomes
 the idea's official response, and every change is kept as a timeline."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,8 +20,9 @@ MESSAGE_MAX = 10_000
 
 
 @writes
-def change_status(pm: User, idea: Idea, status: str, message: str = "", release_note: str = "",
-                  now: datetime | None = None) -> StatusChange:
+def change_status(
+    pm: User, idea: Idea, status: str, message: str = "", release_note: str = "", now: datetime | None = None
+) -> StatusChange:
     """Raises NotAllowed (not a PM), ValidationFailed (unknown status) or Conflict (merged).
 
     The idea's row is locked for the transaction, so two simultaneous changes cannot both
@@ -35,11 +37,13 @@ def change_status(pm: User, idea: Idea, status: str, message: str = "", release_
     message = (message or "").strip()[:MESSAGE_MAX]
     release_note = (release_note or "").strip()[:MESSAGE_MAX]
     if status == idea.status and not message and not release_note:
-        raise ValidationFailed("The idea already has that status; add a message to respond.",
-                               {"status": ["Unchanged."]})
+        raise ValidationFailed(
+            "The idea already has that status; add a message to respond.", {"status": ["Unchanged."]}
+        )
     now = now or utcnow()
-    change = StatusChange(idea_id=idea.id, from_status=idea.status, to_status=status, message=message,
-                          changed_by_id=pm.id, created_at=now)
+    change = StatusChange(
+        idea_id=idea.id, from_status=idea.status, to_status=status, message=message, changed_by_id=pm.id, created_at=now
+    )
     db.session.add(change)
     previous = idea.status
     idea.status = status
@@ -62,5 +66,10 @@ def change_status(pm: User, idea: Idea, status: str, message: str = "", release_
 
 
 def history(idea: Idea) -> list[StatusChange]:
-    return list(db.session.scalars(select(StatusChange).where(StatusChange.idea_id == idea.id)
-                                   .order_by(StatusChange.created_at, StatusChange.id)))
+    return list(
+        db.session.scalars(
+            select(StatusChange)
+            .where(StatusChange.idea_id == idea.id)
+            .order_by(StatusChange.created_at, StatusChange.id)
+        )
+    )

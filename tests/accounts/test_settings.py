@@ -7,8 +7,9 @@ NEW = "glacier-lantern-77"
 
 
 def test_profile_update_shows_on_the_public_profile(user_client, client):
-    response = user_client.post("/settings/profile", data={"display_name": "Casey C. Customer",
-                                                           "bio": "I run <b>reports</b> every Monday."})
+    response = user_client.post(
+        "/settings/profile", data={"display_name": "Casey C. Customer", "bio": "I run <b>reports</b> every Monday."}
+    )
     assert response.status_code == 303
     page = client.get(f"/people/{user_client.user.id}").get_data(as_text=True)
     assert "Casey C. Customer" in page
@@ -26,13 +27,15 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(app, db, 
     other = app.test_client()
     login(other, user)
 
-    wrong = user_client.post("/settings/password", data={"current_password": "nope-nope-nope",
-                                                         "new_password": NEW, "confirm": NEW})
+    wrong = user_client.post(
+        "/settings/password", data={"current_password": "nope-nope-nope", "new_password": NEW, "confirm": NEW}
+    )
     assert wrong.status_code == 422 and "Not correct." in wrong.get_data(as_text=True)
     assert other.get("/settings/profile").status_code == 200
 
-    ok = user_client.post("/settings/password", data={"current_password": PASSWORD,
-                                                      "new_password": NEW, "confirm": NEW})
+    ok = user_client.post(
+        "/settings/password", data={"current_password": PASSWORD, "new_password": NEW, "confirm": NEW}
+    )
     assert ok.status_code == 303
     assert user_client.get("/settings/profile").status_code == 200  # this session stays
     assert other.get("/settings/profile").status_code == 303  # the other one is gone
@@ -43,8 +46,9 @@ def test_sessions_page_lists_devices_and_signs_one_out(app, db, user_client):
     login(other, user_client.user)
     page = user_client.get("/settings/sessions").get_data(as_text=True)
     assert "This device" in page
-    other_id = db.session.scalars(select(AuthSession.id).where(
-        AuthSession.user_id == user_client.user.id).order_by(AuthSession.id.desc())).first()
+    other_id = db.session.scalars(
+        select(AuthSession.id).where(AuthSession.user_id == user_client.user.id).order_by(AuthSession.id.desc())
+    ).first()
     assert user_client.post(f"/settings/sessions/{other_id}/end").status_code == 303
     assert other.get("/settings/profile").status_code == 303
 

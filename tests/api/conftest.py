@@ -1,4 +1,5 @@
 """API fixtures: a personal access token for the signed-in `user`, and bearer headers."""
+
 from __future__ import annotations
 
 import pytest

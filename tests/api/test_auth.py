@@ -1,4 +1,5 @@
 """Who is calling: a bearer token or the browser session, and what happens when neither works."""
+
 from datetime import timedelta
 
 import time_machine
@@ -28,8 +29,9 @@ def test_a_token_identifies_its_owner_and_sets_no_cookie(api, user):
     me = response.get_json()
     assert (me["id"], me["email"], me["display_name"]) == (user.id, user.email, "Casey Customer")
     assert me["email_verified"] is True
-    assert me["organisations"] == [{"id": organisation.id, "slug": "acme", "name": "Acme Analytics",
-                                    "roles": ["judge"]}]
+    assert me["organisations"] == [
+        {"id": organisation.id, "slug": "acme", "name": "Acme Analytics", "roles": ["judge"]}
+    ]
 
 
 def test_a_write_with_a_token_sets_no_cookie_either(api):
@@ -119,8 +121,7 @@ def test_last_used_is_recorded_at_most_once_a_minute(client, db, token_secret):
 def test_the_token_wins_over_a_keep_me_signed_in_cookie(app, user, token_secret):
     someone_else = make_user(name="Someone Else")
     browser = app.test_client()
-    signed_in = browser.post("/login", data={"email": someone_else.email, "password": PASSWORD,
-                                             "remember": "y"})
+    signed_in = browser.post("/login", data={"email": someone_else.email, "password": PASSWORD, "remember": "y"})
     assert signed_in.status_code == 303 and browser.get_cookie("remember_token")
 
     response = browser.get("/api/v1/me", headers=bearer(token_secret))

@@ -1,6 +1,7 @@
 """The challenges resources of the JSON API as clients with personal access tokens see them:
 posting and the lifecycle, the agreement and the confidential material, submissions that answer
 only to their author and the organisation's judges, the deadline kept to the second."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -19,12 +20,17 @@ ORG = "acme"
 
 def challenge_body(**overrides) -> dict:
     body = {
-        "organisation": ORG, "title": "Halve the cold-start time", "summary": "Our app starts too slowly on old phones.",
+        "organisation": ORG,
+        "title": "Halve the cold-start time",
+        "summary": "Our app starts too slowly on old phones.",
         "statement": "The app takes 6 seconds to start on a 2019 phone. **Find a way** to halve it.",
-        "type": "rtp", "reward_amount": 500_000, "currency": "usd",
+        "type": "rtp",
+        "reward_amount": 500_000,
+        "currency": "usd",
         "deadline": (utcnow() + timedelta(days=30)).isoformat(),
         "criteria": [{"name": "Feasibility", "weight": 3}, {"name": "Impact", "weight": 2, "description": "Seconds"}],
-        "split": [70, 30], "confidential_material": "The profiler traces are in **the data room**.",
+        "split": [70, 30],
+        "confidential_material": "The profiler traces are in **the data room**.",
     }
     body.update(overrides)
     return body
@@ -82,9 +88,14 @@ def test_posting_refuses_bad_input_and_writes_nothing(people, db):
     naive = owner.post("/api/v1/challenges", json=challenge_body(deadline="2031-01-31T17:00:00"))
     assert naive.status_code == 422
     assert "offset" in naive.get_json()["error"]["fields"]["deadline"][0]
-    for bad in (challenge_body(reward_amount="5000"), challenge_body(currency="xyz"), challenge_body(criteria=[]),
-                challenge_body(split=[50, 60]), challenge_body(deadline=(utcnow() + timedelta(hours=2)).isoformat()),
-                challenge_body(surprise=True)):
+    for bad in (
+        challenge_body(reward_amount="5000"),
+        challenge_body(currency="xyz"),
+        challenge_body(criteria=[]),
+        challenge_body(split=[50, 60]),
+        challenge_body(deadline=(utcnow() + timedelta(hours=2)).isoformat()),
+        challenge_body(surprise=True),
+    ):
         assert owner.post("/api/v1/challenges", json=bad).status_code == 422, bad
     assert people["judge"].post("/api/v1/challenges", json=challenge_body()).status_code == 403
     assert people["solver"].post("/api/v1/challenges", json=challenge_body()).status_code == 404
@@ -105,7 +116,9 @@ def test_lifecycle_through_the_api(people, acme, db):
     assert refused.status_code == 409 and "reward_amount" in refused.get_json()["error"]["fields"]
     assert people["judge"].patch(path, json={"title": "A judge's new title"}).status_code == 403
 
-    shorter = owner.post(f"{path}/extend-deadline", json={"deadline": (challenge.deadline - timedelta(days=1)).isoformat()})
+    shorter = owner.post(
+        f"{path}/extend-deadline", json={"deadline": (challenge.deadline - timedelta(days=1)).isoformat()}
+    )
     assert shorter.status_code == 422 and "never shortened" in shorter.get_json()["error"]["message"]
     later = challenge.deadline + timedelta(days=7)
     extended = owner.post(f"{path}/extend-deadline", json={"deadline": later.isoformat(), "reason": "Holidays"})
@@ -119,8 +132,9 @@ def test_lifecycle_through_the_api(people, acme, db):
 
 def test_editing_a_draft_merges_the_patch_with_what_is_stored(people, acme, db):
     challenge = make_challenge(acme, state="draft")
-    edited = people["owner"].patch(f"/api/v1/challenges/{challenge.id}",
-                                   json={"title": "A sharper title for it", "split": [100]})
+    edited = people["owner"].patch(
+        f"/api/v1/challenges/{challenge.id}", json={"title": "A sharper title for it", "split": [100]}
+    )
     assert edited.status_code == 200, edited.get_json()
     assert edited.get_json()["title"] == "A sharper title for it" and edited.get_json()["winner_count"] == 1
     assert edited.get_json()["summary"] == challenge.summary  # left out, kept
@@ -202,19 +216,31 @@ def test_the_submission_count_is_for_the_organisation_only(people, open_challeng
     for outsider in ("solver", "rival", "other_org"):
         assert people[outsider].get(path).get_json()["submission_count"] is None, outsider
         assert {c["submission_count"] for c in people[outsider].get("/api/v1/challenges").get_json()["data"]} == {None}
-        assert {c["submission_count"] for c in people[outsider].get(
-            f"/api/v1/challenges?organisation={ORG}").get_json()["data"]} == {None}
+        assert {
+            c["submission_count"]
+            for c in people[outsider].get(f"/api/v1/challenges?organisation={ORG}").get_json()["data"]
+        } == {None}
     for member in ("judge", "pm"):
         assert people[member].get(path).get_json()["submission_count"] == 1
         assert [c["submission_count"] for c in people[member].get("/api/v1/challenges").get_json()["data"]] == [1]
-        assert [c["submission_count"] for c in people[member].get(
-            f"/api/v1/challenges?organisation={ORG}").get_json()["data"]] == [1]
+        assert [
+            c["submission_count"]
+            for c in people[member].get(f"/api/v1/challenges?organisation={ORG}").get_json()["data"]
+        ] == [1]
 
 
 def test_attachments_are_listed_with_a_download_link_for_the_same_people(people, open_challenge):
     submission = make_submission(open_challenge, people["solver"].user)
-    _db.session.add(Attachment(submission_id=submission.id, stored_name=f"{open_challenge.id}/{'a' * 32}",
-                               filename="traces.pdf", content_type="application/pdf", size=1234, sha256="0" * 64))
+    _db.session.add(
+        Attachment(
+            submission_id=submission.id,
+            stored_name=f"{open_challenge.id}/{'a' * 32}",
+            filename="traces.pdf",
+            content_type="application/pdf",
+            size=1234,
+            sha256="0" * 64,
+        )
+    )
     _db.session.commit()
     [attachment] = people["judge"].get(f"/api/v1/submissions/{submission.id}").get_json()["attachments"]
     assert attachment["filename"] == "traces.pdf" and attachment["size"] == 1234
@@ -227,8 +253,10 @@ def test_a_submission_one_second_late_is_refused_and_changes_nothing(people, ope
     solver = people["solver"]
     submission = make_submission(open_challenge, solver.user)
     with time_machine.travel(open_challenge.deadline + timedelta(seconds=1)):
-        late = solver.post(f"/api/v1/challenges/{open_challenge.id}/submissions",
-                           json={"title": "Too late", "body": "This edit arrives one second late."})
+        late = solver.post(
+            f"/api/v1/challenges/{open_challenge.id}/submissions",
+            json={"title": "Too late", "body": "This edit arrives one second late."},
+        )
         assert late.status_code == 409
         error = late.get_json()["error"]
         assert error["code"] == "deadline_passed" and "deadline has passed" in error["message"]
@@ -248,12 +276,21 @@ def test_questions_and_public_clarifications(people, open_challenge):
     assert rival.get(path).get_json()["data"][0]["answer"] is None
 
     question_id = asked.get_json()["id"]
-    assert solver.post(f"/api/v1/questions/{question_id}/answer", json={"body": "Yes, I say so myself.",
-                                                                        "public": True}).status_code == 403
-    assert rival.post(f"/api/v1/questions/{question_id}/answer",
-                      json={"body": "Peeking at it", "public": True}).status_code == 404
-    answered = owner.post(f"/api/v1/questions/{question_id}/answer",
-                          json={"body": "Yes, native modules are fine.", "public": True})
+    assert (
+        solver.post(
+            f"/api/v1/questions/{question_id}/answer", json={"body": "Yes, I say so myself.", "public": True}
+        ).status_code
+        == 403
+    )
+    assert (
+        rival.post(
+            f"/api/v1/questions/{question_id}/answer", json={"body": "Peeking at it", "public": True}
+        ).status_code
+        == 404
+    )
+    answered = owner.post(
+        f"/api/v1/questions/{question_id}/answer", json={"body": "Yes, native modules are fine.", "public": True}
+    )
     assert answered.status_code == 200 and answered.get_json()["public"] is True
     owner.post(f"/api/v1/questions/{private['id']}/answer", json={"body": "No, only 2019 phones.", "public": False})
 
@@ -275,8 +312,10 @@ def test_judging_results_and_awards(people, open_challenge):
         assert early.status_code == 422
         scored = judge.put(f"/api/v1/submissions/{best.id}/scores", json=card)
         assert scored.status_code == 200 and len(scored.get_json()["mine"]["scores"]) == len(criteria)
-        judge.put(f"/api/v1/submissions/{other.id}/scores",
-                  json={"scores": [{"criterion_id": cid, "value": 4} for cid in criteria]})
+        judge.put(
+            f"/api/v1/submissions/{other.id}/scores",
+            json={"scores": [{"criterion_id": cid, "value": 4} for cid in criteria]},
+        )
         # The owner has not scored yet: the judge's numbers stay hidden from them.
         assert owner.get(f"/api/v1/submissions/{best.id}/scores").get_json() == {"mine": None, "others": []}
         assert solver.get(f"/api/v1/submissions/{best.id}/scores").status_code == 404
@@ -290,8 +329,15 @@ def test_judging_results_and_awards(people, open_challenge):
         awards_path = f"/api/v1/challenges/{open_challenge.id}/awards"
         too_much = owner.post(awards_path, json={"allocations": [{"submission_id": best.id, "amount": 600_000}]})
         assert too_much.status_code == 422
-        made = owner.post(awards_path, json={"allocations": [{"submission_id": best.id, "amount": 300_000},
-                                                             {"submission_id": other.id, "amount": 150_000}]})
+        made = owner.post(
+            awards_path,
+            json={
+                "allocations": [
+                    {"submission_id": best.id, "amount": 300_000},
+                    {"submission_id": other.id, "amount": 150_000},
+                ]
+            },
+        )
         assert made.status_code == 201, made.get_json()
         assert [a["place"] for a in made.get_json()["data"]] == [1, 2]
 

@@ -1,5 +1,6 @@
 """With CSRF protection on (as in production): a signed-in browser must prove the request came
 from one of our pages; a program with a token need not, since no browser sends that for it."""
+
 import re
 
 import pytest
@@ -28,8 +29,9 @@ def test_a_session_write_without_the_csrf_header_is_refused(user_client):
 
 def test_a_session_write_with_the_page_s_csrf_token_goes_through(user_client):
     token = _page_csrf_token(user_client)
-    response = user_client.patch("/api/v1/me", json={"display_name": "Casey from the page"},
-                                 headers={"X-CSRFToken": token})
+    response = user_client.patch(
+        "/api/v1/me", json={"display_name": "Casey from the page"}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 200
     assert response.get_json()["display_name"] == "Casey from the page"
 

@@ -1,4 +1,5 @@
 """Every API failure answers in one JSON shape: {"error": {"code", "message", "fields"}}."""
+
 import pytest
 
 from app.api import services
@@ -40,8 +41,9 @@ def test_a_blank_name_is_refused_by_the_same_rule_as_the_settings_page(api):
     assert response.status_code == 422 and "display_name" in _error(response)["fields"]
 
 
-@pytest.mark.parametrize("kwargs", [{"data": "display_name=x"}, {"data": "{not json",
-                                     "content_type": "application/json"}, {}])
+@pytest.mark.parametrize(
+    "kwargs", [{"data": "display_name=x"}, {"data": "{not json", "content_type": "application/json"}, {}]
+)
 def test_a_body_that_is_not_json_is_400(api, kwargs):
     response = api.patch("/api/v1/me", **kwargs)
     assert response.status_code == 400

@@ -1,5 +1,6 @@
 """/api/v1/openapi.json: a valid OpenAPI 3.1 document generated from the code that serves the
 API, so it lists exactly the operations that exist."""
+
 import re
 
 import pytest
@@ -55,7 +56,10 @@ def test_the_error_shape_and_security_schemes_are_described(document):
     assert components["schemas"]["Error"]["required"] == ["error"]
     assert set(components["schemas"]["ErrorDetail"]["required"]) == {"code", "message", "fields"}
     assert components["securitySchemes"]["bearerToken"] == {
-        **components["securitySchemes"]["bearerToken"], "type": "http", "scheme": "bearer"}
+        **components["securitySchemes"]["bearerToken"],
+        "type": "http",
+        "scheme": "bearer",
+    }
     assert components["securitySchemes"]["sessionCookie"]["in"] == "cookie"
 
 
@@ -84,4 +88,5 @@ def test_every_api_route_is_in_the_document_and_nothing_else(app, document):
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
     assert documented == served
     assert {op.endpoint for op in registry.for_app(app)} == {
-        op["operationId"] for item in document["paths"].values() for op in item.values()}
+        op["operationId"] for item in document["paths"].values() for op in item.values()
+    }

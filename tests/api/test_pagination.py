@@ -1,5 +1,6 @@
 """The one pagination convention, seen through GET /api/v1/tokens: cursor + limit in,
 {data, next_cursor} out; a cursor someone edited is refused, never a 500."""
+
 from datetime import datetime, timezone
 
 import pytest

@@ -1,4 +1,5 @@
 """/api/docs: the API reference, rendered on the server from the same OpenAPI document."""
+
 import re
 
 

@@ -1,5 +1,6 @@
 """Property-based run of schemathesis over the whole OpenAPI document: generated requests, valid
 and invalid, must never cause a 5xx nor a response the document does not describe."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,7 +20,8 @@ EXAMPLES_WITH_PATH_IDS = 10
 # be refused (422); the other checks (no 5xx, every answer documented) still run on them.
 RULES_BEYOND_THE_SCHEMA = {
     # The split must add up to 100 %, the deadline be a day away, texts more than white space.
-    "POST /api/v1/challenges", "PATCH /api/v1/challenges/{challenge_id}",
+    "POST /api/v1/challenges",
+    "PATCH /api/v1/challenges/{challenge_id}",
 }
 
 
@@ -34,6 +36,7 @@ def app_config(app_config):
 def wsgi(app):
     """The app, each request in an app context of its own as in production (the test's own
     context would otherwise share `g` between requests)."""
+
     def isolated(environ, start_response):
         with app.app_context():
             return app(environ, start_response)
@@ -53,13 +56,15 @@ def _run(operation, mode: GenerationMode, headers: dict[str, str]) -> None:
     examples = EXAMPLES_WITH_PATH_IDS if "{" in operation.path else EXAMPLES
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    )
     def check(case):
         excluded = []
         # A cursor is opaque and signed: a string that fits its schema is still refused (422).
-        if mode is GenerationMode.POSITIVE and ((case.query or {}).get("cursor") is not None
-                                                or operation.label in RULES_BEYOND_THE_SCHEMA):
+        if mode is GenerationMode.POSITIVE and (
+            (case.query or {}).get("cursor") is not None or operation.label in RULES_BEYOND_THE_SCHEMA
+        ):
             excluded.append(positive_data_acceptance)
         case.call_and_validate(headers=headers, excluded_checks=excluded)
 

@@ -1,5 +1,6 @@
 """Personal access tokens: created on the settings page or by CLI, shown once, stored hashed,
 listed and revoked."""
+
 import hashlib
 import re
 

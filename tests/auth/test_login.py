@@ -100,8 +100,7 @@ def test_remember_me_sets_a_long_lived_cookie(client):
 
 def test_session_cookie_is_httponly_and_samesite_lax(client):
     make_user("ana@example.com")
-    cookie = [c for c in _login(client, "ana@example.com").headers.getlist("Set-Cookie")
-              if c.startswith("session=")][0]
+    cookie = [c for c in _login(client, "ana@example.com").headers.getlist("Set-Cookie") if c.startswith("session=")][0]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 

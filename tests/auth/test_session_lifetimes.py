@@ -1,5 +1,6 @@
 """Signed-in sessions end on the server: after a day unused, after 30 days unused with "keep me
 signed in", and 90 days after sign-in at the latest, whatever cookie the browser still holds."""
+
 from datetime import timedelta
 
 import time_machine

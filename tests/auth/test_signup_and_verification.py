@@ -73,9 +73,11 @@ def test_signup_with_a_registered_address_answers_the_same_and_mails_the_owner(a
 
 
 def test_weak_and_common_passwords_are_refused_with_a_reason(client, db):
-    for password, reason in [("short", "at least 10 characters"),
-                             ("password123", "too common"),
-                             ("aaaaaaaaaaaa", "repeats too few characters")]:
+    for password, reason in [
+        ("short", "at least 10 characters"),
+        ("password123", "too common"),
+        ("aaaaaaaaaaaa", "repeats too few characters"),
+    ]:
         response = _signup(client, password=password)
         assert response.status_code == 422
         assert reason in response.get_data(as_text=True)
@@ -95,15 +97,17 @@ def test_password_containing_the_email_is_refused(client):
 
 
 def test_confirming_leads_back_to_the_page_sign_up_started_from(client, mailbox):
-    client.post("/signup?next=/orgs/invitations/abc", data={"display_name": "Jo", "email": "jo@example.com",
-                                                            "password": STRONG})
+    client.post(
+        "/signup?next=/orgs/invitations/abc", data={"display_name": "Jo", "email": "jo@example.com", "password": STRONG}
+    )
     link = link_in(mailbox.last_to("jo@example.com"), "/verify-email/")
     assert "next=/orgs/invitations/abc" in link.replace("%2F", "/")
     assert client.post(path_of(link)).headers["Location"] == "/orgs/invitations/abc"
 
 
 def test_a_foreign_next_is_ignored_when_confirming(client, mailbox):
-    client.post("/signup?next=https://evil.example/", data={"display_name": "Jo", "email": "jo@example.com",
-                                                            "password": STRONG})
+    client.post(
+        "/signup?next=https://evil.example/", data={"display_name": "Jo", "email": "jo@example.com", "password": STRONG}
+    )
     link = link_in(mailbox.last_to("jo@example.com"), "/verify-email/")
     assert client.post(path_of(link)).headers["Location"] == "/"

@@ -5,6 +5,7 @@ process's one Chromium (the `browser` fixture in tests/conftest.py, shared with 
 A test fails when any page it opened logs a console error, throws an uncaught exception,
 violates the Content Security Policy, or receives a response with status 500 or more.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,7 +21,8 @@ CSP_PREFIX = "CSP violation:"
 # Runs in every document before the page's own scripts. Chromium also logs most violations
 # itself, but the DOM event is the standard signal (report-only policies included), and the
 # saved console.error still works if a page replaces console.error.
-REPORT_CSP_VIOLATIONS = """
+REPORT_CSP_VIOLATIONS = (
+    """
 (() => {
   const report = console.error.bind(console);
   window.addEventListener("securitypolicyviolation", (event) => {
@@ -28,7 +30,9 @@ REPORT_CSP_VIOLATIONS = """
            + ` in ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
   }, true);
 })();
-""" % CSP_PREFIX
+"""
+    % CSP_PREFIX
+)
 
 
 @dataclass
@@ -103,6 +107,7 @@ def browser_problems(live_server):
 def new_page(browser, live_server, browser_problems):
     """Open a page in a fresh context (its own cookies: another person). Relative URLs
     go to the live server."""
+
     def open_page():
         context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT)
         context.set_default_timeout(10_000)  # a broken journey fails in seconds, not minutes

@@ -1,4 +1,5 @@
 """What a person does in the browser, in a few words per step."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,9 @@ def read_link(mailbox, address: str, subject: str | None = None) -> str:
     """The first http(s) link in the last message to `address` (whose subject contains
     `subject`, if given). Raises AssertionError when there is none."""
     messages = [m for m in mailbox.to(address) if subject is None or subject in m["Subject"]]
-    assert messages, f"no mail to {address} about {subject!r}; got {[(m['To'], m['Subject']) for m in mailbox.messages]}"
+    assert messages, (
+        f"no mail to {address} about {subject!r}; got {[(m['To'], m['Subject']) for m in mailbox.messages]}"
+    )
     body = messages[-1].get_body(preferencelist=("plain",)).get_content()
     found = LINK.search(body)
     assert found, f"no link in the mail to {address}:\n{body}"

@@ -1,4 +1,5 @@
 """Keyboard and screen-reader basics on the pages every visitor meets first."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,10 +26,13 @@ def labels_of_controls(page) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path, labels", [
-    ("/login", ["Email", "Password", "Keep me signed in on this device"]),
-    ("/signup", ["Your name", "Email", "Password"]),
-])
+@pytest.mark.parametrize(
+    "path, labels",
+    [
+        ("/login", ["Email", "Password", "Keep me signed in on this device"]),
+        ("/signup", ["Your name", "Email", "Password"]),
+    ],
+)
 def test_form_pages_are_labelled_and_start_with_a_skip_link(page, path, labels):
     page.goto(path)
     assert labels_of_controls(page) == labels

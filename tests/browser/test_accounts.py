@@ -1,4 +1,5 @@
 """Accounts in a real browser: sign up and confirm the address, reset a forgotten password."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """A challenge from start to finish in Chromium: an organisation posts it, a solver accepts the
 terms and submits with an attachment, a judge scores, the organisation awards, the solver sees
 the award and accepts it."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,5 +1,6 @@
 """The browser fixtures catch what a person would not report: console errors, uncaught
 exceptions, CSP violations and server errors. Each is provoked here once, then forgiven."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The home page as a visitor sees it; with UPDATE_SCREENSHOTS=1 it becomes the README picture."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,8 @@ def test_home_lists_organisations(page):
 
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Build what your customers ask for. Reward those who solve it.")
+        "Build what your customers ask for. Reward those who solve it."
+    )
     for name, description in ORGANISATIONS:
         card = page.locator(".card").filter(has=page.get_by_role("link", name=name))
         expect(card).to_contain_text(description)

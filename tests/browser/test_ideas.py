@@ -1,4 +1,5 @@
 """A customer suggests an idea; a product manager plans it and merges a duplicate into it."""
+
 from __future__ import annotations
 
 import re
@@ -16,15 +17,15 @@ NEW_TITLE = "Email me a PDF of my dashboard every Monday"
 DUPLICATE = "Send dashboards as PDF by email"
 
 
-
 def bell(page):
     return page.locator("#bell .bell-count")
 
 
 def test_customer_suggests_an_idea_and_a_pm_plans_it_and_merges_a_duplicate(new_page, live_server):
     pm_user = factories.make_user("pam@example.com", "Pam Product")
-    board = factories.make_board(factories.make_org(pm_user, name="Acme Analytics", slug="acme"),
-                                 name="Dashboards", slug="dash")
+    board = factories.make_board(
+        factories.make_org(pm_user, name="Acme Analytics", slug="acme"), name="Dashboards", slug="dash"
+    )
     factories.make_idea(board, title="Export dashboards to PDF")
     factories.make_idea(board, title="Dark mode for the dashboard editor")
     factories.make_idea(board, title="Slack alerts when a metric drops")
@@ -72,7 +73,8 @@ def test_customer_suggests_an_idea_and_a_pm_plans_it_and_merges_a_duplicate(new_
     vote_widget = customer.locator(f"#vote-{idea_id}")
     vote_widget.get_by_role("button", name=f"Vote for {NEW_TITLE}").click()
     expect(vote_widget.get_by_role("button", name=f"Take back your vote for {NEW_TITLE}")).to_have_attribute(
-        "aria-pressed", "true")
+        "aria-pressed", "true"
+    )
     expect(vote_widget.locator(".vote-count")).to_have_text("1")
 
     customer.get_by_label("Your comment").fill("Ideally as a PNG too, for Slack.")
@@ -114,7 +116,8 @@ def test_customer_suggests_an_idea_and_a_pm_plans_it_and_merges_a_duplicate(new_
     expect(vote_widget.locator(".vote-count")).to_have_text("3")
     expect(customer.locator(f"#idea-{idea_id}-tally")).to_contain_text("3 up")
     expect(vote_widget.get_by_role("button", name=f"Take back your vote for {NEW_TITLE}")).to_have_attribute(
-        "aria-pressed", "true")
+        "aria-pressed", "true"
+    )
     expect(customer.locator(".idea-head .status")).to_have_text("Planned")
     expect(response).to_contain_text("Planned for the spring release: weekly PDF digests.")
     expect(bell(customer)).to_have_text("2")

@@ -1,5 +1,6 @@
 """The bell: a member who voted for an idea sees the unread count go up, without reloading, when
 a product manager changes the idea's status (htmx polls the bell); opening it marks it read."""
+
 from __future__ import annotations
 
 import pytest

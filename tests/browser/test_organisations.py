@@ -1,4 +1,5 @@
 """An organisation's admin invites a judge, who joins through the mailed link."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Voting in the browser: the count changes in place (htmx, no page load), the vote is kept,
 a second click takes it back; a visitor who is not signed in is sent to sign in and back."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,6 @@ from voting.services import cast_vote
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 TITLE = "Share a dashboard with a read-only link"
-
 
 
 def vote_button(widget, title: str, voted: bool):

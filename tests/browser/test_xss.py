@@ -1,6 +1,7 @@
 """Hostile text everywhere a member or a product manager can write, read back in Chromium on
 every page that shows it: nothing runs, no dialog opens, nothing breaks the Content Security
 Policy (the `page` fixture fails the test on a violation), and template syntax stays text."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -88,8 +89,9 @@ def seed_hostile_board():
     """A board whose description, ideas (titles, bodies, tags), edit history, comments and
     replies, official responses, release notes, flags and held posts are all payloads."""
     pm = factories.make_user(name="Pam Product")
-    board = factories.make_board(factories.make_org(pm, name="Acme Analytics", slug="acme"), name="Dashboards",
-                                 slug="dash")
+    board = factories.make_board(
+        factories.make_org(pm, name="Acme Analytics", slug="acme"), name="Dashboards", slug="dash"
+    )
     board.description = "\n\n".join(PAYLOADS)
     author = factories.seasoned_user(name=DISPLAY_NAME)
     member = factories.seasoned_user(name="Mo Member")
@@ -114,8 +116,14 @@ def seed_hostile_board():
         moderation.flag(member, "idea", idea.id, "spam", payload)
     # A brand-new account's post with a link waits for a moderator: the queue shows it.
     newcomer = factories.make_user(name=DISPLAY_NAME)
-    held = submit_idea(newcomer, board, IdeaInput(
-        title="<img src=x onerror=alert(1)> https://example.com", body="[x](javascript:alert(1)) https://example.com"))
+    held = submit_idea(
+        newcomer,
+        board,
+        IdeaInput(
+            title="<img src=x onerror=alert(1)> https://example.com",
+            body="[x](javascript:alert(1)) https://example.com",
+        ),
+    )
     assert held.visibility == "pending"
     delivered = next(idea for idea in ideas if idea.status == "delivered")
     template_idea = ideas[PAYLOADS.index(TEMPLATE_TITLE)]

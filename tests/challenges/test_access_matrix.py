@@ -1,5 +1,6 @@
 """Who gets what, for every challenge and submission address (pages, downloads, API) and every
 kind of visitor. Where the answer is 404, nothing of the confidential content may be in it."""
+
 from __future__ import annotations
 
 import io
@@ -29,9 +30,12 @@ def world(app):
     org = make_org()
     admin = org.memberships[0].user
     people = {
-        "other_solver": make_user(name="Other Solver"), "author": make_user(name="Author Solver"),
+        "other_solver": make_user(name="Other Solver"),
+        "author": make_user(name="Author Solver"),
         "other_org_member": make_org().memberships[0].user,
-        "pm": add_member(org, None, "pm"), "judge": add_member(org, None, "judge"), "admin": admin,
+        "pm": add_member(org, None, "pm"),
+        "judge": add_member(org, None, "judge"),
+        "admin": admin,
         "site_admin": make_user(site_admin=True),
     }
     challenge = make_challenge(org, confidential_material=CONFIDENTIAL, split=[100])
@@ -39,9 +43,11 @@ def world(app):
     author = app.test_client()
     login(author, people["author"])
     assert author.post(f"/challenges/{challenge.id}/agreement").status_code in (200, 302, 303)
-    answer = author.post(f"/challenges/{challenge.id}/submit", content_type="multipart/form-data",
-                         data={"title": SECRET_TITLE, "body": SECRET_BODY,
-                               "files": [(io.BytesIO(SECRET_FILE), "design.pdf")]})
+    answer = author.post(
+        f"/challenges/{challenge.id}/submit",
+        content_type="multipart/form-data",
+        data={"title": SECRET_TITLE, "body": SECRET_BODY, "files": [(io.BytesIO(SECRET_FILE), "design.pdf")]},
+    )
     assert answer.status_code in (200, 302, 303), answer.get_data(as_text=True)[:500]
     attachment = db.session.scalar(select(Attachment))
     submission = attachment.submission
@@ -49,8 +55,9 @@ def world(app):
     with time_machine.travel(challenge.deadline + timedelta(hours=1)):
         posting.start_judging(admin, challenge)
         [award] = awards.award(admin, challenge, [(submission.id, challenge.funded_amount)])
-    return dict(people=people, challenge=challenge, draft=draft, submission=submission, attachment=attachment,
-                award=award)
+    return dict(
+        people=people, challenge=challenge, draft=draft, submission=submission, attachment=attachment, award=award
+    )
 
 
 def visitor(app, world, role):
@@ -82,20 +89,20 @@ def addresses(w):
 # Expected status per address and role, in ROLES order. "login" is a redirect to the sign-in page.
 EXPECTED = {
     #                  anonymous other_solver author other_org pm   judge admin site_admin
-    "challenge page": (200,      200,         200,   200,      200, 200,  200,  200),
-    "draft page":     (404,      404,         404,   404,      200, 200,  200,  404),
+    "challenge page": (200, 200, 200, 200, 200, 200, 200, 200),
+    "draft page": (404, 404, 404, 404, 200, 200, 200, 404),
     # Awarded: the managers are sent back to the challenge page (it can no longer be edited).
-    "edit":           ("login",  404,         404,   404,      303, 403,  303,  404),
-    "judging":        (404,      404,         404,   404,      403, 200,  200,  404),
-    "award page":     (404,      404,         404,   404,      200, 403,  200,  404),
-    "submission":     (404,      404,         200,   404,      404, 200,  200,  404),
-    "version 1":      (404,      404,         404,   404,      404, 404,  404,  404),  # no edit yet: no v1 snapshot
-    "download":       (404,      404,         200,   404,      404, 200,  200,  404),
-    "scorecard":      (404,      404,         404,   404,      404, 200,  200,  404),
-    "award offer":    (404,      404,         200,   404,      404, 404,  404,  404),
-    "api submission": (401,      404,         200,   404,      404, 200,  200,  404),
-    "api scores":     (401,      404,         404,   404,      404, 200,  200,  404),
-    "api draft":      (401,      404,         404,   404,      200, 200,  200,  404),
+    "edit": ("login", 404, 404, 404, 303, 403, 303, 404),
+    "judging": (404, 404, 404, 404, 403, 200, 200, 404),
+    "award page": (404, 404, 404, 404, 200, 403, 200, 404),
+    "submission": (404, 404, 200, 404, 404, 200, 200, 404),
+    "version 1": (404, 404, 404, 404, 404, 404, 404, 404),  # no edit yet: no v1 snapshot
+    "download": (404, 404, 200, 404, 404, 200, 200, 404),
+    "scorecard": (404, 404, 404, 404, 404, 200, 200, 404),
+    "award offer": (404, 404, 200, 404, 404, 404, 404, 404),
+    "api submission": (401, 404, 200, 404, 404, 200, 200, 404),
+    "api scores": (401, 404, 404, 404, 404, 200, 200, 404),
+    "api draft": (401, 404, 404, 404, 200, 200, 200, 404),
 }
 
 
@@ -141,16 +148,14 @@ def test_downloads_are_attachments_never_inline(app, world):
 
 @pytest.mark.parametrize("role", ("other_solver", "other_org_member", "pm", "site_admin"))
 def test_api_submission_lists_hold_only_what_the_caller_may_see(app, world, role):
-    answer = token_client(app, world["people"][role]).get(
-        f"/api/v1/challenges/{world['challenge'].id}/submissions")
+    answer = token_client(app, world["people"][role]).get(f"/api/v1/challenges/{world['challenge'].id}/submissions")
     assert answer.status_code in (200, 404)
     assert SECRET_TITLE.encode() not in answer.data and SECRET_BODY.encode() not in answer.data
 
 
 @pytest.mark.parametrize("role, sees", (("author", True), ("judge", True), ("admin", True)))
 def test_api_submission_lists_for_author_and_judges(app, world, role, sees):
-    answer = token_client(app, world["people"][role]).get(
-        f"/api/v1/challenges/{world['challenge'].id}/submissions")
+    answer = token_client(app, world["people"][role]).get(f"/api/v1/challenges/{world['challenge'].id}/submissions")
     assert answer.status_code == 200 and (SECRET_TITLE.encode() in answer.data) is sees
 
 

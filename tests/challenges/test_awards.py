@@ -1,6 +1,7 @@
 """Awards: splitting the funded reward, winners accepting an exclusive assignment in time, passing
 a lapsed or declined award to the next-ranked submission, no winner, refunds, and one set of
 awards however many times the button is pressed at once."""
+
 from __future__ import annotations
 
 import re
@@ -49,12 +50,15 @@ def test_too_many_winners_are_refused(db):
     assert _count_awards() == 0
 
 
-@pytest.mark.parametrize("allocations, message", [
-    (lambda a, other: [(a.id, 1000), (a.id, 1000)], "only one award"),
-    (lambda a, other: [(a.id, 0)], "greater than zero"),
-    (lambda a, other: [(other.id, 1000)], "this challenge's submissions"),
-    (lambda a, other: [], "no winner"),
-])
+@pytest.mark.parametrize(
+    "allocations, message",
+    [
+        (lambda a, other: [(a.id, 1000), (a.id, 1000)], "only one award"),
+        (lambda a, other: [(a.id, 0)], "greater than zero"),
+        (lambda a, other: [(other.id, 1000)], "this challenge's submissions"),
+        (lambda a, other: [], "no winner"),
+    ],
+)
 def test_bad_allocations_are_refused(db, allocations, message):
     challenge, (a, _, _) = _ranked()
     _, (other,) = closed_challenge(1)
@@ -81,13 +85,16 @@ def test_only_managers_award_and_only_after_the_deadline(db):
 def test_other_ip_terms_are_accepted_at_once_and_the_rest_is_refundable(db):
     challenge, (a, b, _) = _ranked(ip_terms="non_exclusive")
     made = awards.award(owner_of(challenge), challenge, [(a.id, 300_000), (b.id, 150_000)])
-    assert [(w.place, w.state, w.accept_by) for w in made] == [(1, AwardState.ACCEPTED, None),
-                                                               (2, AwardState.ACCEPTED, None)]
+    assert [(w.place, w.state, w.accept_by) for w in made] == [
+        (1, AwardState.ACCEPTED, None),
+        (2, AwardState.ACCEPTED, None),
+    ]
     assert challenge.state == State.AWARDED and challenge.awarded_at is not None
     assert funding.refundable_amount(challenge) == 50_000
     assert [w.id for w in funding.payable_awards(challenge)] == [w.id for w in made]
-    told = db.session.scalar(select(Notification.text).where(Notification.user_id == a.solver_id,
-                                                             Notification.kind == "challenge.award"))
+    told = db.session.scalar(
+        select(Notification.text).where(Notification.user_id == a.solver_id, Notification.kind == "challenge.award")
+    )
     assert "You won $3,000" in told and "accept" not in told
 
 
@@ -97,8 +104,9 @@ def test_exclusive_assignment_waits_for_acceptance_then_passes_to_the_next_ranke
     [first] = awards.award(owner, challenge, [(a.id, 300_000)])
     assert first.state == AwardState.OFFERED and first.accept_by == first.offered_at + timedelta(days=7)
     assert funding.payable_awards(challenge) == []
-    told = db.session.scalar(select(Notification.text).where(Notification.user_id == a.solver_id,
-                                                             Notification.kind == "challenge.award"))
+    told = db.session.scalar(
+        select(Notification.text).where(Notification.user_id == a.solver_id, Notification.kind == "challenge.award")
+    )
     assert "accept the award by" in told
     with pytest.raises(Conflict, match="lapsed or was declined"):
         awards.pass_award(owner, first)
@@ -116,8 +124,11 @@ def test_exclusive_assignment_waits_for_acceptance_then_passes_to_the_next_ranke
         awards.accept_award(a.solver, new)
     awards.accept_award(b.solver, new)
     assert new.state == AwardState.ACCEPTED and new.accepted_at is not None
-    managers_told = db.session.scalar(select(Notification.text).where(
-        Notification.user_id == owner.id, Notification.kind == "challenge.award_accepted"))
+    managers_told = db.session.scalar(
+        select(Notification.text).where(
+            Notification.user_id == owner.id, Notification.kind == "challenge.award_accepted"
+        )
+    )
     assert "accepted the $3,000 award" in managers_told
     assert funding.refundable_amount(challenge) == 200_000
 
@@ -181,8 +192,7 @@ def test_an_award_is_never_passed_to_an_unscored_submission(db):
     awards.decline_award(a.solver, first)
     old, new = awards.pass_award(owner, first)
     assert new is None and old.state == AwardState.RELEASED
-    assert db.session.scalar(select(func.count()).select_from(Award).where(
-        Award.submission_id == unscored.id)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Award).where(Award.submission_id == unscored.id)) == 0
 
 
 def test_no_winner_cancels_and_everything_is_refundable(db):
@@ -218,9 +228,15 @@ def test_the_award_page_prefills_confirms_then_awards(app, db):
     form = {f"place_{a.id}": "1", f"amount_{a.id}": "3000", f"place_{b.id}": "2", f"amount_{b.id}": "1,500"}
     review = client.post(f"/challenges/{challenge.id}/award", data=form)
     html = review.get_data(as_text=True)
-    assert review.status_code == 200 and "Confirm and notify the winners" in html and "$500 follows the refund policy" in html
+    assert (
+        review.status_code == 200
+        and "Confirm and notify the winners" in html
+        and "$500 follows the refund policy" in html
+    )
     assert _count_awards() == 0
-    too_much = client.post(f"/challenges/{challenge.id}/award", data={**form, f"amount_{b.id}": "2500", "confirmed": "1"})
+    too_much = client.post(
+        f"/challenges/{challenge.id}/award", data={**form, f"amount_{b.id}": "2500", "confirmed": "1"}
+    )
     assert too_much.status_code == 422 and "more than the funded" in too_much.get_data(as_text=True)
     assert _count_awards() == 0
     done = client.post(f"/challenges/{challenge.id}/award", data={**form, "confirmed": "1"})
@@ -231,8 +247,9 @@ def test_the_award_page_prefills_confirms_then_awards(app, db):
 def test_an_amount_with_an_exponent_is_a_form_error(app, db):
     challenge, (a, _, _) = _ranked()
     client = _client(app, owner_of(challenge))
-    refused = client.post(f"/challenges/{challenge.id}/award",
-                          data={f"place_{a.id}": "1", f"amount_{a.id}": "9e999999", "confirmed": "1"})
+    refused = client.post(
+        f"/challenges/{challenge.id}/award", data={f"place_{a.id}": "1", f"amount_{a.id}": "9e999999", "confirmed": "1"}
+    )
     assert refused.status_code == 422 and "Enter an amount like 5000" in refused.get_data(as_text=True)
     assert _count_awards() == 0
 
@@ -250,8 +267,12 @@ def test_no_winner_form_needs_a_reason(app, db):
     client = _client(app, owner_of(challenge))
     refused = client.post(f"/challenges/{challenge.id}/no-winner", data={"reason": ""})
     assert refused.status_code == 422 and "Tell the solvers why" in refused.get_data(as_text=True)
-    assert client.post(f"/challenges/{challenge.id}/no-winner",
-                       data={"reason": "No entry reached the target."}).status_code == 303
+    assert (
+        client.post(
+            f"/challenges/{challenge.id}/no-winner", data={"reason": "No entry reached the target."}
+        ).status_code
+        == 303
+    )
     db.session.refresh(challenge)
     assert challenge.state == State.CANCELLED and challenge.no_winner
 
@@ -316,9 +337,22 @@ def test_twenty_simultaneous_award_clicks_give_one_set_of_awards(app, app_config
 
     with serving(config) as live:
         cookie = session_cookie(live.app, token)
-        clicks = [(f"/challenges/{challenge_id}/award",
-                   {"confirmed": "1", f"place_{a}": "1", f"amount_{a}": str(2000 + n), f"place_{b}": "2",
-                    f"amount_{b}": "1000", f"place_{c}": "3", f"amount_{c}": "500"}, cookie) for n in range(CLICKS)]
+        clicks = [
+            (
+                f"/challenges/{challenge_id}/award",
+                {
+                    "confirmed": "1",
+                    f"place_{a}": "1",
+                    f"amount_{a}": str(2000 + n),
+                    f"place_{b}": "2",
+                    f"amount_{b}": "1000",
+                    f"place_{c}": "3",
+                    f"amount_{c}": "500",
+                },
+                cookie,
+            )
+            for n in range(CLICKS)
+        ]
         statuses = dict(enumerate(post_at_once(live, clicks)))
         assert live.errors == []
 

@@ -1,5 +1,6 @@
 """Browsing challenges: tabs, filters, search, pages with a constant number of queries; the
 challenge page; the home page's open challenges."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -54,8 +55,13 @@ def test_a_challenge_past_its_deadline_leaves_the_open_tab(client):
 def test_filter_by_type_and_minimum_reward_and_search(client):
     org = make_org()
     make_challenge(org, title="Battery chemistry puzzle", type="theoretical", reward_amount=2_000_000)
-    make_challenge(org, title="Packaging ideas wanted", type="ideation", reward_amount=100_000,
-                   summary="Fresh ideas for recyclable packaging of 100% cotton.")
+    make_challenge(
+        org,
+        title="Packaging ideas wanted",
+        type="ideation",
+        reward_amount=100_000,
+        summary="Fresh ideas for recyclable packaging of 100% cotton.",
+    )
     make_challenge(org, title="Euro priced challenge", currency="eur", reward_amount=900_000)
 
     by_type = client.get("/challenges?type=theoretical").get_data(as_text=True)

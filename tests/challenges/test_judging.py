@@ -1,5 +1,6 @@
 """Judging: scorecards, weighted totals, judge agreement, the shortlist, private feedback, and the
 judges' pages."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,8 +29,8 @@ def test_weighted_totals_agreement_and_rank_match_hand_computed_values(db):
     # Criteria: Feasibility ×3, Impact ×2, Clarity ×1.
     challenge, (first, second, third) = closed_challenge()
     ana, ben = make_judge(challenge), make_judge(challenge)
-    give_scores(ana, first, 8, 6, 4)    # ana's total (24 + 12 + 4) / 6 = 6.667
-    give_scores(ben, first, 4, 6, 10)   # ben's total (12 + 12 + 10) / 6 = 5.667
+    give_scores(ana, first, 8, 6, 4)  # ana's total (24 + 12 + 4) / 6 = 6.667
+    give_scores(ben, first, 4, 6, 10)  # ben's total (12 + 12 + 10) / 6 = 5.667
     give_scores(ana, second, 10, 10, 10)
     give_scores(ben, second, 2, 2, 2)
 
@@ -155,11 +156,14 @@ def test_a_product_manager_who_is_not_a_judge_cannot_shortlist_or_give_feedback(
     assert not entry.shortlisted and entry.feedback == ""
 
 
-@pytest.mark.parametrize("judge_work", [
-    lambda judge, entry: give_scores(judge, entry, 5, 5, 5),
-    lambda judge, entry: judging.set_shortlisted(judge, entry, True),
-    lambda judge, entry: judging.set_feedback(judge, entry, "Promising, but the benchmark is thin."),
-])
+@pytest.mark.parametrize(
+    "judge_work",
+    [
+        lambda judge, entry: give_scores(judge, entry, 5, 5, 5),
+        lambda judge, entry: judging.set_shortlisted(judge, entry, True),
+        lambda judge, entry: judging.set_feedback(judge, entry, "Promising, but the benchmark is thin."),
+    ],
+)
 def test_the_deadline_cannot_be_extended_once_judges_have_started(db, judge_work):
     challenge, (entry,) = closed_challenge(1)
     judge_work(make_judge(challenge), entry)
@@ -220,8 +224,9 @@ def test_the_judging_page_ranks_and_charts_for_judges_only(app, db):
 def test_shortlist_toggle_with_and_without_htmx_and_the_filter(app, db):
     challenge, (first, second) = closed_challenge(2)
     client = _client(app, make_judge(challenge))
-    fragment = client.post(f"/submissions/{first.id}/shortlist", data={"shortlisted": "1"},
-                           headers={"HX-Request": "true"})
+    fragment = client.post(
+        f"/submissions/{first.id}/shortlist", data={"shortlisted": "1"}, headers={"HX-Request": "true"}
+    )
     assert fragment.status_code == 200 and "Shortlisted ✓" in fragment.get_data(as_text=True)
     assert "<html" not in fragment.get_data(as_text=True)
     plain = client.post(f"/submissions/{second.id}/shortlist", data={"shortlisted": "1"})
@@ -242,8 +247,9 @@ def test_the_scorecard_saves_and_shows_other_judges_only_afterwards(app, db):
     bad = client.post(f"/submissions/{entry.id}/score", data={f"score_{ids[0]}": "12", f"score_{ids[1]}": "5"})
     assert bad.status_code == 422 and "from 0 to 10" in bad.get_data(as_text=True)
     assert judging.scores_by(entry, ben) == []
-    saved = client.post(f"/submissions/{entry.id}/score",
-                        data={f"score_{ids[0]}": "8", f"score_{ids[1]}": "7", f"score_{ids[2]}": "6"})
+    saved = client.post(
+        f"/submissions/{entry.id}/score", data={f"score_{ids[0]}": "8", f"score_{ids[1]}": "7", f"score_{ids[2]}": "6"}
+    )
     assert saved.status_code == 303
     page = client.get(f"/submissions/{entry.id}/score").get_data(as_text=True)
     assert "Unclear plan" in page and "Ana Judge" in page

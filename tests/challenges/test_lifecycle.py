@@ -1,5 +1,6 @@
 """Posting a challenge and its life: draft, funding, open, closed by the clock, extensions,
 judging, cancellation."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,16 +26,19 @@ def test_posting_creates_a_draft_with_criteria_and_split(db):
     assert not challenge.is_public
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"split": [60, 30]}, "split"),
-    ({"split": [30, 70]}, "split"),
-    ({"reward_amount": 100}, "reward_amount"),
-    ({"deadline": utcnow() + timedelta(hours=2)}, "deadline"),
-    ({"criteria": []}, "criteria"),
-    ({"criteria": [("Impact", 0, "")]}, "criteria"),
-    ({"currency": "xyz"}, "currency"),
-    ({"title": "x"}, "title"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"split": [60, 30]}, "split"),
+        ({"split": [30, 70]}, "split"),
+        ({"reward_amount": 100}, "reward_amount"),
+        ({"deadline": utcnow() + timedelta(hours=2)}, "deadline"),
+        ({"criteria": []}, "criteria"),
+        ({"criteria": [("Impact", 0, "")]}, "criteria"),
+        ({"currency": "xyz"}, "currency"),
+        ({"title": "x"}, "title"),
+    ],
+)
 def test_bad_input_is_refused_and_writes_nothing(db, overrides, field):
     org = make_org()
     with pytest.raises(ValidationFailed) as refused:
@@ -125,8 +129,12 @@ def test_cancelling_an_open_challenge_needs_a_reason(db):
 def test_open_challenge_keeps_its_promises(db):
     challenge = make_challenge()
     owner = challenge.organisation.memberships[0].user
-    data = challenge_input(title="A clearer title for the challenge", reward_amount=1_000, split=[100],
-                           eligibility="Open to residents of the EU.")
+    data = challenge_input(
+        title="A clearer title for the challenge",
+        reward_amount=1_000,
+        split=[100],
+        eligibility="Open to residents of the EU.",
+    )
     posting.update_challenge(owner, challenge, data)
     assert challenge.title == "A clearer title for the challenge"
     assert challenge.reward_amount == 500_000 and [p.percent for p in challenge.prizes] == [60, 30, 10]

@@ -1,5 +1,6 @@
 """Posting a challenge through its pages: the form (good and bad input), editing, the lifecycle
 buttons, the organisation's list, and who may do what."""
+
 from __future__ import annotations
 
 from datetime import timedelta, timezone
@@ -18,14 +19,25 @@ from tests.support.factories import add_member, login, make_board, make_idea, ma
 def _form(**overrides) -> dict:
     deadline = (utcnow() + timedelta(days=20)).replace(microsecond=0)
     data = {
-        "title": "Recycle the packaging foam", "summary": "Find a use for 40 tonnes of foam a year.",
+        "title": "Recycle the packaging foam",
+        "summary": "Find a use for 40 tonnes of foam a year.",
         "statement": "We throw away **40 tonnes** of polystyrene foam each year. Find a use for it.",
-        "type": "rtp", "reward": "12,500", "currency": "eur", "split": "70, 30",
-        "deadline": deadline.strftime("%Y-%m-%dT%H:%M"), "timezone": "",
-        "ip_terms": "exclusive", "eligibility": "Residents of the EU.",
-        "confidential_material": "Supplier list in the data room.", "acceptance_days": "10", "idea_ids": "",
-        "criteria-0-name": "Cost", "criteria-0-weight": "3", "criteria-0-description": "Per tonne",
-        "criteria-1-name": "Scale", "criteria-1-weight": "1",
+        "type": "rtp",
+        "reward": "12,500",
+        "currency": "eur",
+        "split": "70, 30",
+        "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+        "timezone": "",
+        "ip_terms": "exclusive",
+        "eligibility": "Residents of the EU.",
+        "confidential_material": "Supplier list in the data room.",
+        "acceptance_days": "10",
+        "idea_ids": "",
+        "criteria-0-name": "Cost",
+        "criteria-0-weight": "3",
+        "criteria-0-description": "Per tonne",
+        "criteria-1-name": "Scale",
+        "criteria-1-weight": "1",
     }
     data.update(overrides)
     return data
@@ -57,8 +69,9 @@ def test_a_pm_posts_a_draft_through_the_form(pm_client, org):
 def test_the_deadline_is_read_in_the_posters_time_zone(pm_client):
     pm_client.post("/challenges/new/acme", data=_form(deadline="2031-03-01T09:00", timezone="Europe/Paris"))
     challenge = db.session.query(Challenge).one()
-    assert challenge.deadline == challenge.deadline.replace(year=2031, month=3, day=1, hour=8, minute=0,
-                                                            second=0, microsecond=0, tzinfo=timezone.utc)
+    assert challenge.deadline == challenge.deadline.replace(
+        year=2031, month=3, day=1, hour=8, minute=0, second=0, microsecond=0, tzinfo=timezone.utc
+    )
     page = pm_client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
     assert "01 Mar 2031, 08:00 UTC" in page and 'datetime="2031-03-01T08:00:00+00:00"' in page
 
@@ -68,24 +81,35 @@ def test_without_a_zone_the_deadline_is_utc(pm_client):
     assert db.session.query(Challenge).one().deadline.hour == 9
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"reward": "lots"}, "Enter an amount like 5000"),
-    ({"reward": "10"}, "The reward must be between"),
-    ({"split": "50, 30"}, "must add up to 100"),
-    ({"split": "sixty"}, "whole percentages"),
-    ({"deadline": "tomorrow"}, "Give a date and time"),
-    ({"deadline": (utcnow() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")}, "at least a day from now"),
-    ({"criteria-0-name": "", "criteria-0-weight": "", "criteria-0-description": "", "criteria-1-name": "",
-      "criteria-1-weight": ""}, "Add at least one judging criterion"),
-    ({"criteria-2-name": "Speed"}, "Give the criterion a name and a weight"),
-    ({"title": ""}, "Give the challenge a title"),
-    ({"reward": "9e999999"}, "Enter an amount like 5000"),
-    ({"reward": "1" * 40}, "Enter an amount like 5000"),
-    ({"idea_ids": "²"}, "Write idea numbers"),
-    ({"idea_ids": "99999999999999999999"}, "Write idea numbers"),
-    ({"deadline": "0001-01-01T00:00", "timezone": "Asia/Tokyo"}, "Give a date and time"),
-    ({"deadline": "9999-12-31T23:59", "timezone": "America/Los_Angeles"}, "Give a date and time"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"reward": "lots"}, "Enter an amount like 5000"),
+        ({"reward": "10"}, "The reward must be between"),
+        ({"split": "50, 30"}, "must add up to 100"),
+        ({"split": "sixty"}, "whole percentages"),
+        ({"deadline": "tomorrow"}, "Give a date and time"),
+        ({"deadline": (utcnow() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")}, "at least a day from now"),
+        (
+            {
+                "criteria-0-name": "",
+                "criteria-0-weight": "",
+                "criteria-0-description": "",
+                "criteria-1-name": "",
+                "criteria-1-weight": "",
+            },
+            "Add at least one judging criterion",
+        ),
+        ({"criteria-2-name": "Speed"}, "Give the criterion a name and a weight"),
+        ({"title": ""}, "Give the challenge a title"),
+        ({"reward": "9e999999"}, "Enter an amount like 5000"),
+        ({"reward": "1" * 40}, "Enter an amount like 5000"),
+        ({"idea_ids": "²"}, "Write idea numbers"),
+        ({"idea_ids": "99999999999999999999"}, "Write idea numbers"),
+        ({"deadline": "0001-01-01T00:00", "timezone": "Asia/Tokyo"}, "Give a date and time"),
+        ({"deadline": "9999-12-31T23:59", "timezone": "America/Los_Angeles"}, "Give a date and time"),
+    ],
+)
 def test_bad_input_is_shown_on_the_form_and_nothing_is_written(pm_client, overrides, message):
     response = pm_client.post("/challenges/new/acme", data=_form(**overrides))
     assert response.status_code == 422
@@ -98,8 +122,9 @@ def test_bad_input_is_shown_on_the_form_and_nothing_is_written(pm_client, overri
 def test_preview_renders_the_statement_and_writes_nothing(pm_client):
     page = pm_client.post("/challenges/new/acme", data=_form(action="preview")).get_data(as_text=True)
     assert "<strong>40 tonnes</strong>" in page and db.session.query(Challenge).count() == 0
-    fragment = pm_client.post("/challenges/preview", data={"statement": "Some *stress* <script>x</script>"},
-                              headers={"HX-Request": "true"}).get_data(as_text=True)
+    fragment = pm_client.post(
+        "/challenges/preview", data={"statement": "Some *stress* <script>x</script>"}, headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert "<em>stress</em>" in fragment and "<script>" not in fragment and "<html" not in fragment
 
 
@@ -128,8 +153,10 @@ def test_a_bad_idea_number_in_the_address_is_ignored(pm_client, idea):
 def test_an_extension_to_a_time_that_cannot_be_stored_is_refused(org_admin_client, org):
     challenge = make_challenge(org)
     old = challenge.deadline
-    refused = org_admin_client.post(f"/challenges/{challenge.id}/extend", data={
-        "deadline": "9999-12-31T23:59", "timezone": "America/Los_Angeles", "reason": "Forever"})
+    refused = org_admin_client.post(
+        f"/challenges/{challenge.id}/extend",
+        data={"deadline": "9999-12-31T23:59", "timezone": "America/Los_Angeles", "reason": "Forever"},
+    )
     assert refused.status_code == 422 and "Give a date and time" in refused.get_data(as_text=True)
     assert db.session.get(Challenge, challenge.id).deadline == old and db.session.query(DeadlineChange).count() == 0
 
@@ -157,8 +184,11 @@ def test_permissions_on_management_pages(app, org):
     outsider, judge = app.test_client(), app.test_client()
     login(outsider, make_user())
     login(judge, add_member(org, None, "judge"))
-    for path in (f"/challenges/{challenge.id}/edit", f"/challenges/{challenge.id}/extend",
-                 f"/challenges/{challenge.id}/cancel"):
+    for path in (
+        f"/challenges/{challenge.id}/edit",
+        f"/challenges/{challenge.id}/extend",
+        f"/challenges/{challenge.id}/cancel",
+    ):
         assert outsider.get(path).status_code == 404
         assert judge.get(path).status_code == 403
     assert outsider.get("/challenges/new/acme").status_code == 404
@@ -205,17 +235,21 @@ def test_extend_the_deadline_and_refuse_shortening(org_admin_client, org):
     make_submission(challenge, solver)
     old = challenge.deadline
     earlier = (old - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    refused = org_admin_client.post(f"/challenges/{challenge.id}/extend",
-                                    data={"deadline": earlier, "timezone": "UTC", "reason": "Oops"})
+    refused = org_admin_client.post(
+        f"/challenges/{challenge.id}/extend", data={"deadline": earlier, "timezone": "UTC", "reason": "Oops"}
+    )
     assert refused.status_code == 422 and "Choose a time after the current deadline" in refused.get_data(as_text=True)
     assert db.session.get(Challenge, challenge.id).deadline == old and db.session.query(DeadlineChange).count() == 0
     later = (old + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
-    ok = org_admin_client.post(f"/challenges/{challenge.id}/extend",
-                               data={"deadline": later, "timezone": "UTC", "reason": "More data arrived late"})
+    ok = org_admin_client.post(
+        f"/challenges/{challenge.id}/extend",
+        data={"deadline": later, "timezone": "UTC", "reason": "More data arrived late"},
+    )
     assert ok.status_code == 303
     page = org_admin_client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
     assert "More data arrived late" in page and "Deadline changes" in page
     from app.notifications.models import Notification
+
     note = db.session.query(Notification).filter_by(user_id=solver.id, kind="challenge.deadline").one()
     assert "deadline extended to" in note.text
 
@@ -232,6 +266,7 @@ def test_cancelling_an_open_challenge_needs_a_reason_and_tells_solvers(org_admin
     org_admin_client.post(f"/challenges/{challenge.id}/cancel", data={"reason": "The product line was sold."})
     assert db.session.get(Challenge, challenge.id).state == State.CANCELLED
     from app.notifications.models import Notification
+
     assert "The product line was sold." in db.session.query(Notification).filter_by(user_id=solver.id).one().text
     solver_client = org_admin_client.application.test_client()
     login(solver_client, solver)
@@ -243,8 +278,9 @@ def test_editing_a_draft_changes_everything(org_admin_client, org):
     challenge = make_challenge(org, state="draft")
     form = org_admin_client.get(f"/challenges/{challenge.id}/edit").get_data(as_text=True)
     assert 'value="5000.00"' in form and 'value="60, 30, 10"' in form and "Feasibility" in form
-    response = org_admin_client.post(f"/challenges/{challenge.id}/edit",
-                                     data=_form(title="A better title here", timezone="UTC"))
+    response = org_admin_client.post(
+        f"/challenges/{challenge.id}/edit", data=_form(title="A better title here", timezone="UTC")
+    )
     assert response.status_code == 303
     stored = db.session.get(Challenge, challenge.id)
     assert stored.title == "A better title here" and stored.reward_amount == 1_250_000 and len(stored.criteria) == 2
@@ -254,8 +290,10 @@ def test_editing_an_open_challenge_changes_only_the_wording(org_admin_client, or
     challenge = make_challenge(org)
     form = org_admin_client.get(f"/challenges/{challenge.id}/edit").get_data(as_text=True)
     assert "only its wording can change" in form and 'name="reward"' not in form
-    response = org_admin_client.post(f"/challenges/{challenge.id}/edit", data=_form(
-        title="Clearer wording of the title", reward="1", split="100", eligibility=challenge.eligibility))
+    response = org_admin_client.post(
+        f"/challenges/{challenge.id}/edit",
+        data=_form(title="Clearer wording of the title", reward="1", split="100", eligibility=challenge.eligibility),
+    )
     assert response.status_code == 303
     stored = db.session.get(Challenge, challenge.id)
     assert stored.title == "Clearer wording of the title"

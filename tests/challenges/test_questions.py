@@ -1,5 +1,6 @@
 """Questions and answers on a challenge: who may ask, public and private answers, clarifications,
 who sees what, who is notified, and the htmx fragment."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -41,8 +42,9 @@ def _notes(user, kind):
 def test_a_private_answer_reaches_the_asker_only(app, setting):
     org, challenge, asker, other = setting
     pm = org.memberships[0].user
-    response = _client(app, asker).post(f"/challenges/{challenge.id}/questions",
-                                        data={"body": "May we use off-the-shelf fan blades?"})
+    response = _client(app, asker).post(
+        f"/challenges/{challenge.id}/questions", data={"body": "May we use off-the-shelf fan blades?"}
+    )
     assert response.status_code == 303
     question = db.session.query(Question).one()
     # The organisation sees it with an answer form; the other solver does not see it at all.
@@ -50,8 +52,10 @@ def test_a_private_answer_reaches_the_asker_only(app, setting):
     assert "off-the-shelf fan blades" in org_page and f"/questions/{question.id}/answer" in org_page
     assert "off-the-shelf" not in _client(app, other).get(f"/challenges/{challenge.id}").get_data(as_text=True)
 
-    _client(app, pm).post(f"/challenges/{challenge.id}/questions/{question.id}/answer",
-                          data={"answer": "Yes, any blades you can buy.", "visibility": "private"})
+    _client(app, pm).post(
+        f"/challenges/{challenge.id}/questions/{question.id}/answer",
+        data={"answer": "Yes, any blades you can buy.", "visibility": "private"},
+    )
     mine = _client(app, asker).get(f"/challenges/{challenge.id}").get_data(as_text=True)
     assert "any blades you can buy" in mine and "Private answer" in mine
     for viewer in (_client(app, other), app.test_client()):
@@ -65,7 +69,8 @@ def test_a_public_answer_is_a_clarification_for_everyone(app, setting):
     question = questions.ask(asker, challenge, "Is the noise measured at one metre?")
     _client(app, org.memberships[0].user).post(
         f"/challenges/{challenge.id}/questions/{question.id}/answer",
-        data={"answer": "Yes: one metre, in an anechoic room.", "visibility": "public"})
+        data={"answer": "Yes: one metre, in an anechoic room.", "visibility": "public"},
+    )
     for viewer in (app.test_client(), _client(app, other), _client(app, make_user())):
         page = viewer.get(f"/challenges/{challenge.id}").get_data(as_text=True)
         assert "Is the noise measured at one metre?" in page and "anechoic room" in page
@@ -77,12 +82,16 @@ def test_a_clarification_notifies_everyone_who_accepted_the_terms(app, setting):
     org, challenge, asker, other = setting
     bystander = make_user()
     response = _client(app, org.memberships[0].user).post(
-        f"/challenges/{challenge.id}/clarifications", data={"answer": "Fan diameter may be up to 120 mm."})
+        f"/challenges/{challenge.id}/clarifications", data={"answer": "Fan diameter may be up to 120 mm."}
+    )
     assert response.status_code == 303
-    assert {n.user_id for n in db.session.query(Notification).filter_by(kind="challenge.clarification")} == \
-        {asker.id, other.id}
-    assert "Fan diameter may be up to 120 mm." in app.test_client().get(
-        f"/challenges/{challenge.id}").get_data(as_text=True)
+    assert {n.user_id for n in db.session.query(Notification).filter_by(kind="challenge.clarification")} == {
+        asker.id,
+        other.id,
+    }
+    assert "Fan diameter may be up to 120 mm." in app.test_client().get(f"/challenges/{challenge.id}").get_data(
+        as_text=True
+    )
     assert not _notes(bystander, "challenge.clarification")
 
 
@@ -93,11 +102,17 @@ def test_who_may_ask(app, setting):
         questions.ask(judge, challenge, "Can members ask questions too?")
     with pytest.raises(ValidationFailed):
         questions.ask(asker, challenge, "Why?")
-    anonymous = app.test_client().post(f"/challenges/{challenge.id}/questions", data={"body": "Anonymous question here"})
+    anonymous = app.test_client().post(
+        f"/challenges/{challenge.id}/questions", data={"body": "Anonymous question here"}
+    )
     assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["Location"]
     draft = make_challenge(org, state="draft")
-    assert _client(app, asker).post(f"/challenges/{draft.id}/questions",
-                                    data={"body": "A question on a draft"}).status_code == 404
+    assert (
+        _client(app, asker)
+        .post(f"/challenges/{draft.id}/questions", data={"body": "A question on a draft"})
+        .status_code
+        == 404
+    )
     challenge.state = State.AWARDED
     db.session.commit()
     with pytest.raises(Conflict):
@@ -129,8 +144,14 @@ def test_only_managers_answer(app, setting):
     question = questions.ask(asker, challenge, "Is a liquid cooling design acceptable?")
     judge = add_member(org, None, "judge")
     url = f"/challenges/{challenge.id}/questions/{question.id}/answer"
-    assert _client(app, other).post(url, data={"answer": "Sure thing, go ahead.", "visibility": "public"}).status_code == 404
-    assert _client(app, judge).post(url, data={"answer": "Sure thing, go ahead.", "visibility": "public"}).status_code == 403
+    assert (
+        _client(app, other).post(url, data={"answer": "Sure thing, go ahead.", "visibility": "public"}).status_code
+        == 404
+    )
+    assert (
+        _client(app, judge).post(url, data={"answer": "Sure thing, go ahead.", "visibility": "public"}).status_code
+        == 403
+    )
     with pytest.raises(NotAllowed):
         questions.answer(other, question, "Sure thing, go ahead.", True)
     assert db.session.get(Question, question.id).answered_at is None
@@ -158,8 +179,11 @@ def test_the_listing_agrees_with_the_policy(setting):
 def test_htmx_gets_the_questions_section_and_plain_posts_a_redirect(app, setting):
     _org, challenge, asker, _other = setting
     client = _client(app, asker)
-    fragment = client.post(f"/challenges/{challenge.id}/questions", data={"body": "Asked with htmx, what now?"},
-                           headers={"HX-Request": "true"})
+    fragment = client.post(
+        f"/challenges/{challenge.id}/questions",
+        data={"body": "Asked with htmx, what now?"},
+        headers={"HX-Request": "true"},
+    )
     text = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in text and 'id="questions"' in text
     assert "Asked with htmx, what now?" in text and "Your question is sent" in text
@@ -172,7 +196,9 @@ def test_htmx_gets_the_questions_section_and_plain_posts_a_redirect(app, setting
 def test_asking_is_rate_limited(app, setting):
     _org, challenge, asker, _other = setting
     client = _client(app, asker)
-    codes = [client.post(f"/challenges/{challenge.id}/questions", data={"body": f"Question number {i} here"}).status_code
-             for i in range(7)]
+    codes = [
+        client.post(f"/challenges/{challenge.id}/questions", data={"body": f"Question number {i} here"}).status_code
+        for i in range(7)
+    ]
     assert codes[:5] == [303] * 5 and codes[-1] == 429
     assert db.session.query(Question).count() == 5

@@ -1,4 +1,5 @@
 """Solver records (entries, wins, earnings per currency) and the leaderboard."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,8 +15,9 @@ from tests.support.queries import count_queries
 def _win(solver, amount: int, currency: str = "usd", ip_terms: str = "non_exclusive"):
     """`solver` enters a closed challenge (beside one rival) and wins `amount`."""
     challenge, _rival = closed_challenge(1, currency=currency, ip_terms=ip_terms)
-    entry = make_submission(challenge, solver, title="A confidential approach",
-                            now=challenge.deadline - timedelta(hours=1))
+    entry = make_submission(
+        challenge, solver, title="A confidential approach", now=challenge.deadline - timedelta(hours=1)
+    )
     awards.award(owner_of(challenge), challenge, [(entry.id, amount)])
     return challenge, entry
 

@@ -1,5 +1,6 @@
 """A solver's pages: the panel on the challenge page, accepting the terms, submitting (with and
 without htmx), editing with versions kept, withdrawing, the deadline, and who may see a submission."""
+
 from __future__ import annotations
 
 import io
@@ -43,8 +44,9 @@ def solver(app):
 
 def submit(client, challenge, title="Lazy-load the heavy modules", body=BODY, files=(), headers=None, **extra):
     data = {"title": title, "body": body, "files": [(io.BytesIO(content), name) for name, content in files], **extra}
-    return client.post(f"/challenges/{challenge.id}/submit", data=data, content_type="multipart/form-data",
-                       headers=headers or {})
+    return client.post(
+        f"/challenges/{challenge.id}/submit", data=data, content_type="multipart/form-data", headers=headers or {}
+    )
 
 
 def page(client, challenge) -> str:
@@ -67,7 +69,9 @@ def test_accepting_the_terms_records_version_digest_and_time_and_reveals_the_mat
     # The submit page is not a way round the terms.
     response = solver.get(f"/challenges/{challenge.id}/submit")
     assert response.status_code == 303 and solver.get(response.location).status_code == 200
-    assert CONFIDENTIAL not in solver.get(f"/challenges/{challenge.id}/submit", follow_redirects=True).get_data(as_text=True)
+    assert CONFIDENTIAL not in solver.get(f"/challenges/{challenge.id}/submit", follow_redirects=True).get_data(
+        as_text=True
+    )
 
     accepted_at = utcnow().replace(microsecond=0)
     with time_machine.travel(accepted_at, tick=False):
@@ -144,7 +148,9 @@ def test_withdrawing(challenge, solver):
     solver.post(f"/challenges/{challenge.id}/agreement")
     submit(solver, challenge)
     submission = db.session.query(Submission).one()
-    assert 'data-confirm="Withdraw your submission?' in solver.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert 'data-confirm="Withdraw your submission?' in solver.get(f"/submissions/{submission.id}").get_data(
+        as_text=True
+    )
     response = solver.post(f"/submissions/{submission.id}/withdraw")
     assert response.status_code == 303
     db.session.refresh(submission)
@@ -190,9 +196,12 @@ def test_only_the_author_and_the_judges_see_a_submission(app, challenge):
     submit(with_file, challenge, files=[("report.pdf", PDF)])
     submit(with_file, challenge, title="Lazy-load, third take")  # version 2 (with the file) is kept
     [attachment] = db.session.get(Submission, submission.id).attachments
-    urls = [f"/submissions/{submission.id}", f"/submissions/{submission.id}/versions/2",
-            f"/submissions/{submission.id}/attachments/{attachment.id}",
-            f"/submissions/{submission.id}/versions/2/attachments/{attachment.id}"]
+    urls = [
+        f"/submissions/{submission.id}",
+        f"/submissions/{submission.id}/versions/2",
+        f"/submissions/{submission.id}/attachments/{attachment.id}",
+        f"/submissions/{submission.id}/versions/2/attachments/{attachment.id}",
+    ]
     organisation = challenge.organisation
     other_solver = make_user()
     solving.accept_agreement(other_solver, challenge)
@@ -211,8 +220,11 @@ def test_only_the_author_and_the_judges_see_a_submission(app, challenge):
             assert response.status_code == 404, (who, url)
             assert b"Lazy-load" not in response.data and b"report.pdf" not in response.data
         assert client.post(f"/submissions/{submission.id}/withdraw").status_code in (404, 303), who
-    allowed = {"author": with_file, "judge": signed_in(app, add_member(organisation, make_user(), "judge")),
-               "organisation admin": signed_in(app, organisation.memberships[0].user)}
+    allowed = {
+        "author": with_file,
+        "judge": signed_in(app, add_member(organisation, make_user(), "judge")),
+        "organisation admin": signed_in(app, organisation.memberships[0].user),
+    }
     for who, client in allowed.items():
         for url in urls:
             assert client.get(url).status_code == 200, (who, url)

@@ -1,4 +1,5 @@
 """Agreements and submissions at the service level: one per solver, versions kept, deadline kept."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -79,6 +80,7 @@ def test_changed_terms_need_a_new_acceptance(db):
     submission = make_submission(challenge)
     owner = challenge.organisation.memberships[0].user
     from tests.support.challenges import challenge_input
+
     posting.update_challenge(owner, challenge, challenge_input(eligibility="Residents of the EU only."))
     with pytest.raises(solving.NotAllowed, match="terms may have changed"):
         solving.submit(submission.solver, challenge, "Edit", "An edit after the terms changed.")

@@ -1,5 +1,6 @@
 """Attachments to submissions: refused by size, count and content (not by name), stored under
 generated names, and only ever downloaded, byte for byte, by the author and the judges."""
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,10 @@ from tests.support.factories import add_member, login, make_user
 
 LIMIT = 4096
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 TEXT = "Measurements on a 2019 phone: cold start 6.1 s → 3.2 s.\n".encode()
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="4"/></svg>'
@@ -72,7 +75,10 @@ def test_good_files_are_accepted_and_downloaded_byte_for_byte_by_author_and_judg
     assert response.status_code == 303
     submission = db.session.query(Submission).one()
     assert {a.filename: a.content_type for a in submission.attachments} == {
-        "report.pdf": "application/pdf", "chart.png": "image/png", "notes.txt": "text/plain"}
+        "report.pdf": "application/pdf",
+        "chart.png": "image/png",
+        "notes.txt": "text/plain",
+    }
     judge = add_member(challenge.organisation, make_user(), "judge")
     judge_client = app.test_client()
     login(judge_client, judge)
@@ -99,16 +105,19 @@ def test_oversize_is_refused_and_nothing_is_written(challenge, solver, upload_di
     assert db.session.query(Submission).count() == 0 and db.session.query(Attachment).count() == 0
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("report.pdf", HTML, "named .pdf but its content is text"),
-    ("chart.png", zip_bytes(), "named .png but its content is ZIP"),
-    ("notes.txt", HTML, "looks like a web page"),
-    ("drawing.txt", SVG, "looks like a web page"),
-    ("drawing.svg", SVG, "named .svg"),
-    ("page.html", b"Just words.", "named .html"),
-    ("data.csv", "caf\xe9".encode("latin-1"), "neither plain text"),
-    ("empty.txt", b"", "is empty"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("report.pdf", HTML, "named .pdf but its content is text"),
+        ("chart.png", zip_bytes(), "named .png but its content is ZIP"),
+        ("notes.txt", HTML, "looks like a web page"),
+        ("drawing.txt", SVG, "looks like a web page"),
+        ("drawing.svg", SVG, "named .svg"),
+        ("page.html", b"Just words.", "named .html"),
+        ("data.csv", "caf\xe9".encode("latin-1"), "neither plain text"),
+        ("empty.txt", b"", "is empty"),
+    ],
+)
 def test_content_decides_the_type_not_the_name(challenge, solver, upload_dir, name, content, message):
     response = post(solver, challenge, [(name, content)])
     assert response.status_code == 422
@@ -133,8 +142,9 @@ def test_office_documents_are_zip_inside_and_named_for_their_program(challenge, 
 
 
 def test_path_traversal_names_are_stored_safely(challenge, solver, upload_dir):
-    response = post(solver, challenge, [("../../../etc/passwd", TEXT), ("..\\..\\windows\\boot.txt", TEXT),
-                                        ("/tmp/evil.pdf", PDF)])
+    response = post(
+        solver, challenge, [("../../../etc/passwd", TEXT), ("..\\..\\windows\\boot.txt", TEXT), ("/tmp/evil.pdf", PDF)]
+    )
     assert response.status_code == 303
     names = sorted(a.filename for a in db.session.query(Attachment))
     assert "passwd.txt" in names and "evil.pdf" in names and names[-1].endswith("boot.txt")
@@ -147,8 +157,23 @@ def test_path_traversal_names_are_stored_safely(challenge, solver, upload_dir):
     assert not (upload_dir.parent / "etc").exists()
 
 
-@pytest.mark.parametrize("opener", [b"<!-- x -->", b"<a href=x>", b"<p>", b"<b>", b"<br>", b"<div>", b"<h1>",
-                                    b"<font>", b"<table>", b"<title>", b"</b>", b"<IMG src=x>"])
+@pytest.mark.parametrize(
+    "opener",
+    [
+        b"<!-- x -->",
+        b"<a href=x>",
+        b"<p>",
+        b"<b>",
+        b"<br>",
+        b"<div>",
+        b"<h1>",
+        b"<font>",
+        b"<table>",
+        b"<title>",
+        b"</b>",
+        b"<IMG src=x>",
+    ],
+)
 def test_any_tag_a_browser_could_sniff_as_html_is_refused(challenge, solver, upload_dir, opener):
     response = post(solver, challenge, [("notes.md", b"Some results " + opener + b" more words\n")])
     assert response.status_code == 422 and "looks like a web page" in response.get_data(as_text=True)
@@ -208,5 +233,7 @@ def test_removed_and_foreign_attachments_answer_404(app, challenge, solver):
     version = solving.versions(db.session.get(Submission, submission.id))[0]
     kept = solver.get(f"/submissions/{submission.id}/versions/{version.version}/attachments/{pdf.id}")
     assert kept.status_code == 200 and kept.data == PDF
-    assert solver.get(f"/submissions/{submission.id}/versions/{version.version}/attachments/{theirs.id}"
-                      ).status_code == 404
+    assert (
+        solver.get(f"/submissions/{submission.id}/versions/{version.version}/attachments/{theirs.id}").status_code
+        == 404
+    )

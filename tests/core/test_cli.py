@@ -6,8 +6,19 @@ from app.seed import DEMO_PASSWORD
 
 
 def test_users_create_makes_a_verified_account_and_admin_flag(runner, db):
-    result = runner.invoke(args=["users", "create", "--email", "Root@Example.com",
-                                 "--password", "a-long-admin-pass-9", "--name", "Root", "--admin"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Root@Example.com",
+            "--password",
+            "a-long-admin-pass-9",
+            "--name",
+            "Root",
+            "--admin",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "root@example.com"))
     assert user.is_site_admin and user.email_verified
@@ -26,12 +37,15 @@ def test_orgs_create_and_add_member(runner, db):
     runner.invoke(args=["users", "create", "--email", "judge@example.com", "--password", "copper-meadow-58"])
     created = runner.invoke(args=["orgs", "create", "--name", "Umbrella", "--owner", "owner@example.com"])
     assert created.exit_code == 0, created.output
-    added = runner.invoke(args=["orgs", "add-member", "--org", "umbrella", "--email", "judge@example.com",
-                                "--role", "judge"])
+    added = runner.invoke(
+        args=["orgs", "add-member", "--org", "umbrella", "--email", "judge@example.com", "--role", "judge"]
+    )
     assert added.exit_code == 0, added.output
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == "umbrella"))
-    roles = {m.user.email: m.roles for m in db.session.scalars(
-        select(Membership).where(Membership.organisation_id == organisation.id))}
+    roles = {
+        m.user.email: m.roles
+        for m in db.session.scalars(select(Membership).where(Membership.organisation_id == organisation.id))
+    }
     assert roles == {"owner@example.com": ["admin", "pm"], "judge@example.com": ["judge"]}
 
 

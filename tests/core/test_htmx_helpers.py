@@ -1,5 +1,6 @@
 """The helpers every feature uses: fragments for htmx, full pages otherwise; redirects and the
 sign-in redirect that htmx can follow."""
+
 from flask import flash
 
 from app.web import redirect_to, render

@@ -1,5 +1,6 @@
 """Background jobs: they run only when the transaction that made them commits, a failure is
 retried with a growing wait and stays visible, and no job runs twice at once."""
+
 from __future__ import annotations
 
 from datetime import timedelta

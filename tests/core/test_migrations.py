@@ -1,4 +1,5 @@
 """The schema comes only from migrations: the migrated database must match the models."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from ideas.search_schema import include_object

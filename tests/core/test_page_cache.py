@@ -1,6 +1,7 @@
 """The anonymous page cache (app/page_cache.py) on board pages: shared by anonymous visitors
 for PAGE_CACHE_SECONDS, never by signed-in members, never carrying one visitor's token or
 cookie to another."""
+
 from __future__ import annotations
 
 import time

@@ -1,6 +1,7 @@
 """Write services begin with BEGIN IMMEDIATE, so on SQLite they queue behind another writer
 instead of failing with "database is locked"; a service called from inside another's write
 transaction joins it instead of committing the outer one's half-done work."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -1,6 +1,7 @@
 """The ideas resources of the JSON API: boards, ideas, comments, statuses and merges, as a client
 with a personal access token sees them; private boards answer 404 to outsiders on every route,
 whatever the body; lists cost the same number of queries whatever their length."""
+
 from __future__ import annotations
 
 import re
@@ -15,16 +16,42 @@ from ideas.models import Comment, Idea, IdeaRevision, Status
 from ideas.moderation.services import block
 from ideas.services.comments import delete_comment, post_comment
 from ideas.services.statuses import change_status
-from tests.support.factories import (add_member, invite_to_board, make_board, make_idea, make_org, make_user,
-                                     seasoned_user, token_client)
+from tests.support.factories import (
+    add_member,
+    invite_to_board,
+    make_board,
+    make_idea,
+    make_org,
+    make_user,
+    seasoned_user,
+    token_client,
+)
 from tests.support.queries import count_queries
 from voting.models import Vote
 from voting.services import cast_vote
 
-IDEA_FIELDS = {"id", "board_id", "title", "body", "body_html", "status", "upvotes", "downvotes", "score",
-               "comment_count", "follower_count", "created_at", "author", "category", "tags", "merged_into_id",
-               "official_response", "url", "my_vote", "visibility"}
-
+IDEA_FIELDS = {
+    "id",
+    "board_id",
+    "title",
+    "body",
+    "body_html",
+    "status",
+    "upvotes",
+    "downvotes",
+    "score",
+    "comment_count",
+    "follower_count",
+    "created_at",
+    "author",
+    "category",
+    "tags",
+    "merged_into_id",
+    "official_response",
+    "url",
+    "my_vote",
+    "visibility",
+}
 
 
 @pytest.fixture
@@ -67,6 +94,7 @@ def assert_documented(document, method: str, path: str, response) -> None:
 
 # ---- boards --------------------------------------------------------------------------------------
 
+
 def test_boards_list_shows_what_the_caller_may_see_page_by_page(app, acme, board, customer):
     make_board(acme, name="Internal", slug="internal", private=True)
     invited = make_board(make_org(slug="globex"), name="Globex beta", slug="beta", private=True)
@@ -75,8 +103,9 @@ def test_boards_list_shows_what_the_caller_may_see_page_by_page(app, acme, board
 
     seen, cursor = [], None
     while True:
-        body = customer.get("/api/v1/boards", query_string={"limit": 2, **({"cursor": cursor} if cursor else {})}
-                            ).get_json()
+        body = customer.get(
+            "/api/v1/boards", query_string={"limit": 2, **({"cursor": cursor} if cursor else {})}
+        ).get_json()
         seen += [b["name"] for b in body["data"]]
         cursor = body["next_cursor"]
         if cursor is None:
@@ -92,9 +121,19 @@ def test_boards_list_shows_what_the_caller_may_see_page_by_page(app, acme, board
 
 
 def test_a_product_manager_opens_a_board_by_organisation_slug_or_id(pm_api, acme, document):
-    response = pm_api.post("/api/v1/boards", json={
-        "organisation": "acme", "name": "Mobile app", "slug": "mobile", "description": "Ideas for *mobile*",
-        "is_private": True, "allow_downvotes": True, "vote_budget": 10, "categories": ["iOS", "Android", "ios"]})
+    response = pm_api.post(
+        "/api/v1/boards",
+        json={
+            "organisation": "acme",
+            "name": "Mobile app",
+            "slug": "mobile",
+            "description": "Ideas for *mobile*",
+            "is_private": True,
+            "allow_downvotes": True,
+            "vote_budget": 10,
+            "categories": ["iOS", "Android", "ios"],
+        },
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["name"] == "Mobile app" and body["slug"] == "mobile" and body["is_private"] is True
@@ -120,14 +159,17 @@ def test_opening_a_board_is_for_product_managers_only(app, acme, board, pm_api):
     assert taken.status_code == 409 and taken.get_json()["error"]["fields"] == {"slug": ["Already taken."]}
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"name": "x", "slug": "ok"}, "name"),
-    ({"name": "Fine name", "slug": "Not A Slug"}, "slug"),
-    ({"name": "Fine name", "slug": "ok", "vote_budget": 0}, "vote_budget"),
-    ({"name": "Fine name", "slug": "ok", "is_private": "yes"}, "is_private"),
-    ({"name": "Fine name", "slug": "ok", "colour": "red"}, "colour"),
-    ({"name": "Fine name"}, "slug"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"name": "x", "slug": "ok"}, "name"),
+        ({"name": "Fine name", "slug": "Not A Slug"}, "slug"),
+        ({"name": "Fine name", "slug": "ok", "vote_budget": 0}, "vote_budget"),
+        ({"name": "Fine name", "slug": "ok", "is_private": "yes"}, "is_private"),
+        ({"name": "Fine name", "slug": "ok", "colour": "red"}, "colour"),
+        ({"name": "Fine name"}, "slug"),
+    ],
+)
 def test_board_validation_names_the_field(pm_api, acme, payload, field):
     response = pm_api.post("/api/v1/boards", json={"organisation": "acme", **payload})
     assert response.status_code == 422
@@ -145,9 +187,17 @@ def test_one_board_says_what_the_caller_may_do(customer, pm_api, board, document
     assert customer.get("/api/v1/boards/999999").status_code == 404
 
 
-@pytest.mark.parametrize("method, path", [("GET", "/boards/{n}"), ("POST", "/boards/{n}/ideas"),
-                                          ("PATCH", "/ideas/{n}"), ("DELETE", "/ideas/{n}"),
-                                          ("POST", "/ideas/{n}/comments"), ("PUT", "/ideas/{n}/vote")])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/boards/{n}"),
+        ("POST", "/boards/{n}/ideas"),
+        ("PATCH", "/ideas/{n}"),
+        ("DELETE", "/ideas/{n}"),
+        ("POST", "/ideas/{n}/comments"),
+        ("PUT", "/ideas/{n}/vote"),
+    ],
+)
 def test_ids_beyond_the_database_range_are_404_on_every_method(customer, method, path):
     for n in (2**31, 2**64):
         response = customer.open("/api/v1" + path.format(n=n), method=method, json={"value": 1})
@@ -156,11 +206,18 @@ def test_ids_beyond_the_database_range_are_404_on_every_method(customer, method,
 
 # ---- ideas ---------------------------------------------------------------------------------------
 
+
 def test_posting_an_idea_answers_201_with_the_idea(customer, board, document):
     reporting = board.categories[1]
-    response = customer.post(f"/api/v1/boards/{board.id}/ideas", json={
-        "title": "Export   dashboards to PDF", "body": "**Please**, with <script>alert(1)</script> logos",
-        "category_id": reporting.id, "tags": ["PDF", "export", "pdf"]})
+    response = customer.post(
+        f"/api/v1/boards/{board.id}/ideas",
+        json={
+            "title": "Export   dashboards to PDF",
+            "body": "**Please**, with <script>alert(1)</script> logos",
+            "category_id": reporting.id,
+            "tags": ["PDF", "export", "pdf"],
+        },
+    )
     assert response.status_code == 201, response.get_json()
     idea = response.get_json()
     assert IDEA_FIELDS <= set(idea)
@@ -178,13 +235,16 @@ def test_posting_an_idea_answers_201_with_the_idea(customer, board, document):
     assert customer.get(f"/api/v1/ideas/{idea['id']}").get_json() == idea
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"title": "short"}, "title"),
-    ({"title": "A long enough title", "tags": ["a", "b", "c", "d", "e", "f"]}, "tags"),
-    ({"title": "A long enough title", "category_id": "1"}, "category_id"),
-    ({"title": "A long enough title", "votes": 5}, "votes"),
-    ({"body": "no title"}, "title"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"title": "short"}, "title"),
+        ({"title": "A long enough title", "tags": ["a", "b", "c", "d", "e", "f"]}, "tags"),
+        ({"title": "A long enough title", "category_id": "1"}, "category_id"),
+        ({"title": "A long enough title", "votes": 5}, "votes"),
+        ({"body": "no title"}, "title"),
+    ],
+)
 def test_idea_validation_names_the_field(customer, board, payload, field):
     response = customer.post(f"/api/v1/boards/{board.id}/ideas", json=payload)
     assert response.status_code == 422
@@ -194,8 +254,9 @@ def test_idea_validation_names_the_field(customer, board, payload, field):
 
 def test_a_category_of_another_board_is_refused_by_the_service_with_its_field(customer, board, acme):
     other = make_board(acme, categories=("Elsewhere",))
-    response = customer.post(f"/api/v1/boards/{board.id}/ideas", json={
-        "title": "A long enough title", "category_id": other.categories[0].id})
+    response = customer.post(
+        f"/api/v1/boards/{board.id}/ideas", json={"title": "A long enough title", "category_id": other.categories[0].id}
+    )
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"] == {"category_id": ["Choose one of this board's categories."]}
 
@@ -207,8 +268,10 @@ def test_a_body_that_is_not_json_is_a_400(customer, board):
 
 def test_a_brand_new_accounts_spammy_idea_waits_and_shows_only_to_its_author(app, board, customer):
     newcomer = token_client(app, make_user())
-    response = newcomer.post(f"/api/v1/boards/{board.id}/ideas", json={
-        "title": "Cheap watches buy now", "body": "http://spam.example http://spam.example http://spam.example"})
+    response = newcomer.post(
+        f"/api/v1/boards/{board.id}/ideas",
+        json={"title": "Cheap watches buy now", "body": "http://spam.example http://spam.example http://spam.example"},
+    )
     assert response.status_code == 201
     idea = response.get_json()
     assert idea["visibility"] == "pending"
@@ -232,8 +295,13 @@ def test_hidden_and_pending_ideas_of_others_are_404(app, board, customer, pm_api
 def test_list_sorts_filters_and_pages(app, board, customer, document):
     voter = seasoned_user()
     reporting, mobile = board.categories[1], board.categories[0]
-    old = make_idea(board, title="Scheduled email reports", category_id=reporting.id, tags=["email"],
-                    created_at=utcnow() - timedelta(days=3))
+    old = make_idea(
+        board,
+        title="Scheduled email reports",
+        category_id=reporting.id,
+        tags=["email"],
+        created_at=utcnow() - timedelta(days=3),
+    )
     popular = make_idea(board, title="Dark mode for the mobile app", category_id=mobile.id, tags=["ui"])
     newest = make_idea(board, title="Keyboard shortcuts everywhere", tags=["ui"])
     for user in (voter, customer.user):
@@ -260,8 +328,9 @@ def test_list_sorts_filters_and_pages(app, board, customer, document):
     assert [i["title"] for i in rest.get_json()["data"]] == [newest.title] and rest.get_json()["next_cursor"] is None
     assert_documented(document, "GET", "/api/v1/boards/{board_id}/ideas", rest)
 
-    wrong_sort = customer.get(f"/api/v1/boards/{board.id}/ideas", query_string={"sort": "new",
-                                                                                 "cursor": first["next_cursor"]})
+    wrong_sort = customer.get(
+        f"/api/v1/boards/{board.id}/ideas", query_string={"sort": "new", "cursor": first["next_cursor"]}
+    )
     assert wrong_sort.status_code == 422 and "cursor" in wrong_sort.get_json()["error"]["fields"]
     for bad in ({"sort": "random"}, {"status": "done"}, {"limit": 0}):
         response = customer.get(f"/api/v1/boards/{board.id}/ideas", query_string=bad)
@@ -285,8 +354,10 @@ def test_similar_ideas_are_at_most_five_best_first_without_merged_ones(board, cu
 
 
 def test_the_author_edits_within_the_window_and_the_history_keeps_the_old_text(board, customer, document):
-    idea = customer.post(f"/api/v1/boards/{board.id}/ideas", json={
-        "title": "Export dashboards to PDF", "category_id": board.categories[0].id, "tags": ["pdf"]}).get_json()
+    idea = customer.post(
+        f"/api/v1/boards/{board.id}/ideas",
+        json={"title": "Export dashboards to PDF", "category_id": board.categories[0].id, "tags": ["pdf"]},
+    ).get_json()
     response = customer.patch(f"/api/v1/ideas/{idea['id']}", json={"body": "With *logos*", "category_id": None})
     assert response.status_code == 200, response.get_json()
     edited = response.get_json()
@@ -300,8 +371,9 @@ def test_the_author_edits_within_the_window_and_the_history_keeps_the_old_text(b
 
 
 def test_editing_after_the_window_is_403_but_product_managers_still_can(app, board, customer, pm_api):
-    idea = make_idea(board, author=customer.user, title="Export dashboards to PDF",
-                     created_at=utcnow() - timedelta(hours=1))
+    idea = make_idea(
+        board, author=customer.user, title="Export dashboards to PDF", created_at=utcnow() - timedelta(hours=1)
+    )
     refused = customer.patch(f"/api/v1/ideas/{idea.id}", json={"title": "Export dashboards to PNG"})
     assert refused.status_code == 403 and "edit window" in refused.get_json()["error"]["message"]
     assert token_client(app, seasoned_user()).patch(f"/api/v1/ideas/{idea.id}", json={}).status_code == 403
@@ -323,6 +395,7 @@ def test_deleting_an_idea_until_someone_votes(app, board, customer):
 
 
 # ---- comments ------------------------------------------------------------------------------------
+
 
 def test_comments_and_replies_newest_first_page_by_page(app, board, customer, document):
     idea = make_idea(board)
@@ -356,8 +429,9 @@ def test_a_hidden_comment_shows_only_to_its_author_and_the_moderators(app, board
     _db.session.get(Comment, comment.id).visibility = "hidden"
     _db.session.commit()
     assert customer.get(f"/api/v1/ideas/{idea.id}/comments").get_json()["data"] == []
-    assert [c["visibility"] for c in token_client(app, author).get(
-        f"/api/v1/ideas/{idea.id}/comments").get_json()["data"]] == ["hidden"]
+    assert [
+        c["visibility"] for c in token_client(app, author).get(f"/api/v1/ideas/{idea.id}/comments").get_json()["data"]
+    ] == ["hidden"]
     assert len(pm_api.get(f"/api/v1/ideas/{idea.id}/comments").get_json()["data"]) == 1
 
 
@@ -371,11 +445,14 @@ def test_comment_refusals(app, board, customer):
     assert wrong_parent.status_code == 404
     blocked = seasoned_user()
     block(board.organisation.memberships[0].user, board, blocked)
-    assert token_client(app, blocked).post(f"/api/v1/ideas/{idea.id}/comments",
-                                           json={"body": "Let me in"}).status_code == 403
+    assert (
+        token_client(app, blocked).post(f"/api/v1/ideas/{idea.id}/comments", json={"body": "Let me in"}).status_code
+        == 403
+    )
 
 
 # ---- product managers: status, history, merge ---------------------------------------------------------
+
 
 def test_a_product_manager_changes_the_status_with_an_official_response(board, customer, pm_api, document):
     idea = make_idea(board)
@@ -393,7 +470,10 @@ def test_a_product_manager_changes_the_status_with_an_official_response(board, c
     assert history.status_code == 200
     changes = history.get_json()["data"]
     assert [(c["from_status"], c["to_status"]) for c in changes] == [("open", "planned"), ("planned", "delivered")]
-    assert changes[0]["message"] == "On the *Q3* plan" and changes[0]["changed_by"]["id"] == board.organisation.memberships[0].user_id
+    assert (
+        changes[0]["message"] == "On the *Q3* plan"
+        and changes[0]["changed_by"]["id"] == board.organisation.memberships[0].user_id
+    )
     assert_documented(document, "GET", "/api/v1/ideas/{idea_id}/history", history)
 
     unchanged = pm_api.post(f"/api/v1/ideas/{idea.id}/status", json={"status": "delivered"})
@@ -406,8 +486,10 @@ def test_a_product_manager_changes_the_status_with_an_official_response(board, c
 def test_pm_operations_are_403_for_a_plain_member_and_404_for_outsiders(app, acme, board, customer):
     member = token_client(app, add_member(acme, seasoned_user(), "judge"))
     source, target = make_idea(board), make_idea(board)
-    calls = [("post", f"/api/v1/ideas/{source.id}/status", {"status": "planned"}),
-             ("post", f"/api/v1/ideas/{source.id}/merge", {"target_id": target.id})]
+    calls = [
+        ("post", f"/api/v1/ideas/{source.id}/status", {"status": "planned"}),
+        ("post", f"/api/v1/ideas/{source.id}/merge", {"target_id": target.id}),
+    ]
     for method, url, payload in calls:
         refused = getattr(member, method)(url, json=payload)
         assert refused.status_code == 403, url
@@ -476,15 +558,19 @@ def _api_routes(app, board, idea):
             continue
         if not {"board_id", "idea_id"} & set(rule.arguments):
             continue
-        url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str({"board_id": board.id, "idea_id": idea.id}[m[1]]),
-                     rule.rule)
+        url = re.sub(
+            r"<(?:[^:>]+:)?([^>]+)>", lambda m: str({"board_id": board.id, "idea_id": idea.id}[m[1]]), rule.rule
+        )
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield method, url
 
 
 # Bodies that would be valid for some route, and ones valid for none: the answer is 404 either way.
-BODIES = [{"title": "A perfectly good title", "body": "x", "value": 1, "status": "planned", "target_id": 1},
-          {"title": 5, "value": "lots"}, None]
+BODIES = [
+    {"title": "A perfectly good title", "body": "x", "value": 1, "status": "planned", "target_id": 1},
+    {"title": 5, "value": "lots"},
+    None,
+]
 
 
 @pytest.mark.parametrize("who", ["outsider", "member_of_other_org", "unconfirmed_invitee"])
@@ -503,8 +589,11 @@ def test_a_private_board_answers_404_to_outsiders_on_every_route(app, private, w
     leaks = []
     for method, url in routes:
         for body in BODIES:
-            response = client.open(url, method=method, json=body) if body is not None else \
-                client.open(url, method=method, data="not json", content_type="text/plain")
+            response = (
+                client.open(url, method=method, json=body)
+                if body is not None
+                else client.open(url, method=method, data="not json", content_type="text/plain")
+            )
             text = response.get_data(as_text=True)
             if response.status_code != 404 or SECRET_TITLE in text or "Secret Roadmap" in text:
                 leaks.append(f"{method} {url} {body} -> {response.status_code}")
@@ -536,11 +625,13 @@ def test_insiders_see_the_private_board(app, private):
 
 # ---- cost and documentation ----------------------------------------------------------------------
 
+
 def test_lists_cost_the_same_number_of_queries_whatever_their_length(app, board, customer):
     voter = customer.user
     for n in range(22):
-        idea = make_idea(board, title=f"Idea number {n} for counting", tags=["a", f"t{n}"],
-                         category_id=board.categories[n % 2].id)
+        idea = make_idea(
+            board, title=f"Idea number {n} for counting", tags=["a", f"t{n}"], category_id=board.categories[n % 2].id
+        )
         cast_vote(voter, idea, 1)
         post_comment(seasoned_user(), idea, f"Comment {n}")
     target = _db.session.query(Idea).order_by(Idea.id).first()
@@ -565,13 +656,22 @@ def test_lists_cost_the_same_number_of_queries_whatever_their_length(app, board,
 
 def test_the_document_describes_the_ideas_operations(document):
     paths = document["paths"]
-    expected = {("/api/v1/boards", "get"), ("/api/v1/boards", "post"), ("/api/v1/boards/{board_id}", "get"),
-                ("/api/v1/boards/{board_id}/ideas", "get"), ("/api/v1/boards/{board_id}/ideas", "post"),
-                ("/api/v1/boards/{board_id}/ideas/similar", "get"), ("/api/v1/ideas/{idea_id}", "get"),
-                ("/api/v1/ideas/{idea_id}", "patch"), ("/api/v1/ideas/{idea_id}", "delete"),
-                ("/api/v1/ideas/{idea_id}/comments", "get"), ("/api/v1/ideas/{idea_id}/comments", "post"),
-                ("/api/v1/ideas/{idea_id}/status", "post"), ("/api/v1/ideas/{idea_id}/merge", "post"),
-                ("/api/v1/ideas/{idea_id}/history", "get")}
+    expected = {
+        ("/api/v1/boards", "get"),
+        ("/api/v1/boards", "post"),
+        ("/api/v1/boards/{board_id}", "get"),
+        ("/api/v1/boards/{board_id}/ideas", "get"),
+        ("/api/v1/boards/{board_id}/ideas", "post"),
+        ("/api/v1/boards/{board_id}/ideas/similar", "get"),
+        ("/api/v1/ideas/{idea_id}", "get"),
+        ("/api/v1/ideas/{idea_id}", "patch"),
+        ("/api/v1/ideas/{idea_id}", "delete"),
+        ("/api/v1/ideas/{idea_id}/comments", "get"),
+        ("/api/v1/ideas/{idea_id}/comments", "post"),
+        ("/api/v1/ideas/{idea_id}/status", "post"),
+        ("/api/v1/ideas/{idea_id}/merge", "post"),
+        ("/api/v1/ideas/{idea_id}/history", "get"),
+    }
     assert expected <= {(path, method) for path, item in paths.items() for method in item}
     listing = paths["/api/v1/boards/{board_id}/ideas"]["get"]
     parameters = {p["name"]: p for p in listing["parameters"]}

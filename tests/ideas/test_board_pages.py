@@ -1,4 +1,5 @@
 """Board and idea pages, as a browser (no JavaScript) and as htmx sees them."""
+
 import re
 
 import pytest
@@ -43,7 +44,9 @@ def test_filters_by_status_category_tag_and_search(client, board):
     planned = make_idea(board, title="Offline mode for the phone app")
     change_status(board.organisation.memberships[0].user, planned, Status.PLANNED)
     assert _titles(client.get("/boards/acme/dash?status=planned").get_data(as_text=True)) == [planned.title]
-    assert _titles(client.get("/boards/acme/dash?category=reporting").get_data(as_text=True)) == ["Scheduled email reports"]
+    assert _titles(client.get("/boards/acme/dash?category=reporting").get_data(as_text=True)) == [
+        "Scheduled email reports"
+    ]
     assert _titles(client.get("/boards/acme/dash?tag=email").get_data(as_text=True)) == ["Scheduled email reports"]
     assert _titles(client.get("/boards/acme/dash?q=phone+offline").get_data(as_text=True)) == [planned.title]
     assert "No ideas match" in client.get("/boards/acme/dash?q=zebra").get_data(as_text=True)
@@ -99,8 +102,11 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_back(client, board):
     idea = make_idea(board)
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert f'href="/login?next=/ideas/{idea.id}"' in page
-    htmx_vote = client.post(f"/ideas/{idea.id}/vote", data={"value": "1"},
-                            headers={**HX, "HX-Current-URL": f"http://localhost/ideas/{idea.id}"})
+    htmx_vote = client.post(
+        f"/ideas/{idea.id}/vote",
+        data={"value": "1"},
+        headers={**HX, "HX-Current-URL": f"http://localhost/ideas/{idea.id}"},
+    )
     assert htmx_vote.headers["HX-Redirect"] == f"/login?next=/ideas/{idea.id}"
 
 
@@ -123,8 +129,15 @@ def test_similar_ideas_fragment_while_typing(client, board):
 
 
 def test_submit_form_posts_an_idea(customer, board):
-    response = customer.post("/boards/acme/dash/new", data={"title": "Slack alerts for anomalies", "body": "*Soon*",
-                                                            "category_id": str(board.categories[1].id), "tags": "slack"})
+    response = customer.post(
+        "/boards/acme/dash/new",
+        data={
+            "title": "Slack alerts for anomalies",
+            "body": "*Soon*",
+            "category_id": str(board.categories[1].id),
+            "tags": "slack",
+        },
+    )
     page = customer.get(response.headers["Location"]).get_data(as_text=True)
     assert "Slack alerts for anomalies" in page and "<em>Soon</em>" in page and "#slack" in page
 

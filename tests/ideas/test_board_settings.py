@@ -14,9 +14,15 @@ def _pm_client(app, org):
 
 def test_pm_creates_a_board_with_categories(app, db):
     org = make_org(slug="acme")
-    response = _pm_client(app, org).post("/orgs/acme/boards/new", data={
-        "name": "Mobile App", "description": "Our **phone** app", "categories": "Android, iOS, , Android",
-        "allow_downvotes": "y"})
+    response = _pm_client(app, org).post(
+        "/orgs/acme/boards/new",
+        data={
+            "name": "Mobile App",
+            "description": "Our **phone** app",
+            "categories": "Android, iOS, , Android",
+            "allow_downvotes": "y",
+        },
+    )
     assert response.headers["Location"] == "/boards/acme/mobile-app"
     board = db.session.scalar(select(Board).where(Board.slug == "mobile-app"))
     assert [c.name for c in board.categories] == ["Android", "iOS"] and board.allow_downvotes

@@ -22,8 +22,16 @@ def test_submitting_validates_and_the_author_follows(db):
     with pytest.raises(ValidationFailed) as error:
         submit_idea(author, board, IdeaInput(title="short", tags=["a", "b", "c", "d", "e", "f"]))
     assert set(error.value.fields) == {"title", "tags"}
-    idea = submit_idea(author, board, IdeaInput(title="Schedule reports by email", body="Weekly please",
-                                                category_id=board.categories[0].id, tags=["Email", "reports", "email"]))
+    idea = submit_idea(
+        author,
+        board,
+        IdeaInput(
+            title="Schedule reports by email",
+            body="Weekly please",
+            category_id=board.categories[0].id,
+            tags=["Email", "reports", "email"],
+        ),
+    )
     assert [t.name for t in idea.tags] == ["email", "reports"]
     assert idea.follower_count == 1
     assert db.session.scalar(select(Follow).where(Follow.user_id == author.id)) is not None
@@ -39,15 +47,23 @@ def test_category_of_another_board_is_refused(db):
 def test_spammy_post_from_a_brand_new_account_waits_for_a_moderator(db):
     board = make_board()
     newbie = make_user()  # created just now
-    idea = submit_idea(newbie, board, IdeaInput(title="Great deals on casino bonuses today",
-                                                body="visit https://spam.example and https://spam2.example"))
+    idea = submit_idea(
+        newbie,
+        board,
+        IdeaInput(
+            title="Great deals on casino bonuses today", body="visit https://spam.example and https://spam2.example"
+        ),
+    )
     assert idea.visibility == Visibility.PENDING
     assert board.idea_count == 0
     flag = db.session.scalar(select(Flag).where(Flag.target_id == idea.id))
     assert flag.reporter_id is None and "several links" in flag.note
     # The same text from an established account goes straight out.
-    normal = submit_idea(seasoned_user(), board, IdeaInput(title="Link to our docs from the app",
-                                                           body="Like https://docs.example and https://help.example"))
+    normal = submit_idea(
+        seasoned_user(),
+        board,
+        IdeaInput(title="Link to our docs from the app", body="Like https://docs.example and https://help.example"),
+    )
     assert normal.visibility == Visibility.VISIBLE
 
 

@@ -1,4 +1,5 @@
 """Markdown for user content: every hostile payload comes out as harmless HTML."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,24 @@ import pytest
 from app.markdown import ALLOWED_TAGS, render_markdown
 from tests.support.xss import PAYLOADS, TEMPLATE
 
-DANGEROUS_TAGS = {"script", "img", "iframe", "svg", "style", "object", "embed", "form", "meta", "base",
-                  "math", "template", "noscript", "body", "details", "div"}
+DANGEROUS_TAGS = {
+    "script",
+    "img",
+    "iframe",
+    "svg",
+    "style",
+    "object",
+    "embed",
+    "form",
+    "meta",
+    "base",
+    "math",
+    "template",
+    "noscript",
+    "body",
+    "details",
+    "div",
+}
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 # Browsers drop these from a URL before reading its scheme ("jav\tascript:" is "javascript:").
 IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\u200b-\u200d\ufeff]")

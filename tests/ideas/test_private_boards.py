@@ -1,5 +1,6 @@
 """A private board leaks nothing: for every route that names a board, idea or comment, an
 outsider gets 404 (a visitor may be asked to sign in first) and none of its content."""
+
 import re
 
 import pytest
@@ -25,9 +26,20 @@ def private(db):
 
 
 def _fill(rule: Rule, board, idea, comment) -> str | None:
-    values = {"org_slug": "acme", "board_slug": board.slug, "board_id": board.id, "idea_id": idea.id,
-              "comment_id": comment.id, "target_type": "idea", "target_id": idea.id, "category_id": board.categories[0].id,
-              "member_id": 1, "user_id": 1, "action": "hide", "slug": "acme"}
+    values = {
+        "org_slug": "acme",
+        "board_slug": board.slug,
+        "board_id": board.id,
+        "idea_id": idea.id,
+        "comment_id": comment.id,
+        "target_type": "idea",
+        "target_id": idea.id,
+        "category_id": board.categories[0].id,
+        "member_id": 1,
+        "user_id": 1,
+        "action": "hide",
+        "slug": "acme",
+    }
     names = list(rule.arguments)
     if not names or not set(names) & {"board_slug", "board_id", "idea_id", "comment_id", "target_id"}:
         return None
@@ -60,8 +72,9 @@ def test_outsiders_get_404_and_no_content_anywhere(app, private, who):
         login(client, make_org().memberships[0].user)
     leaks = []
     for method, url in _routes(app, board, idea, comment):
-        response = client.open(url, method=method, data={"value": "1", "body": "x", "reason": "spam"},
-                               headers={"Accept": "text/html"})
+        response = client.open(
+            url, method=method, data={"value": "1", "body": "x", "reason": "spam"}, headers={"Accept": "text/html"}
+        )
         body = response.get_data(as_text=True)
         allowed = ANON_OK if who == "anonymous" else {404}
         if response.status_code not in allowed or SECRET_TITLE in body or SECRET_COMMENT in body:
@@ -72,8 +85,14 @@ def test_outsiders_get_404_and_no_content_anywhere(app, private, who):
 
 def test_lists_and_feeds_elsewhere_do_not_mention_it(app, client, private):
     make_board(private[0].organisation, name="Public board", slug="public")
-    for url in ["/", "/orgs/acme", "/boards/acme/public", "/boards/acme/public?q=pricing",
-                "/boards/acme/public/similar?title=pricing+engine", "/boards/acme/public/feed.atom"]:
+    for url in [
+        "/",
+        "/orgs/acme",
+        "/boards/acme/public",
+        "/boards/acme/public?q=pricing",
+        "/boards/acme/public/similar?title=pricing+engine",
+        "/boards/acme/public/feed.atom",
+    ]:
         body = client.get(url).get_data(as_text=True)
         assert SECRET_TITLE not in body and "Secret Roadmap" not in body, url
 

@@ -1,4 +1,5 @@
 """Board pages issue the same number of SQL statements whatever the number of ideas shown."""
+
 import pytest
 
 from tests.support.factories import login, make_board, make_idea, make_org, seasoned_user

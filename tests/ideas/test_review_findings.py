@@ -1,4 +1,5 @@
 """Scenarios a code review found; each failed before its fix."""
+
 import pytest
 from sqlalchemy import delete, select
 

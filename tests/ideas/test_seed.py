@@ -1,5 +1,6 @@
 """`flask seed-demo` fills the demo organisations with a living ideas exchange: what a new user
 notices on the pages, counters that match the tables, and a second run that adds nothing."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -16,8 +17,11 @@ from voting.services import recount_budgets
 
 
 def _row_counts(db) -> dict[str, int]:
-    return {table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables if table.name != AuthSession.__tablename__}
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name != AuthSession.__tablename__
+    }
 
 
 def _idea(db, title: str) -> Idea:
@@ -36,10 +40,11 @@ def test_seed_demo_fills_the_boards_and_a_second_run_adds_nothing(runner, db, cl
     assert 40 <= counts["ideas"] <= 60 and counts["votes"] > 250 and counts["comments"] > 50
     assert counters.verify() == []
     # Nothing was held back by the new-account spam filter.
-    assert db.session.scalar(select(func.count()).select_from(Comment).where(
-        Comment.visibility != Visibility.VISIBLE)) == 0
-    assert db.session.scalar(select(func.count()).select_from(Idea).where(
-        Idea.visibility != Visibility.VISIBLE)) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(Comment).where(Comment.visibility != Visibility.VISIBLE))
+        == 0
+    )
+    assert db.session.scalar(select(func.count()).select_from(Idea).where(Idea.visibility != Visibility.VISIBLE)) == 0
     assert set(db.session.scalars(select(Idea.status).distinct())) == set(Status.LABELS)
 
     board_page = client.get("/boards/acme/acme-dashboards")
@@ -49,14 +54,21 @@ def test_seed_demo_fills_the_boards_and_a_second_run_adds_nothing(runner, db, cl
     assert "Night theme for the wall-mounted TV screens" not in html  # merged ideas leave the list
 
     # Top, Hot and Trending tell different stories.
-    firsts = {sort: client.get(f"/boards/acme/acme-dashboards?sort={sort}").get_data(as_text=True)
-              .split('class="idea-row-title"')[1][:200] for sort in ("top", "hot", "trending", "discussed")}
+    firsts = {
+        sort: client.get(f"/boards/acme/acme-dashboards?sort={sort}")
+        .get_data(as_text=True)
+        .split('class="idea-row-title"')[1][:200]
+        for sort in ("top", "hot", "trending", "discussed")
+    }
     assert len(set(firsts.values())) >= 3, firsts
 
     roadmap = client.get("/boards/acme/acme-dashboards/roadmap").get_data(as_text=True)
     assert "Nothing here yet" not in roadmap
-    for title in ("Dark mode for dashboards", "Native Snowflake connector",
-                  "Schedule dashboard PDFs by email every Monday"):
+    for title in (
+        "Dark mode for dashboards",
+        "Native Snowflake connector",
+        "Schedule dashboard PDFs by email every Monday",
+    ):
         assert title in roadmap
     changelog = client.get("/boards/acme/acme-dashboards/changelog").get_data(as_text=True)
     assert "Scheduled reports are here." in changelog and "Export to Google Sheets" in changelog
@@ -71,8 +83,14 @@ def test_seed_demo_fills_the_boards_and_a_second_run_adds_nothing(runner, db, cl
     assert declined.status == Status.DECLINED and "viewer seats are now free" in declined.official_response
     calendar = _idea(db, "Custom fiscal calendar (4-4-5 weeks)")
     assert client.get(f"/ideas/{calendar.id}").status_code == 200
-    assert db.session.scalar(select(func.count()).select_from(Comment).where(
-        Comment.idea_id == calendar.id, Comment.accepted_at.is_not(None))) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Comment)
+            .where(Comment.idea_id == calendar.id, Comment.accepted_at.is_not(None))
+        )
+        == 1
+    )
 
     dashboards = db.session.scalar(select(Board).where(Board.slug == "acme-dashboards"))
     flagged = queue(dashboards)
@@ -87,12 +105,14 @@ def test_seed_demo_fills_the_boards_and_a_second_run_adds_nothing(runner, db, cl
 
     # Vote budgets hold what the votes on open ideas say, and nobody is over budget.
     for board in db.session.scalars(select(Board).where(Board.vote_budget.is_not(None))):
-        used = {b.user_id: b.used for b in db.session.scalars(
-            select(VoteBudget).where(VoteBudget.board_id == board.id))}
+        used = {
+            b.user_id: b.used for b in db.session.scalars(select(VoteBudget).where(VoteBudget.board_id == board.id))
+        }
         recount_budgets(board)
         db.session.flush()
-        recounted = {b.user_id: b.used for b in db.session.scalars(
-            select(VoteBudget).where(VoteBudget.board_id == board.id))}
+        recounted = {
+            b.user_id: b.used for b in db.session.scalars(select(VoteBudget).where(VoteBudget.board_id == board.id))
+        }
         db.session.rollback()
         assert {k: v for k, v in used.items() if v} == {k: v for k, v in recounted.items() if v}
         assert max(recounted.values()) <= board.vote_budget

@@ -1,4 +1,5 @@
 """Reading notification mail from the loopback SMTP server."""
+
 from __future__ import annotations
 
 from app.extensions import db

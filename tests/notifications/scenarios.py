@@ -1,5 +1,6 @@
 """One builder per notification kind: it prepares who should hear, and returns (recipient, fire)
 where each call of fire() performs the real domain action that notifies them once more."""
+
 from __future__ import annotations
 
 import itertools
@@ -43,6 +44,7 @@ def idea_merged():
         source = make_idea(target.board, title=f"CSV download number {next(_n)}")
         cast_vote(voter, source, 1)
         merge_ideas(_pm_of(target), source, target)
+
     return voter, fire
 
 
@@ -62,6 +64,7 @@ def comment_accepted():
     def fire():
         idea = make_idea()
         accept_comment(_pm_of(idea), post_comment(author, idea, "Use the CSV export meanwhile"))
+
     return author, fire
 
 
@@ -78,8 +81,9 @@ def challenge_clarification():
     from challenges.services import questions
 
     challenge, solver = _entered()
-    return solver, lambda: questions.post_clarification(owner_of(challenge), challenge,
-                                                        f"Android 9 counts as an old phone ({next(_n)}).")
+    return solver, lambda: questions.post_clarification(
+        owner_of(challenge), challenge, f"Android 9 counts as an old phone ({next(_n)})."
+    )
 
 
 def challenge_answer():
@@ -90,6 +94,7 @@ def challenge_answer():
     def fire():
         question = questions.ask(solver, challenge, f"May we use native code? ({next(_n)})")
         questions.answer(owner_of(challenge), question, "Yes, within the app's licence.", public=False)
+
     return solver, fire
 
 
@@ -101,6 +106,7 @@ def challenge_deadline():
     def fire():
         current = db.session.get(Challenge, challenge.id).deadline
         posting.extend_deadline(owner_of(challenge), challenge, current + timedelta(days=3), "More time to test")
+
     return solver, fire
 
 
@@ -113,6 +119,7 @@ def challenge_cancelled():
         challenge = make_challenge()
         solving.accept_agreement(solver, challenge)
         posting.cancel(owner_of(challenge), challenge, "The team was reorganised.")
+
     return solver, fire
 
 
@@ -134,6 +141,7 @@ def challenge_judging():
     def fire():
         challenge, entry = _closed_with(solver)
         give_scores(make_judge(challenge), entry, 8, 7, 9)
+
     return solver, fire
 
 
@@ -145,6 +153,7 @@ def challenge_award():
     def fire():
         challenge, entry = _closed_with(solver)
         awards.award(owner_of(challenge), challenge, [(entry.id, 100_000)])
+
     return solver, fire
 
 
@@ -163,6 +172,7 @@ def challenge_award_accepted():
         awards.award(owner_of(challenge), challenge, [(entry.id, 100_000)])
         offered = db.session.scalar(select(Award).where(Award.submission_id == entry.id))
         awards.accept_award(solver, offered)
+
     return manager, fire
 
 
@@ -177,14 +187,22 @@ def challenge_reminder():
         challenge = make_challenge(now=start, deadline=utcnow() + timedelta(hours=40))
         solving.accept_agreement(solver, challenge)
         send_reminders()
+
     return solver, fire
 
 
 SCENARIOS = {
-    "idea.status": idea_status, "idea.merged": idea_merged, "comment.reply": comment_reply,
-    "comment.accepted": comment_accepted, "challenge.clarification": challenge_clarification,
-    "challenge.answer": challenge_answer, "challenge.deadline": challenge_deadline,
-    "challenge.cancelled": challenge_cancelled, "challenge.submission": challenge_submission,
-    "challenge.judging": challenge_judging, "challenge.award": challenge_award,
-    "challenge.award_accepted": challenge_award_accepted, "challenge.reminder": challenge_reminder,
+    "idea.status": idea_status,
+    "idea.merged": idea_merged,
+    "comment.reply": comment_reply,
+    "comment.accepted": comment_accepted,
+    "challenge.clarification": challenge_clarification,
+    "challenge.answer": challenge_answer,
+    "challenge.deadline": challenge_deadline,
+    "challenge.cancelled": challenge_cancelled,
+    "challenge.submission": challenge_submission,
+    "challenge.judging": challenge_judging,
+    "challenge.award": challenge_award,
+    "challenge.award_accepted": challenge_award_accepted,
+    "challenge.reminder": challenge_reminder,
 }

@@ -1,5 +1,6 @@
 """Digests, retries when the mail server refuses, reminders sent once, invitations, preferences
 page and the failed-jobs page."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -35,8 +36,12 @@ def test_a_digest_groups_the_days_notifications_by_kind_and_goes_out_once(app, d
     # The digest's own link turns every daily kind off.
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     client.post(path_of(link_in(digest, "/notifications/unsubscribe/")))
-    assert db.session.query(MailPreference).filter_by(user_id=solver.id, kind="challenge.clarification",
-                                                      delivery=kinds.OFF).count() == 1
+    assert (
+        db.session.query(MailPreference)
+        .filter_by(user_id=solver.id, kind="challenge.clarification", delivery=kinds.OFF)
+        .count()
+        == 1
+    )
     clarify()
     runner.invoke(args=["notifications", "send-digests"])
     assert len(mails(mailbox, solver, "digest")) == 1
@@ -103,4 +108,7 @@ def test_preferences_page_saves_and_refuses_nonsense(app, db, user_client):
     assert 'name="idea.status" value="off" checked' in page and 'name="comment.reply" value="daily" checked' in page
     bad = user_client.post("/settings/notifications", data={"idea.status": "hourly"})
     assert bad.status_code == 422 and "nothing was changed" in bad.get_data(as_text=True)
-    assert db.session.query(MailPreference).filter_by(user_id=user_client.user.id, kind="idea.status").one().delivery == "off"
+    assert (
+        db.session.query(MailPreference).filter_by(user_id=user_client.user.id, kind="idea.status").one().delivery
+        == "off"
+    )

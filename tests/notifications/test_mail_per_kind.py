@@ -1,5 +1,6 @@
 """Every kind of notification reaches its recipient by mail, once, through the real SMTP server,
 with an unsubscribe link that works; "off" and "daily" send nothing right away."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Winners hear by mail when their payout is sent and when it is reversed, through the real
 payments code, the Stripe SDK and the local emulator."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,6 @@ from tests.payments.conftest import app_config as _payments_config, ctl, emulato
 from tests.payments.flows import after_deadline, funded, owner
 from tests.payments.test_money_flow import onboard
 from tests.support.mail import link_in, path_of
-
-
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Admins demoting or removing each other at the same moment never leave an organisation
 without an admin. Each request runs on its own connection of a live server (SQLite or
 PostgreSQL)."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,10 +30,15 @@ def test_admins_taking_each_others_role_at_once_leave_one(app_config, db, action
     config = {**app_config, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
 
     with serving(config) as live:
-        posts = [(f"/orgs/acme/members/{target}/roles", {"roles": "pm"}) if action == "demote"
-                 else (f"/orgs/acme/members/{target}/remove", {}) for target in targets]
-        statuses = post_at_once(live, [(path, form, session_cookie(live.app, token))
-                                       for (path, form), token in zip(posts, tokens)])
+        posts = [
+            (f"/orgs/acme/members/{target}/roles", {"roles": "pm"})
+            if action == "demote"
+            else (f"/orgs/acme/members/{target}/remove", {})
+            for target in targets
+        ]
+        statuses = post_at_once(
+            live, [(path, form, session_cookie(live.app, token)) for (path, form), token in zip(posts, tokens)]
+        )
         assert live.errors == []
 
     assert all(status in (303, 403, 404) for status in statuses), statuses

@@ -40,8 +40,10 @@ def test_members_without_the_admin_role_get_403(app, org):
 
 
 def test_admin_updates_settings(org_admin_client, db, org):
-    response = org_admin_client.post("/orgs/acme/settings", data={
-        "name": "Acme Analytics Ltd", "description": "New text", "website": "https://acme.example.com"})
+    response = org_admin_client.post(
+        "/orgs/acme/settings",
+        data={"name": "Acme Analytics Ltd", "description": "New text", "website": "https://acme.example.com"},
+    )
     assert response.status_code == 303
     db.session.refresh(org)
     assert org.name == "Acme Analytics Ltd" and org.website == "https://acme.example.com"

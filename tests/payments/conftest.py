@@ -1,4 +1,5 @@
 """A local Stripe emulator over HTTP (one per test module), and the app pointed at it through the real SDK."""
+
 import pytest
 
 from challenges.payments.emulator import serve_in_thread
@@ -21,6 +22,12 @@ def ctl(emulator):
 
 @pytest.fixture
 def app_config(app_config, emulator):
-    return {**app_config, "STRIPE_SECRET_KEY": "sk_test_app", "STRIPE_API_BASE": emulator[0],
-            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_MAX_NETWORK_RETRIES": 0,
-            "STRIPE_TIMEOUT_SECONDS": 5, "PLATFORM_FEE_PERCENT": 5}
+    return {
+        **app_config,
+        "STRIPE_SECRET_KEY": "sk_test_app",
+        "STRIPE_API_BASE": emulator[0],
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_MAX_NETWORK_RETRIES": 0,
+        "STRIPE_TIMEOUT_SECONDS": 5,
+        "PLATFORM_FEE_PERCENT": 5,
+    }

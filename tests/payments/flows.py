@@ -1,4 +1,5 @@
 """Money flows driven through the real services, the SDK and the emulator."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,13 +18,15 @@ def owner(challenge):
 def awaiting(reward=100_000, **overrides):
     """A challenge awaiting funding that started ten days ago; its deadline is two days away."""
     start = utcnow() - timedelta(days=10)
-    return make_challenge(state="awaiting_funding", now=start, reward_amount=reward,
-                          deadline=utcnow() + timedelta(days=2), **overrides)
+    return make_challenge(
+        state="awaiting_funding", now=start, reward_amount=reward, deadline=utcnow() + timedelta(days=2), **overrides
+    )
 
 
 def checkout(challenge) -> Payment:
-    funding.start_checkout(owner(challenge), challenge, "http://app.test/done?s={CHECKOUT_SESSION_ID}",
-                           "http://app.test/back")
+    funding.start_checkout(
+        owner(challenge), challenge, "http://app.test/done?s={CHECKOUT_SESSION_ID}", "http://app.test/back"
+    )
     return funding.latest_payment(challenge)
 
 
@@ -35,8 +38,10 @@ def funded(ctl, reward=100_000, submissions=3, **overrides):
     ctl.pay_checkout(payment.session_id)
     webhooks.sync()
     start = utcnow() - timedelta(days=9)
-    entries = [make_submission(challenge, title=f"Solution number {n}", now=start + timedelta(hours=n))
-               for n in range(submissions)]
+    entries = [
+        make_submission(challenge, title=f"Solution number {n}", now=start + timedelta(hours=n))
+        for n in range(submissions)
+    ]
     return challenge, entries, payment
 
 

@@ -1,5 +1,6 @@
 """In Chromium: fund a challenge on the local checkout page, award it, onboard the winner on the
 local onboarding page, and see the payout paid on the earnings page."""
+
 import pytest
 from playwright.sync_api import expect
 

@@ -356,10 +356,7 @@ def test_transfer_refused_until_the_account_is_onboarded(client, ctl):
     }
     with pytest.raises(stripe.InvalidRequestError) as refused:
         client.v1.transfers.create(params)
-    assert (
-        refused.value.code == "insufficient_capabilities_for_transfer"
-        and "transfers" in refused.value.user_message
-    )
+    assert refused.value.code == "insufficient_capabilities_for_transfer" and "transfers" in refused.value.user_message
     assert client.v1.transfers.list().data == []
 
     ctl.complete_onboarding(account.id)
@@ -463,9 +460,7 @@ def test_idempotency_key_replays_and_refuses_other_params(client, ctl):
     with pytest.raises(stripe.IdempotencyError):
         client.v1.transfers.create(dict(params, amount=2000), {"idempotency_key": "payout-1-attempt"})
     assert len(client.v1.transfers.list().data) == 1
-    assert (
-        client.v1.events.list({"type": "transfer.created"}).data[0].request.idempotency_key == "payout-1-attempt"
-    )
+    assert client.v1.events.list({"type": "transfer.created"}).data[0].request.idempotency_key == "payout-1-attempt"
 
 
 def test_a_timeout_after_the_transfer_then_a_retry_with_the_same_key_makes_one_transfer(client, ctl):
@@ -511,11 +506,7 @@ def test_events_are_listed_newest_first_and_paginated(client, ctl):
     back = client.v1.events.list({"limit": 2, "ending_before": second.data[0].id})
     assert [e.id for e in back.data] == [e.id for e in events[:2]]
     assert (
-        len(
-            client.v1.events.list(
-                {"types": ["checkout.session.expired"], "created": {"gte": events[-1].created}}
-            ).data
-        )
+        len(client.v1.events.list({"types": ["checkout.session.expired"], "created": {"gte": events[-1].created}}).data)
         == 5
     )
     assert client.v1.events.list({"type": "charge.*"}).data == []
@@ -575,9 +566,7 @@ def test_concurrent_requests_never_overspend_or_double_a_key(client, ctl):
         except stripe.InvalidRequestError as error:
             outcomes.append((key, error.code))
 
-    threads = [
-        threading.Thread(target=attempt, args=(f"same-{i % 2}" if i < 20 else f"own-{i}",)) for i in range(36)
-    ]
+    threads = [threading.Thread(target=attempt, args=(f"same-{i % 2}" if i < 20 else f"own-{i}",)) for i in range(36)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -590,9 +579,7 @@ def test_concurrent_requests_never_overspend_or_double_a_key(client, ctl):
 
 def test_control_api_over_http(emulator, client, ctl, receiver):
     url = emulator[0]
-    conn = http.client.HTTPConnection(
-        urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port, timeout=5
-    )
+    conn = http.client.HTTPConnection(urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port, timeout=5)
 
     def control(method, path, body=None):
         conn.request(method, path, body=json.dumps(body or {}), headers={"Content-Type": "application/json"})
@@ -608,10 +595,7 @@ def test_control_api_over_http(emulator, client, ctl, receiver):
         control("POST", f"/_emulator/checkout/sessions/{session.id}/pay", {"outcome": "card"})[1]["payment_status"]
         == "paid"
     )
-    assert (
-        control("POST", "/_emulator/faults", {"kind": "error_500", "method": "GET", "path": "/v1/balance"})[0]
-        == 200
-    )
+    assert control("POST", "/_emulator/faults", {"kind": "error_500", "method": "GET", "path": "/v1/balance"})[0] == 200
     with pytest.raises(stripe.APIError):
         client.v1.balance.retrieve()
     control("POST", "/_emulator/flush")

@@ -1,6 +1,7 @@
 """Property: whatever happens to a funded challenge (awards, onboarding, failed and reversed
 transfers, retries, timeouts, cancellation), every journal balances, escrow never goes negative,
 funded = awarded + refunded + held, and the ledger reconciles with Stripe."""
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from app.extensions import db
@@ -19,11 +20,13 @@ def test_any_sequence_keeps_the_books(app, ctl, shares, cancel, steps):
     ctl.clear_faults()
     challenge, entries, payment = funded(ctl, submissions=3)
     if cancel or not shares:
-        awards.declare_no_winner(owner(challenge), challenge, "Nothing met the bar this time.",
-                                 now=after_deadline(challenge))
+        awards.declare_no_winner(
+            owner(challenge), challenge, "Nothing met the bar this time.", now=after_deadline(challenge)
+        )
     else:
-        awards.award(owner(challenge), challenge, list(zip((e.id for e in entries), shares)),
-                     now=after_deadline(challenge))
+        awards.award(
+            owner(challenge), challenge, list(zip((e.id for e in entries), shares)), now=after_deadline(challenge)
+        )
     settle.settle(challenge.id)
     for step in steps:
         rows = db.session.query(Payout).filter_by(challenge_id=challenge.id).all()

@@ -1,5 +1,6 @@
 """Over real HTTP: the emulator delivers signed webhooks to the served app; twenty simultaneous
 award and retry clicks make exactly one transfer per share."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -47,6 +48,7 @@ def test_webhooks_open_and_twenty_clicks_make_one_transfer_per_share(app, ctl, l
     assert ctl.wait_for_deliveries(10)
 
     import time_machine
+
     manager, token = browser(live_server, owner(challenge))
     form = {"csrf_token": token, "confirmed": "1"}
     with time_machine.travel(after_deadline(challenge), tick=True):
@@ -54,20 +56,34 @@ def test_webhooks_open_and_twenty_clicks_make_one_transfer_per_share(app, ctl, l
         for place, (entry, amount) in enumerate(zip(entries, ("600", "400")), start=1):
             fields |= {f"place_{entry.id}": str(place), f"amount_{entry.id}": amount}
         with ThreadPoolExecutor(20) as pool:
-            answers = list(pool.map(lambda _: manager.post(f"{live_server.url}/challenges/{challenge.id}/award",
-                                                           data={**form, **fields}, allow_redirects=False),
-                                    range(20)))
+            answers = list(
+                pool.map(
+                    lambda _: manager.post(
+                        f"{live_server.url}/challenges/{challenge.id}/award",
+                        data={**form, **fields},
+                        allow_redirects=False,
+                    ),
+                    range(20),
+                )
+            )
     assert all(a.status_code < 500 for a in answers), [a.status_code for a in answers]
     db.session.commit()
     payouts = db.session.query(Payout).all()
     assert sorted(p.amount for p in payouts) == [40_000, 60_000]
     with ThreadPoolExecutor(20) as pool:
-        list(pool.map(lambda i: manager.post(f"{live_server.url}/payouts/{payouts[i % 2].id}/retry",
-                                             data={"csrf_token": token}, allow_redirects=False), range(20)))
+        list(
+            pool.map(
+                lambda i: manager.post(
+                    f"{live_server.url}/payouts/{payouts[i % 2].id}/retry",
+                    data={"csrf_token": token},
+                    allow_redirects=False,
+                ),
+                range(20),
+            )
+        )
     ctl.set_delivery(duplicate=True)
     ctl.wait_for_deliveries(10)
     db.session.commit()
     assert {p.state for p in db.session.query(Payout)} == {PayoutState.PAID}
     assert sorted(t["amount"] for t in ctl.objects("transfer")) == [40_000, 60_000]
     assert live_server.errors == []
-

@@ -1,4 +1,5 @@
 """Funding, payouts and refunds through the services, the real SDK and the emulator."""
+
 import pytest
 import time_machine
 
@@ -35,8 +36,12 @@ def test_checkout_shows_fee_and_opens_only_on_confirmation(app, db, ctl):
     webhooks.sync()  # applying the same events again changes nothing
     db.session.refresh(challenge)
     assert challenge.state == State.OPEN and challenge.funded_amount == 100_000
-    assert ledger.challenge_totals(challenge.id, "usd") == {"funded": 100_000, "awarded": 0, "refunded": 0,
-                                                            "held": 100_000}
+    assert ledger.challenge_totals(challenge.id, "usd") == {
+        "funded": 100_000,
+        "awarded": 0,
+        "refunded": 0,
+        "held": 100_000,
+    }
     assert ledger.unbalanced_journals() == []
 
 
@@ -65,12 +70,19 @@ def test_split_award_pays_onboarded_winners_and_the_third_when_onboarded(app, db
     challenge, entries, payment = funded(ctl)
     first, second, third = (entry.solver for entry in entries)
     onboard(ctl, first), onboard(ctl, second)
-    made = awards.award(owner(challenge), challenge, [(e.id, a) for e, a in zip(entries, (60_000, 30_000, 10_000))],
-                        now=after_deadline(challenge))
+    made = awards.award(
+        owner(challenge),
+        challenge,
+        [(e.id, a) for e, a in zip(entries, (60_000, 30_000, 10_000))],
+        now=after_deadline(challenge),
+    )
     settle.settle(challenge.id)
     rows = {p.user_id: p for p in db.session.query(Payout)}
     assert {u.id: rows[u.id].state for u in (first, second, third)} == {
-        first.id: PayoutState.PAID, second.id: PayoutState.PAID, third.id: PayoutState.PENDING}
+        first.id: PayoutState.PAID,
+        second.id: PayoutState.PAID,
+        third.id: PayoutState.PENDING,
+    }
     transfers = ctl.objects("transfer")
     assert sorted(t["amount"] for t in transfers) == [30_000, 60_000]
     assert {t["source_transaction"] for t in transfers} == {payment.charge_id}
@@ -81,8 +93,12 @@ def test_split_award_pays_onboarded_winners_and_the_third_when_onboarded(app, db
     assert db.session.get(Payout, rows[third.id].id).state == PayoutState.PAID
     assert {a.state for a in made} == {AwardState.PAID}
     assert db.session.get(type(challenge), challenge.id).state == State.PAID
-    assert ledger.challenge_totals(challenge.id, "usd") == {"funded": 100_000, "awarded": 100_000,
-                                                            "refunded": 0, "held": 0}
+    assert ledger.challenge_totals(challenge.id, "usd") == {
+        "funded": 100_000,
+        "awarded": 100_000,
+        "refunded": 0,
+        "held": 0,
+    }
     assert reports.reconcile() == []
 
 
@@ -104,6 +120,7 @@ def test_timeout_is_retried_with_the_same_key_and_failure_is_retryable(app, db, 
     db.session.refresh(payout)
     assert payout.state == PayoutState.REVERSED
     from challenges.payments import payouts
+
     payouts.retry(entries[0].solver, payout)
     db.session.refresh(payout)
     assert payout.state == PayoutState.PAID and payout.attempt == 2 and len(ctl.objects("transfer")) == 2
@@ -123,8 +140,9 @@ def test_cancel_before_submissions_refunds_everything(app, db, ctl):
 
 def test_no_winner_after_submissions_keeps_the_fee(app, db, ctl):
     challenge, _, payment = funded(ctl)
-    awards.declare_no_winner(owner(challenge), challenge, "Nothing met the bar this time.",
-                             now=after_deadline(challenge))
+    awards.declare_no_winner(
+        owner(challenge), challenge, "Nothing met the bar this time.", now=after_deadline(challenge)
+    )
     settle.settle(challenge.id)
     refund = db.session.query(Refund).one()
     assert (refund.reward_part, refund.fee_part, refund.reason) == (100_000, 0, "No winner")
@@ -140,8 +158,12 @@ def test_partial_award_refunds_the_remainder(app, db, ctl):
     settle.settle(challenge.id)
     refund = db.session.query(Refund).one()
     assert refund.amount == 30_000 and refund.state == "succeeded"
-    assert ledger.challenge_totals(challenge.id, "usd") == {"funded": 100_000, "awarded": 70_000,
-                                                            "refunded": 30_000, "held": 0}
+    assert ledger.challenge_totals(challenge.id, "usd") == {
+        "funded": 100_000,
+        "awarded": 70_000,
+        "refunded": 30_000,
+        "held": 0,
+    }
 
 
 def test_a_second_payment_for_a_funded_challenge_is_refunded_whole(app, db, ctl):
@@ -195,8 +217,12 @@ def test_a_share_passed_on_is_paid_not_refunded(app, db, ctl):
     onboard(ctl, new.solver)
     settle.settle(challenge.id)
     assert db.session.query(Refund).count() == 0
-    assert ledger.challenge_totals(challenge.id, "usd") == {"funded": 100_000, "awarded": 100_000,
-                                                            "refunded": 0, "held": 0}
+    assert ledger.challenge_totals(challenge.id, "usd") == {
+        "funded": 100_000,
+        "awarded": 100_000,
+        "refunded": 0,
+        "held": 0,
+    }
 
 
 def test_a_refused_refund_is_tried_again_under_a_new_key_once_its_cause_is_dealt_with(app, db, ctl):
@@ -213,8 +239,12 @@ def test_a_refused_refund_is_tried_again_under_a_new_key_once_its_cause_is_dealt
     ctl.refuse_refunds(False)  # the balance is topped up
     # Stripe keeps answering the first key with its refusal: only a new attempt can succeed.
     with pytest.raises(gateway.Refused):
-        gateway.create_refund(key=refund.idempotency_key, charge=payment.charge_id, amount=refund.amount,
-                              metadata={"refund_row": str(refund.id), "challenge_id": str(challenge.id)})
+        gateway.create_refund(
+            key=refund.idempotency_key,
+            charge=payment.charge_id,
+            amount=refund.amount,
+            metadata={"refund_row": str(refund.id), "challenge_id": str(challenge.id)},
+        )
     refund = refunds.retry(owner(challenge), refund)
     assert (refund.state, refund.attempt, refund.message) == ("succeeded", 2, "")
     assert [r["amount"] for r in ctl.objects("refund")] == [105_000]

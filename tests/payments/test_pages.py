@@ -1,4 +1,5 @@
 """Earnings, onboarding links, billing, the overview and the command line."""
+
 from challenges.payments import webhooks
 from challenges.payments.models import Payout
 from challenges.services import awards
@@ -28,6 +29,7 @@ def test_winner_sees_pending_then_paid_and_org_sees_billing(app, client, db, ctl
     challenge, entries, payment = funded(ctl, submissions=1)
     awards.award(owner(challenge), challenge, [(entries[0].id, 80_000)], now=after_deadline(challenge))
     from challenges.payments import settle
+
     settle.settle(challenge.id)
     winner = entries[0].solver
     login(client, winner)
@@ -56,6 +58,7 @@ def test_overview_and_reconcile_report_differences(app, runner, site_admin_clien
     assert runner.invoke(args=["payments", "reconcile"]).exit_code == 0
     # A charge Stripe has that the ledger does not know about is reported.
     from tests.payments.flows import awaiting, checkout
+
     other = checkout(awaiting())
     ctl.pay_checkout(other.session_id)
     result = runner.invoke(args=["payments", "reconcile"])
@@ -73,6 +76,7 @@ def test_billing_offers_to_retry_a_refused_refund_to_its_people_only(app, client
     ctl.refuse_refunds()
     posting.cancel(owner(challenge), challenge, "The team was reorganised, sorry.")
     from challenges.payments import settle
+
     settle.settle(challenge.id)
     refund = db.session.query(Refund).one()
     billing_url = f"/orgs/{challenge.organisation.slug}/billing"
@@ -84,12 +88,14 @@ def test_billing_offers_to_retry_a_refused_refund_to_its_people_only(app, client
     login(client, owner(challenge))
     page = client.get(billing_url).get_data(as_text=True)
     assert "Failed. Stripe refused it: Your platform" in page and "Try the refund again" in page
-    again = client.post(f"/refunds/{refund.id}/retry", headers={"Referer": f"http://localhost{billing_url}"},
-                        follow_redirects=True).get_data(as_text=True)
+    again = client.post(
+        f"/refunds/{refund.id}/retry", headers={"Referer": f"http://localhost{billing_url}"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Stripe refused the refund again" in again  # still refused: nothing changed but the attempt
     ctl.refuse_refunds(False)
-    done = client.post(f"/refunds/{refund.id}/retry", headers={"Referer": f"http://localhost{billing_url}"},
-                       follow_redirects=True).get_data(as_text=True)
+    done = client.post(
+        f"/refunds/{refund.id}/retry", headers={"Referer": f"http://localhost{billing_url}"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "The refund has been made." in done and "Refunded" in done and "Try the refund again" not in done
     db.session.refresh(refund)
     assert (refund.state, refund.attempt) == ("succeeded", 3)

@@ -1,4 +1,5 @@
 """The webhook endpoint: signatures, duplicates, any order; and the pages around funding."""
+
 import json
 import random
 import time
@@ -16,8 +17,9 @@ def signed(payload: str, secret=WEBHOOK_SECRET, at=None):
 
 
 def post(client, payload: str, signature: str):
-    return client.post("/payments/webhook", data=payload, headers={"Stripe-Signature": signature,
-                                                                   "Content-Type": "application/json"})
+    return client.post(
+        "/payments/webhook", data=payload, headers={"Stripe-Signature": signature, "Content-Type": "application/json"}
+    )
 
 
 def stripe_events(ctl):
@@ -72,7 +74,9 @@ def test_funding_pages_show_the_fee_policy_and_confirming_until_the_webhook(app,
     session_id = answer.location.rsplit("/", 1)[-1]
     ctl.pay_checkout(session_id)
     back = client.get(f"/challenges/{challenge.id}/fund/return?session_id={session_id}")
-    assert "Payment received, confirming" in back.get_data(as_text=True) and 'hx-trigger="every 2s"' in back.get_data(as_text=True)
+    assert "Payment received, confirming" in back.get_data(as_text=True) and 'hx-trigger="every 2s"' in back.get_data(
+        as_text=True
+    )
     db.session.refresh(challenge)
     assert challenge.state == State.AWAITING_FUNDING  # the browser's return alone opens nothing
     for payload in stripe_events(ctl):

@@ -1,5 +1,6 @@
 """What members see: levels and the Super Fan title beside names, leaderboards, the profile
 section, and the health page that only the organisation's product managers may open."""
+
 from __future__ import annotations
 
 import time_machine

@@ -1,5 +1,6 @@
 """Reputation is a list of events: totals equal their sum, `rebuild` reproduces them, and the
 Super Fan title goes to exactly the top 0.5 % of a community."""
+
 from __future__ import annotations
 
 from sqlalchemy import delete, select, update
@@ -72,8 +73,9 @@ def test_delivery_accepted_answers_spam_and_rejected_flags(db):
     assert _total(flagger, org) == 5
     badges = set(db.session.scalars(select(Badge.badge).where(Badge.user_id == helper.id)))
     assert badges == {"first_answer"}
-    assert {"first_idea", "idea_delivered"} <= set(db.session.scalars(select(Badge.badge).where(
-        Badge.user_id == idea.author_id)))
+    assert {"first_idea", "idea_delivered"} <= set(
+        db.session.scalars(select(Badge.badge).where(Badge.user_id == idea.author_id))
+    )
     _assert_totals_are_sums()
 
 
@@ -105,16 +107,23 @@ def test_rebuild_reproduces_the_totals_and_regenerates_lost_events(db, runner):
 
 def _members(count: int) -> list[User]:
     now = utcnow()
-    users = [User(email=f"fan{n}@example.com", password_hash="x", display_name=f"Fan {n}", email_verified_at=now)
-             for n in range(count)]
+    users = [
+        User(email=f"fan{n}@example.com", password_hash="x", display_name=f"Fan {n}", email_verified_at=now)
+        for n in range(count)
+    ]
     db.session.add_all(users)
     db.session.commit()
     return users
 
 
 def _super_fans(org) -> list[int]:
-    return sorted(db.session.scalars(select(ReputationTotal.user_id).where(
-        ReputationTotal.organisation_id == org.id, ReputationTotal.super_fan.is_(True))))
+    return sorted(
+        db.session.scalars(
+            select(ReputationTotal.user_id).where(
+                ReputationTotal.organisation_id == org.id, ReputationTotal.super_fan.is_(True)
+            )
+        )
+    )
 
 
 def test_super_fan_is_exactly_the_top_half_percent_and_moves_with_the_ranking(db):
@@ -152,7 +161,7 @@ def test_super_fans_stay_exactly_the_top_after_every_change_though_most_changes_
         services.record(rng.choice(walkers).id, org.id, rng.choice([-30, -7, -1, 1, 2, 7, 30]), "vote", note="test")
         totals = services.cached_totals()
         ranked = sorted((-points, user_id) for (user_id, _org), points in totals.items() if points > 0)
-        expected = sorted(user_id for _points, user_id in ranked[:levels.super_fan_count(len(ranked))])
+        expected = sorted(user_id for _points, user_id in ranked[: levels.super_fan_count(len(ranked))])
         assert _super_fans(org) == expected
     db.session.commit()
 

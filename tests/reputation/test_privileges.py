@@ -1,5 +1,6 @@
 """Each privilege is refused on the server below its level (403 with the level it takes),
 even when posted directly, and allowed from it."""
+
 from __future__ import annotations
 
 import pytest
@@ -51,7 +52,9 @@ def test_marking_a_duplicate_needs_level_two_and_lists_it_for_the_pm(app, db, co
     member, contributor = _member(app, org, 99), _member(app, org, 100)
     _refused(member.post(f"/ideas/{copy.id}/duplicate", data={"duplicate_of_id": str(original.id)}), "2 (Contributor")
     assert "Suggest a merge" not in member.get(f"/ideas/{copy.id}").get_data(as_text=True)
-    assert contributor.post(f"/ideas/{copy.id}/duplicate", data={"duplicate_of_id": f"#{original.id}"}).status_code == 303
+    assert (
+        contributor.post(f"/ideas/{copy.id}/duplicate", data={"duplicate_of_id": f"#{original.id}"}).status_code == 303
+    )
     assert db.session.scalar(select(DuplicateSuggestion.duplicate_of_id)) == original.id
     pm = app.test_client()
     login(pm, org.memberships[0].user)

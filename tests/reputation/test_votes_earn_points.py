@@ -1,4 +1,5 @@
 """Votes earn their idea's author reputation as they are cast, switched and taken back."""
+
 from __future__ import annotations
 
 from app.reputation.services import total_of

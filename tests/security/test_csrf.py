@@ -1,5 +1,6 @@
 """Every state-changing route refuses a request without a CSRF token, found by walking the
 URL map, so a route added later is covered without anyone remembering to add it here."""
+
 import re
 
 import pytest
@@ -14,7 +15,7 @@ EXEMPT = {
     "security.csp_report": "browsers post violation reports without credentials; it only logs",
     "payments.webhook": "Stripe posts without cookies; every request must carry a valid signature instead",
     "notifications.unsubscribe_confirm": "one-click unsubscribe from a mail client (RFC 8058): the signed "
-                                          "token in the address is the credential",
+    "token in the address is the credential",
 }
 
 
@@ -29,14 +30,21 @@ def _example_url(rule: Rule) -> str:
 def csrf_app(app_config):
     app_config["WTF_CSRF_ENABLED"] = True
     application = create_app(app_config)
-    application.test_client_class = type(pytest.importorskip("tests.conftest").IsolatedClient.__name__,
-                                         (pytest.importorskip("tests.conftest").IsolatedClient,), {})
+    application.test_client_class = type(
+        pytest.importorskip("tests.conftest").IsolatedClient.__name__,
+        (pytest.importorskip("tests.conftest").IsolatedClient,),
+        {},
+    )
     return application
 
 
 def _unsafe_rules(app):
-    return [(rule, method) for rule in app.url_map.iter_rules()
-            for method in sorted(rule.methods & UNSAFE) if rule.endpoint not in EXEMPT]
+    return [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods & UNSAFE)
+        if rule.endpoint not in EXEMPT
+    ]
 
 
 def test_there_are_state_changing_routes_to_check(csrf_app):

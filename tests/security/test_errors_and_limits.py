@@ -42,8 +42,9 @@ def test_oversized_requests_are_refused_with_413(app, client):
 
 def test_writes_are_rate_limited_with_a_clear_429_page(app, user_client):
     app.config["RATELIMIT_WRITE"] = "3 per minute"
-    statuses = [user_client.post("/settings/profile", data={"display_name": f"N{i}", "bio": ""}).status_code
-                for i in range(4)]
+    statuses = [
+        user_client.post("/settings/profile", data={"display_name": f"N{i}", "bio": ""}).status_code for i in range(4)
+    ]
     assert statuses == [303, 303, 303, 429]
     page = user_client.post("/settings/profile", data={"display_name": "N", "bio": ""})
     assert "Too many requests" in page.get_data(as_text=True)

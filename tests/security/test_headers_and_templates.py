@@ -1,4 +1,5 @@
 """Security headers on every response, and templates the strict CSP can serve."""
+
 import re
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def test_htmx_is_vendored_with_eval_off(client):
 
 
 def test_csp_reports_are_accepted_and_logged(client, caplog):
-    report = {"csp-report": {"blocked-uri": "inline", "violated-directive": "script-src",
-                             "document-uri": "http://localhost/"}}
+    report = {
+        "csp-report": {"blocked-uri": "inline", "violated-directive": "script-src", "document-uri": "http://localhost/"}
+    }
     response = client.post("/csp-report", json=report)
     assert response.status_code == 204

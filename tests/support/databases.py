@@ -1,5 +1,6 @@
 """A database of its own for each test process: a SQLite file, or a fresh PostgreSQL
 database created next to TEST_DATABASE_URL and dropped afterwards."""
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,9 @@ def test_database(tmp_dir: Path, worker: str):
 def wipe(engine) -> None:
     """Empty every table (but Alembic's), faster than rebuilding the schema per test."""
     # FTS5's own tables follow the ideas table through its triggers; never touch them directly.
-    tables = [t for t in inspect(engine).get_table_names()
-              if t != "alembic_version" and not t.startswith(SEARCH_TABLE_PREFIX)]
+    tables = [
+        t for t in inspect(engine).get_table_names() if t != "alembic_version" and not t.startswith(SEARCH_TABLE_PREFIX)
+    ]
     if not tables:
         return
     with engine.begin() as conn:

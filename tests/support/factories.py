@@ -1,4 +1,5 @@
 """Test data builders: `make_user`, `make_org`, `login`."""
+
 from __future__ import annotations
 
 import itertools
@@ -14,12 +15,23 @@ _PASSWORD_HASH = passwords.hash_password(PASSWORD)  # hashed once: Argon2 is slo
 _counter = itertools.count(1)
 
 
-def make_user(email: str | None = None, name: str | None = None, *, verified: bool = True,
-              site_admin: bool = False, active: bool = True) -> User:
+def make_user(
+    email: str | None = None,
+    name: str | None = None,
+    *,
+    verified: bool = True,
+    site_admin: bool = False,
+    active: bool = True,
+) -> User:
     n = next(_counter)
-    user = User(email=(email or f"user{n}@example.com").lower(), password_hash=_PASSWORD_HASH,
-                display_name=name or f"User {n}", is_site_admin=site_admin, active=active,
-                email_verified_at=utcnow() if verified else None)
+    user = User(
+        email=(email or f"user{n}@example.com").lower(),
+        password_hash=_PASSWORD_HASH,
+        display_name=name or f"User {n}",
+        is_site_admin=site_admin,
+        active=active,
+        email_verified_at=utcnow() if verified else None,
+    )
     db.session.add(user)
     db.session.commit()
     return user
@@ -54,15 +66,28 @@ def login(client, user: User, remember: bool = True) -> str:
     return token
 
 
-def make_board(organisation: Organisation | None = None, *, name: str | None = None, slug: str | None = None,
-               private: bool = False, downvotes: bool = False, budget: int | None = None,
-               categories: tuple[str, ...] = ()):
+def make_board(
+    organisation: Organisation | None = None,
+    *,
+    name: str | None = None,
+    slug: str | None = None,
+    private: bool = False,
+    downvotes: bool = False,
+    budget: int | None = None,
+    categories: tuple[str, ...] = (),
+):
     from ideas.models import Board, Category
 
     n = next(_counter)
     organisation = organisation or make_org()
-    board = Board(organisation_id=organisation.id, name=name or f"Board {n}", slug=slug or f"board-{n}",
-                  is_private=private, allow_downvotes=downvotes, vote_budget=budget)
+    board = Board(
+        organisation_id=organisation.id,
+        name=name or f"Board {n}",
+        slug=slug or f"board-{n}",
+        is_private=private,
+        allow_downvotes=downvotes,
+        vote_budget=budget,
+    )
     for category in categories:
         board.categories.append(Category(name=category, slug=category.lower().replace(" ", "-")))
     db.session.add(board)
@@ -70,8 +95,7 @@ def make_board(organisation: Organisation | None = None, *, name: str | None = N
     return board
 
 
-def make_idea(board=None, author: User | None = None, title: str | None = None, body: str = "",
-              **fields):
+def make_idea(board=None, author: User | None = None, title: str | None = None, body: str = "", **fields):
     """An idea through the real service (counters, follows, search index), on a seasoned
     author's account so the new-account spam filter stays out of the way."""
     from datetime import timedelta
@@ -86,8 +110,15 @@ def make_idea(board=None, author: User | None = None, title: str | None = None, 
         db.session.commit()
     if board.is_private:
         invite_to_board(board, author)
-    idea = submit_idea(author, board, IdeaInput(title=title or f"Idea number {n} for testing", body=body,
-                                                **{k: v for k, v in fields.items() if k in ("category_id", "tags")}))
+    idea = submit_idea(
+        author,
+        board,
+        IdeaInput(
+            title=title or f"Idea number {n} for testing",
+            body=body,
+            **{k: v for k, v in fields.items() if k in ("category_id", "tags")},
+        ),
+    )
     for key, value in fields.items():
         if key not in ("category_id", "tags"):
             setattr(idea, key, value)
@@ -111,8 +142,12 @@ def invite_to_board(board, user: User) -> None:
 
     from ideas.models import BoardMember
 
-    if db.session.scalar(select(BoardMember.id).where(BoardMember.board_id == board.id,
-                                                       BoardMember.email == user.email)) is None:
+    if (
+        db.session.scalar(
+            select(BoardMember.id).where(BoardMember.board_id == board.id, BoardMember.email == user.email)
+        )
+        is None
+    ):
         db.session.add(BoardMember(board_id=board.id, email=user.email))
         db.session.commit()
 

@@ -6,6 +6,7 @@
         ... post to receiver.url + "/hooks" ...
         request = receiver.wait_for(1)[0]      # .method .path .headers .body .json()
 """
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,7 @@ class Receiver:
 
     def __call__(self, environ, start_response):
         request = Request(environ)
-        recorded = Recorded(request.method, request.full_path.rstrip("?"), dict(request.headers),
-                            request.get_data())
+        recorded = Recorded(request.method, request.full_path.rstrip("?"), dict(request.headers), request.get_data())
         with self._lock:
             index = len(self.requests)
             status, body = self._answers[min(index, len(self._answers) - 1)]

@@ -1,5 +1,6 @@
 """Judging builders: a challenge whose deadline has passed with submissions in it, judges, and
 scorecards given in criterion order."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,8 +15,10 @@ def closed_challenge(submissions: int = 3, organisation=None, **overrides):
     (the first submitted first). Returns (challenge, [submissions])."""
     start = utcnow() - timedelta(days=10)
     challenge = make_challenge(organisation, now=start, deadline=start + timedelta(days=3), **overrides)
-    entries = [make_submission(challenge, title=f"Solution number {n}", now=start + timedelta(hours=n))
-               for n in range(1, submissions + 1)]
+    entries = [
+        make_submission(challenge, title=f"Solution number {n}", now=start + timedelta(hours=n))
+        for n in range(1, submissions + 1)
+    ]
     return challenge, entries
 
 
@@ -32,5 +35,9 @@ def give_scores(judge, submission, *values: int, comments: tuple[str, ...] = ())
     from challenges.services import judging
 
     criteria = submission.challenge.criteria
-    return judging.score(judge, submission, {c.id: v for c, v in zip(criteria, values)},
-                         {c.id: text for c, text in zip(criteria, comments)})
+    return judging.score(
+        judge,
+        submission,
+        {c.id: v for c, v in zip(criteria, values)},
+        {c.id: text for c, text in zip(criteria, comments)},
+    )

@@ -7,6 +7,7 @@ fixture's session what the served app wrote. Use it from any test folder's conft
 
     from tests.support.live_server import live_server  # noqa: F401  (a fixture)
 """
+
 from __future__ import annotations
 
 import http.client
@@ -47,8 +48,7 @@ class LiveServer:
 def live_config(app_config: dict) -> dict:
     """The test configuration as a browser needs it: CSRF and the real rate limits
     (in memory, so they are per test process and reset with the `app` fixture)."""
-    return {**app_config, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://"}
+    return {**app_config, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
 
 
 def _record_errors(application: Flask, errors: list) -> None:
@@ -63,8 +63,7 @@ def _record_errors(application: Flask, errors: list) -> None:
         return answer
 
     application.handle_user_exception = handle_user_exception
-    got_request_exception.connect(lambda sender, exception, **extra: errors.append(exception),
-                                  application, weak=False)
+    got_request_exception.connect(lambda sender, exception, **extra: errors.append(exception), application, weak=False)
 
 
 @contextmanager
@@ -81,8 +80,12 @@ def serving(config: dict):
 
     _record_errors(application, live.errors)
     # A short poll interval lets shutdown() return at once instead of after half a second.
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name=f"live-server-{server.server_port}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name=f"live-server-{server.server_port}",
+        daemon=True,
+    )
     thread.start()
     try:
         yield live
@@ -113,8 +116,12 @@ def post_at_once(live: LiveServer, posts: list[tuple[str, dict, str]]) -> list[i
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
         barrier.wait()
         try:
-            connection.request("POST", path, body=urlencode(form), headers={
-                "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+            connection.request(
+                "POST",
+                path,
+                body=urlencode(form),
+                headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+            )
             response = connection.getresponse()
             response.read()
             return response.status

@@ -1,4 +1,5 @@
 """Reading what the app mailed."""
+
 import re
 
 LINK = re.compile(r"https?://\S+")

@@ -1,4 +1,5 @@
 """Counting the SQL statements a request runs."""
+
 from contextlib import contextmanager
 
 from sqlalchemy import event

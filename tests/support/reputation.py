@@ -1,4 +1,5 @@
 """Reputation for tests: points given directly, as a member would have earned them."""
+
 from __future__ import annotations
 
 from app.extensions import db

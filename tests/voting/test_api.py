@@ -1,5 +1,6 @@
 """Votes through the JSON API: PUT casts (idempotently), DELETE takes back, the answer carries the
 idea's new counters, your vote and your remaining budget; closed ideas and spent budgets are 409."""
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,14 @@ def test_an_upvote_answers_with_the_new_counters(app, acme, voter, client):
     cast_vote(seasoned_user(), idea, 1)
     response = _vote(voter, idea, 1)
     assert response.status_code == 200, response.get_json()
-    assert response.get_json() == {"idea_id": idea.id, "upvotes": 2, "downvotes": 0, "score": 2, "my_vote": 1,
-                                   "remaining_votes": None}
+    assert response.get_json() == {
+        "idea_id": idea.id,
+        "upvotes": 2,
+        "downvotes": 0,
+        "score": 2,
+        "my_vote": 1,
+        "remaining_votes": None,
+    }
     # The schema the document declares says the same.
     document = client.get("/api/v1/openapi.json").get_json()
     vote_out = document["components"]["schemas"]["VoteOut"]
@@ -70,8 +77,14 @@ def test_delete_takes_the_vote_back_and_is_harmless_without_one(acme, voter):
     _vote(voter, idea, 1)
     response = voter.delete(f"/api/v1/ideas/{idea.id}/vote")
     assert response.status_code == 200
-    assert response.get_json() == {"idea_id": idea.id, "upvotes": 0, "downvotes": 0, "score": 0, "my_vote": 0,
-                                   "remaining_votes": None}
+    assert response.get_json() == {
+        "idea_id": idea.id,
+        "upvotes": 0,
+        "downvotes": 0,
+        "score": 0,
+        "my_vote": 0,
+        "remaining_votes": None,
+    }
     assert voter.delete(f"/api/v1/ideas/{idea.id}/vote").get_json()["upvotes"] == 0
     assert _db.session.query(Vote).count() == 0
 
@@ -114,16 +127,24 @@ def test_over_the_budget_is_409_and_says_none_remain(acme, pm, voter):
     assert voter.get(f"/api/v1/boards/{board.id}").get_json()["remaining_votes"] == 0
 
     assert voter.delete(f"/api/v1/ideas/{first.id}/vote").get_json()["remaining_votes"] == 1
-    assert _vote(voter, third, 1).get_json() == {"idea_id": third.id, "upvotes": 1, "downvotes": 0, "score": 1,
-                                                  "my_vote": 1, "remaining_votes": 0}
+    assert _vote(voter, third, 1).get_json() == {
+        "idea_id": third.id,
+        "upvotes": 1,
+        "downvotes": 0,
+        "score": 1,
+        "my_vote": 1,
+        "remaining_votes": 0,
+    }
     # A vote on a delivered idea comes back to the budget.
     change_status(pm, second, Status.DELIVERED)
     assert voter.get(f"/api/v1/boards/{board.id}").get_json()["remaining_votes"] == 1
     assert _db.session.query(VoteBudget).one().used == 1
 
 
-@pytest.mark.parametrize("payload", [{"value": 2}, {"value": 0}, {"value": "1"}, {"value": True}, {},
-                                     {"value": 1, "extra": 1}, {"value": 1.5}])
+@pytest.mark.parametrize(
+    "payload",
+    [{"value": 2}, {"value": 0}, {"value": "1"}, {"value": True}, {}, {"value": 1, "extra": 1}, {"value": 1.5}],
+)
 def test_a_vote_is_1_or_minus_1(acme, voter, payload):
     idea = make_idea(make_board(acme, downvotes=True))
     response = voter.put(f"/api/v1/ideas/{idea.id}/vote", json=payload)
@@ -168,8 +189,9 @@ def test_votes_need_credentials(app, acme):
     idea = make_idea(make_board(acme))
     client = app.test_client()
     assert client.put(f"/api/v1/ideas/{idea.id}/vote", json={"value": 1}).status_code == 401
-    bad_token = client.put(f"/api/v1/ideas/{idea.id}/vote", json={"value": 1},
-                           headers={"Authorization": "Bearer ifp_not-a-real-token"})
+    bad_token = client.put(
+        f"/api/v1/ideas/{idea.id}/vote", json={"value": 1}, headers={"Authorization": "Bearer ifp_not-a-real-token"}
+    )
     assert bad_token.status_code == 401 and bad_token.get_json()["error"]["code"] == "invalid_token"
     assert client.delete(f"/api/v1/ideas/{idea.id}/vote").status_code == 401
     assert _db.session.query(Vote).count() == 0

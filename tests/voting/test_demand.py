@@ -1,5 +1,6 @@
 """Demand for product managers: segments and customer values, weighted and revenue demand, the
 90-day history, the dashboard, its CSV export, the segments page and the JSON API."""
+
 import csv
 import io
 from datetime import datetime, timedelta, timezone
@@ -8,8 +9,16 @@ import pytest
 import time_machine
 
 from app.errors_domain import Conflict, NotFound, ValidationFailed
-from tests.support.factories import (add_member, invite_to_board, login, make_board, make_idea, make_org,
-                                     make_user, seasoned_user)
+from tests.support.factories import (
+    add_member,
+    invite_to_board,
+    login,
+    make_board,
+    make_idea,
+    make_org,
+    make_user,
+    seasoned_user,
+)
 from tests.support.queries import count_queries
 from voting import demand
 from voting.demand_models import CustomerValue, Segment
@@ -36,8 +45,10 @@ def board(org):
 @pytest.fixture
 def tiers(org, pm):
     """Enterprise ×5, Pro ×2, Free ×1; everyone @bigbank.example.com is Enterprise."""
-    segments = {name: demand.create_segment(pm, org, name, weight)
-                for name, weight in (("Enterprise", 5), ("Pro", 2), ("Free", 1))}
+    segments = {
+        name: demand.create_segment(pm, org, name, weight)
+        for name, weight in (("Enterprise", 5), ("Pro", 2), ("Free", 1))
+    }
     demand.map_domain(pm, org, "@BigBank.example.com", segments["Enterprise"].id, None)
     return segments
 
@@ -57,6 +68,7 @@ def by_id(result):
 
 
 # ---------------------------------------------------------------- the numbers
+
 
 def test_weighted_demand_is_the_sum_of_the_up_voters_weights(board, pm, tiers):
     popular, plain, disliked = make_idea(board), make_idea(board), make_idea(board)
@@ -151,12 +163,16 @@ def test_breakdown_by_segment_and_top_customers(board, pm, tiers):
     assert sum(s.revenue for s in row.segments) == row.revenue == 2_040_000
     # Top customers by weight: the heaviest, earliest voters first, three at most.
     assert [(c.name, c.detail, c.weight) for c in row.top_customers] == [
-        ("Ada Banker", "@bigbank.example.com", 5), ("Bob Banker", "@bigbank.example.com", 5),
-        ("Pia Pro", "@pro.example.com", 2)]
+        ("Ada Banker", "@bigbank.example.com", 5),
+        ("Bob Banker", "@bigbank.example.com", 5),
+        ("Pia Pro", "@pro.example.com", 2),
+    ]
     # By revenue: accounts, a company once with its number of voters; no revenue, no place.
     top = by_id(demand.board_demand(board, demand.REVENUE))[idea.id].top_customers
     assert [(c.name, c.detail, c.revenue) for c in top] == [
-        ("bigbank.example.com", "2 voters", 2_000_000), ("Pia Pro", "@pro.example.com", 40_000)]
+        ("bigbank.example.com", "2 voters", 2_000_000),
+        ("Pia Pro", "@pro.example.com", 40_000),
+    ]
 
 
 def test_deleting_a_segment_falls_back_to_the_default_weight(board, pm, tiers):
@@ -210,6 +226,7 @@ def test_service_validation(board, pm, tiers):
 
 # ---------------------------------------------------------------- the 90-day history
 
+
 def test_history_covers_the_last_90_days_by_day(board):
     idea = make_idea(board)
     old, edge, recent = voter("old@x.example.com"), voter("edge@x.example.com"), voter("new@x.example.com")
@@ -237,6 +254,7 @@ def test_history_ignores_other_boards_and_retracted_votes(board):
 
 
 # ---------------------------------------------------------------- the dashboard
+
 
 @pytest.fixture
 def voted_board(board, pm, tiers):
@@ -266,9 +284,9 @@ def test_dashboard_shows_the_ranking_breakdown_chart_and_toggle(app, voted_board
     assert 'method="get"' in html and 'name="mode" value="revenue"' in html
     assert 'href="/boards/acme/dash/demand.csv?mode=weight"' in html
     # The chart: server-drawn SVG with a title, a summary and a data table; no inline style or script.
-    assert '<svg viewBox="0 0 900 240" role="img"' in html and "<title id=\"demand-chart-title\">" in html
+    assert '<svg viewBox="0 0 900 240" role="img"' in html and '<title id="demand-chart-title">' in html
     assert "4 up-votes and 1 down-vote" in html and "<caption>Votes per day, last 90 days</caption>" in html
-    assert "style=" not in html.split('<main', 1)[-1] and "<script>" not in html
+    assert "style=" not in html.split("<main", 1)[-1] and "<script>" not in html
 
     revenue = client.get("/boards/acme/dash/demand?mode=revenue").get_data(as_text=True)
     assert "1,200,000" in revenue and "bigbank.example.com" in revenue and "2 voters" in revenue
@@ -306,7 +324,9 @@ def test_permissions(app, client, board, org):
     assert judge_client.get("/boards/acme/dash/demand").status_code == 403
     assert judge_client.get("/boards/acme/secret/demand").status_code == 403
     assert judge_client.get("/orgs/acme/segments").status_code == 403
-    assert judge_client.post("/orgs/acme/segments", data={"segment-name": "X", "segment-weight": "3"}).status_code == 403
+    assert (
+        judge_client.post("/orgs/acme/segments", data={"segment-name": "X", "segment-weight": "3"}).status_code == 403
+    )
     other_pm = make_org(slug="rival").memberships[0].user
     assert client_for(app, other_pm).get("/boards/acme/secret/demand").status_code == 404
     product_manager = add_member(org, seasoned_user(), "pm")
@@ -342,6 +362,7 @@ def test_dashboard_query_count_is_constant(app, db, board, pm, tiers):
 
 # ---------------------------------------------------------------- the CSV export
 
+
 def _csv(response):
     return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
@@ -354,8 +375,17 @@ def test_csv_export_has_a_row_per_idea_with_the_breakdown(app, voted_board, pm):
     rows = _csv(response)
     header, first, second = rows[0], dict(zip(rows[0], rows[1])), dict(zip(rows[0], rows[2]))
     assert len(rows) == 3
-    assert header[:9] == ["rank", "idea_id", "title", "status", "url", "upvotes", "downvotes", "weighted_demand",
-                          "revenue_demand"]
+    assert header[:9] == [
+        "rank",
+        "idea_id",
+        "title",
+        "status",
+        "url",
+        "upvotes",
+        "downvotes",
+        "weighted_demand",
+        "revenue_demand",
+    ]
     assert "Enterprise: weighted" in header and "No segment: votes" in header
     assert first["title"] == "Export dashboards to PDF" and first["weighted_demand"] == "11"
     assert first["Enterprise: votes"] == "2" and first["Enterprise: weighted"] == "10"
@@ -368,11 +398,11 @@ def test_csv_export_has_a_row_per_idea_with_the_breakdown(app, voted_board, pm):
 
 def test_csv_cells_cannot_run_as_formulas(app, board, pm):
     demand.create_segment(pm, board.organisation, "+Partners", 3)
-    for title in ("=HYPERLINK(\"http://evil.example\")", "-2+3 looks like a sum", "@SUM(A1:A2) please"):
+    for title in ('=HYPERLINK("http://evil.example")', "-2+3 looks like a sum", "@SUM(A1:A2) please"):
         cast_vote(voter(f"v{len(title)}@x.example.com", "=cmd|' /C calc'!A0"), make_idea(board, title=title), 1)
     rows = _csv(client_for(app, pm).get("/boards/acme/dash/demand.csv"))
     titles = sorted(row[2] for row in rows[1:])
-    assert titles == sorted(["'=HYPERLINK(\"http://evil.example\")", "'-2+3 looks like a sum", "'@SUM(A1:A2) please"])
+    assert titles == sorted(['\'=HYPERLINK("http://evil.example")', "'-2+3 looks like a sum", "'@SUM(A1:A2) please"])
     assert "'+Partners: votes" in rows[0]
     assert all(row[-1].startswith("'=cmd") for row in rows[1:])
     assert demand_csv_cell_numbers_untouched()
@@ -385,6 +415,7 @@ def demand_csv_cell_numbers_untouched() -> bool:
 
 
 # ---------------------------------------------------------------- the segments page
+
 
 def test_segments_page_manages_segments_domains_and_customers(app, board, pm, org):
     client = client_for(app, pm)
@@ -405,24 +436,38 @@ def test_segments_page_manages_segments_domains_and_customers(app, board, pm, or
     edited = client.post(f"/orgs/acme/segments/{enterprise.id}/edit", data={"name": "Enterprise+", "weight": "6"})
     assert edited.status_code == 303 and (enterprise.name, enterprise.weight) == ("Enterprise+", 6)
 
-    mapped = client.post("/orgs/acme/segments/domains", data={
-        "domain-domain": "@bigbank.example.com", "domain-segment_id": str(enterprise.id),
-        "domain-yearly_revenue": "1,500,000"})
+    mapped = client.post(
+        "/orgs/acme/segments/domains",
+        data={
+            "domain-domain": "@bigbank.example.com",
+            "domain-segment_id": str(enterprise.id),
+            "domain-yearly_revenue": "1,500,000",
+        },
+    )
     assert mapped.status_code == 303
     listing = client.get("/orgs/acme/segments").get_data(as_text=True)
     assert "@bigbank.example.com" in listing and "1,500,000" in listing
-    bad_domain = client.post("/orgs/acme/segments/domains", data={"domain-domain": "not a domain",
-                                                                   "domain-yearly_revenue": "12 apples"})
+    bad_domain = client.post(
+        "/orgs/acme/segments/domains", data={"domain-domain": "not a domain", "domain-yearly_revenue": "12 apples"}
+    )
     html = bad_domain.get_data(as_text=True)
     assert bad_domain.status_code == 422 and "Enter a whole amount, like 250,000." in html
 
     customer = voter("cara@bigbank.example.com", "Cara Customer")
     cast_vote(customer, make_idea(board), 1)
-    unknown = client.post("/orgs/acme/segments/customers", data={"customer-email": "nobody@nowhere.example.com",
-                                                                  "customer-segment_id": str(enterprise.id)})
+    unknown = client.post(
+        "/orgs/acme/segments/customers",
+        data={"customer-email": "nobody@nowhere.example.com", "customer-segment_id": str(enterprise.id)},
+    )
     assert unknown.status_code == 422 and "No customer of yours uses that address." in unknown.get_data(as_text=True)
-    saved = client.post("/orgs/acme/segments/customers", data={"customer-email": "Cara@bigbank.example.com",
-                                                                "customer-segment_id": "", "customer-yearly_revenue": "42000"})
+    saved = client.post(
+        "/orgs/acme/segments/customers",
+        data={
+            "customer-email": "Cara@bigbank.example.com",
+            "customer-segment_id": "",
+            "customer-yearly_revenue": "42000",
+        },
+    )
     assert saved.status_code == 303
     value = CustomerValue.query.one()
     assert (value.user_id, value.segment_id, value.yearly_revenue) == (customer.id, None, 42_000)
@@ -449,6 +494,7 @@ def test_segments_link_in_the_organisation_nav(app, org, pm):
 
 # ---------------------------------------------------------------- the JSON API
 
+
 def test_api_demand_shape(app, voted_board, pm):
     from app.api import services as api_services
 
@@ -462,10 +508,25 @@ def test_api_demand_shape(app, voted_board, pm):
     assert [s["name"] for s in body["segments"]] == ["Enterprise", "Pro", "Free"]
     idea = body["ideas"][0]
     assert (idea["title"], idea["upvotes"], idea["weighted_demand"], idea["revenue_demand"], idea["demand"]) == (
-        "Export dashboards to PDF", 3, 11, 1_200_000, 1_200_000)
-    assert {"segment_id": None, "name": "No segment", "votes": 1, "weighted": 1, "accounts": 1, "revenue": 0} in idea["segments"]
-    assert idea["top_customers"] == [{"name": "bigbank.example.com", "detail": "2 voters", "segment": "Enterprise",
-                                      "weight": 0, "revenue": 1_200_000, "voters": 2}]
+        "Export dashboards to PDF",
+        3,
+        11,
+        1_200_000,
+        1_200_000,
+    )
+    assert {"segment_id": None, "name": "No segment", "votes": 1, "weighted": 1, "accounts": 1, "revenue": 0} in idea[
+        "segments"
+    ]
+    assert idea["top_customers"] == [
+        {
+            "name": "bigbank.example.com",
+            "detail": "2 voters",
+            "segment": "Enterprise",
+            "weight": 0,
+            "revenue": 1_200_000,
+            "voters": 2,
+        }
+    ]
     assert len(body["daily_votes"]) == 90 and set(body["daily_votes"][-1]) == {"date", "up", "down"}
     assert sum(d["up"] for d in body["daily_votes"]) == 4
 

@@ -1,4 +1,5 @@
 """Ranking formulas against values computed by hand, and orders that move with the clock."""
+
 import math
 import re
 from datetime import timedelta
@@ -55,7 +56,9 @@ def test_trending_keys_compare_like_the_decayed_values_at_any_time():
     for minute in range(3):
         steady_now = ranking.trending_add(steady_now, 1.0, start + timedelta(hours=72, minutes=minute))
     later = start + timedelta(hours=73)
-    assert (steady_now > burst_then) == (ranking.trending_now(steady_now, later) > ranking.trending_now(burst_then, later))
+    assert (steady_now > burst_then) == (
+        ranking.trending_now(steady_now, later) > ranking.trending_now(burst_then, later)
+    )
     # 10 votes 73 hours ago weigh 10 · 2^(-73/48) = 3.49; 3 votes an hour ago 3 · 2^(-1/48) = 2.96.
     expected = sum(2 ** (-(73 * 60 - minute) / (48 * 60)) for minute in range(10))
     assert ranking.trending_now(burst_then, later) == pytest.approx(expected, rel=1e-9)

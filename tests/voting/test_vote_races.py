@@ -1,6 +1,7 @@
 """50 concurrent clients vote, switch and retract on a live server. Afterwards the votes table
 holds exactly what each client was last told, every counter equals the votes table, and no
 budget is overspent. Runs on SQLite and PostgreSQL alike (TEST_DATABASE_URL)."""
+
 from __future__ import annotations
 
 import http.client
@@ -41,8 +42,16 @@ class Voter:
         for _ in range(ACTIONS_PER_CLIENT):
             idea_id = self.random.choice(self.ideas)
             value = self.random.choice([1, 1, -1, 0])
-            connection.request("POST", f"/ideas/{idea_id}/vote", body=urlencode({"value": value}), headers={
-                "Cookie": self.cookie, "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"})
+            connection.request(
+                "POST",
+                f"/ideas/{idea_id}/vote",
+                body=urlencode({"value": value}),
+                headers={
+                    "Cookie": self.cookie,
+                    "HX-Request": "true",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
             response = connection.getresponse()
             html = response.read().decode()
             self.statuses.append(response.status)
@@ -50,7 +59,7 @@ class Voter:
                 pressed = re.findall(r'name="value" value="(-?\d)"[^>]*aria-pressed="true"', html)
                 # A pressed button offers "0" (take back): which one tells the vote.
                 up = 'class="vote-button is-voted"' in html
-                down = 'vote-down is-voted' in html
+                down = "vote-down is-voted" in html
                 self.believed[idea_id] = 1 if up else -1 if down else 0
                 assert len(pressed) <= 1
         connection.close()
@@ -64,8 +73,10 @@ def test_concurrent_votes_are_never_lost_doubled_or_overspent(app, app_config, d
     config = {**app_config, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
 
     with serving(config) as live:
-        voters = [Voter(live.url, session_cookie(live.app, token), [i.id for i in ideas], seed)
-                  for seed, token in enumerate(tokens)]
+        voters = [
+            Voter(live.url, session_cookie(live.app, token), [i.id for i in ideas], seed)
+            for seed, token in enumerate(tokens)
+        ]
         barrier = threading.Barrier(CLIENTS)
         with ThreadPoolExecutor(CLIENTS) as pool:
             for future in [pool.submit(v.act, barrier) for v in voters]:
@@ -78,9 +89,15 @@ def test_concurrent_votes_are_never_lost_doubled_or_overspent(app, app_config, d
     assert 409 in statuses  # the budget did refuse some votes
 
     db.session.commit()  # end this session's read snapshot (SQLite) to see what the server wrote
-    actual = {(uid, iid): value for uid, iid, value in db.session.execute(select(Vote.user_id, Vote.idea_id, Vote.value))}
-    expected = {(user.id, idea_id): value for user, voter in zip(users, voters)
-                for idea_id, value in voter.believed.items() if value}
+    actual = {
+        (uid, iid): value for uid, iid, value in db.session.execute(select(Vote.user_id, Vote.idea_id, Vote.value))
+    }
+    expected = {
+        (user.id, idea_id): value
+        for user, voter in zip(users, voters)
+        for idea_id, value in voter.believed.items()
+        if value
+    }
     assert actual == expected  # nothing lost, nothing doubled, nothing a client was not told
 
     assert verify() == []  # every counter equals the votes table
@@ -106,8 +123,7 @@ def test_votes_racing_status_changes_keep_budgets_exact_and_never_deadlock(app, 
     config = {**app_config, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
 
     with serving(config) as live:
-        voters = [Voter(live.url, session_cookie(live.app, token), idea_ids, seed)
-                  for seed, token in enumerate(tokens)]
+        voters = [Voter(live.url, session_cookie(live.app, token), idea_ids, seed) for seed, token in enumerate(tokens)]
         barrier = threading.Barrier(len(voters) + 1)
 
         def manage() -> list[int]:
@@ -116,9 +132,15 @@ def test_votes_racing_status_changes_keep_budgets_exact_and_never_deadlock(app, 
             barrier.wait()
             for n in range(16):
                 body = urlencode({"status": "declined" if n % 2 == 0 else "open", "message": ""})
-                connection.request("POST", f"/ideas/{rng.choice(idea_ids)}/status", body=body, headers={
-                    "Cookie": session_cookie(live.app, pm_token),
-                    "Content-Type": "application/x-www-form-urlencoded"})
+                connection.request(
+                    "POST",
+                    f"/ideas/{rng.choice(idea_ids)}/status",
+                    body=body,
+                    headers={
+                        "Cookie": session_cookie(live.app, pm_token),
+                        "Content-Type": "application/x-www-form-urlencoded",
+                    },
+                )
                 response = connection.getresponse()
                 response.read()
                 answers.append(response.status)

@@ -86,7 +86,9 @@ def test_voting_is_rate_limited_per_member(app, db):
     idea = make_idea()
     client = app.test_client()
     login(client, seasoned_user())
-    statuses = [client.post(f"/ideas/{idea.id}/vote", data={"value": str(v)}, headers={"HX-Request": "true"}).status_code
-                for v in (1, 0, 1, 0, 1)]
+    statuses = [
+        client.post(f"/ideas/{idea.id}/vote", data={"value": str(v)}, headers={"HX-Request": "true"}).status_code
+        for v in (1, 0, 1, 0, 1)
+    ]
     assert statuses == [200, 200, 200, 200, 429]
     assert idea.score == 0  # the refused vote changed nothing

@@ -1,6 +1,7 @@
 """A hypothesis state machine drives votes, switches, retractions, status changes and merges
 through the services, keeping a model of what the votes table should hold. After every step:
 the table equals the model, every counter equals the table, and no budget is overspent."""
+
 from __future__ import annotations
 
 from hypothesis import settings
@@ -93,18 +94,34 @@ class VotingMachine(RuleBasedStateMachine):
         db.session.commit()
         index = {idea.id: n for n, idea in enumerate(self.ideas)}
         user_index = {user.id: n for n, user in enumerate(self.users)}
-        table = {(user_index[u], index[i]): v for u, i, v in db.session.execute(
-            select(Vote.user_id, Vote.idea_id, Vote.value).where(Vote.idea_id.in_(index)))}
+        table = {
+            (user_index[u], index[i]): v
+            for u, i, v in db.session.execute(
+                select(Vote.user_id, Vote.idea_id, Vote.value).where(Vote.idea_id.in_(index))
+            )
+        }
         assert table == self.model
         assert verify() == []
         for n, user in enumerate(self.users):
-            used = db.session.scalar(select(VoteBudget.used).where(VoteBudget.user_id == user.id,
-                                                                    VoteBudget.board_id == self.board.id)) or 0
+            used = (
+                db.session.scalar(
+                    select(VoteBudget.used).where(VoteBudget.user_id == user.id, VoteBudget.board_id == self.board.id)
+                )
+                or 0
+            )
             assert used == self._held(n) <= BUDGET
-        assert db.session.scalar(select(func.count()).select_from(Vote).join(Idea).where(
-            Idea.board_id == self.board.id, Idea.status == Status.MERGED)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Vote)
+                .join(Idea)
+                .where(Idea.board_id == self.board.id, Idea.status == Status.MERGED)
+            )
+            == 0
+        )
 
 
 def test_votes_merges_and_budgets_keep_their_invariants(app):
-    run_state_machine_as_test(VotingMachine, settings=settings(
-        max_examples=12, stateful_step_count=20, deadline=None, database=None))
+    run_state_machine_as_test(
+        VotingMachine, settings=settings(max_examples=12, stateful_step_count=20, deadline=None, database=None)
+    )

@@ -1,4 +1,5 @@
 """Webhook test helpers: a real receiver on loopback and endpoints pointing at it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -34,13 +35,17 @@ def receiver():
 def add_endpoint(organisation, receiver, events=tuple(EVENT_TYPES), path="/hooks", **fields):
     """An endpoint of `organisation` posting to `receiver`; returns (endpoint, secret)."""
     owner = organisation.memberships[0].user
-    return services.create_endpoint(owner, organisation, services.EndpointInput(
-        url=receiver.url + path, events=list(events), **fields))
+    return services.create_endpoint(
+        owner, organisation, services.EndpointInput(url=receiver.url + path, events=list(events), **fields)
+    )
 
 
 def deliveries(endpoint) -> list[WebhookDelivery]:
     """The endpoint's deliveries, oldest first, once every job in flight has finished."""
     assert wait_idle(30)
     db.session.commit()  # a new snapshot: SQLite would keep showing this session's older one
-    return list(db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
-                                   .order_by(WebhookDelivery.id)))
+    return list(
+        db.session.scalars(
+            select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id).order_by(WebhookDelivery.id)
+        )
+    )

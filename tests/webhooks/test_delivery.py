@@ -1,5 +1,6 @@
 """Events reach a real HTTP receiver on loopback: signed, with the right payload, retried with a
 log of every attempt, paused after repeated failures, redeliverable by hand."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,8 +56,9 @@ def test_only_the_events_an_endpoint_asked_for_are_sent(org, receiver):
 def _vote(idea, upvotes: int, old: int = 0, new: int = 1) -> None:
     """What the voting service publishes in its write transaction."""
     with write_transaction(db.session):
-        events.publish(events.VoteChanged(idea.id, idea.author_id, old, new, upvotes, idea.author_id,
-                                          idea.board.organisation_id))
+        events.publish(
+            events.VoteChanged(idea.id, idea.author_id, old, new, upvotes, idea.author_id, idea.board.organisation_id)
+        )
         db.session.commit()
 
 
@@ -108,8 +110,7 @@ def test_a_failing_receiver_gets_retries_and_the_log_shows_each_attempt(org, rec
     assert first.body == second.body
     (delivery,) = deliveries(endpoint)
     assert delivery.state == DeliveryState.SUCCEEDED
-    assert [(a.status_code, a.response_body) for a in delivery.attempts] == [(500, "database is down"),
-                                                                           (200, "thanks")]
+    assert [(a.status_code, a.response_body) for a in delivery.attempts] == [(500, "database is down"), (200, "thanks")]
     page = org_admin_client.get(f"/orgs/acme/webhooks/{endpoint.id}").get_data(as_text=True)
     assert "HTTP 500" in page and "database is down" in page and "HTTP 200" in page and "Delivered" in page
 

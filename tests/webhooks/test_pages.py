@@ -1,5 +1,6 @@
 """The org admins' webhook pages: who may see them, creating with the secret shown once, editing,
 rotating, deleting, and "Send test" with and without htmx."""
+
 from __future__ import annotations
 
 import re
@@ -23,26 +24,38 @@ def _secret_in(html: str) -> str:
 
 
 def test_admins_add_a_webhook_and_see_its_secret_once(org, org_admin_client, receiver):
-    response = org_admin_client.post("/orgs/acme/webhooks/new", data={
-        "url": receiver.url + "/in", "description": "CRM sync", "events": ["idea.created", "idea.status_changed"],
-        "active": "y"})
+    response = org_admin_client.post(
+        "/orgs/acme/webhooks/new",
+        data={
+            "url": receiver.url + "/in",
+            "description": "CRM sync",
+            "events": ["idea.created", "idea.status_changed"],
+            "active": "y",
+        },
+    )
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     secret = _secret_in(response.get_data(as_text=True))
     endpoint = db.session.query(WebhookEndpoint).one()
     assert (endpoint.url, endpoint.event_list, endpoint.active) == (
-        receiver.url + "/in", ["idea.created", "idea.status_changed"], True)
+        receiver.url + "/in",
+        ["idea.created", "idea.status_changed"],
+        True,
+    )
 
     listing = org_admin_client.get("/orgs/acme/webhooks/").get_data(as_text=True)
     assert receiver.url + "/in" in listing and "CRM sync" in listing and secret not in listing
     assert secret not in org_admin_client.get(f"/orgs/acme/webhooks/{endpoint.id}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url, message", [
-    ("ftp://example.com/hooks", "Use an http:// or https:// address."),
-    ("javascript:alert(1)", "Use an http:// or https:// address."),
-    ("https://", "The address needs a host name"),
-    ("", "Enter the address"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("ftp://example.com/hooks", "Use an http:// or https:// address."),
+        ("javascript:alert(1)", "Use an http:// or https:// address."),
+        ("https://", "The address needs a host name"),
+        ("", "Enter the address"),
+    ],
+)
 def test_a_bad_address_is_refused_with_a_message(org, org_admin_client, url, message):
     response = org_admin_client.post("/orgs/acme/webhooks/new", data={"url": url, "events": ["idea.created"]})
     assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -59,11 +72,17 @@ def test_edit_pause_and_delete(org, org_admin_client, receiver):
     page = org_admin_client.get(f"/orgs/acme/webhooks/{endpoint.id}/edit").get_data(as_text=True)
     assert re.search(r'<input checked[^>]*value="idea.created"', page)
     assert not re.search(r'<input checked[^>]*value="challenge.award_made"', page)
-    response = org_admin_client.post(f"/orgs/acme/webhooks/{endpoint.id}/edit", data={
-        "url": receiver.url + "/v2", "events": ["challenge.award_made"]})  # "active" unticked
+    response = org_admin_client.post(
+        f"/orgs/acme/webhooks/{endpoint.id}/edit",
+        data={"url": receiver.url + "/v2", "events": ["challenge.award_made"]},
+    )  # "active" unticked
     assert response.status_code == 303
     db.session.refresh(endpoint)
-    assert (endpoint.url, endpoint.event_list, endpoint.active) == (receiver.url + "/v2", ["challenge.award_made"], False)
+    assert (endpoint.url, endpoint.event_list, endpoint.active) == (
+        receiver.url + "/v2",
+        ["challenge.award_made"],
+        False,
+    )
     assert "Paused" in org_admin_client.get("/orgs/acme/webhooks/").get_data(as_text=True)
 
     assert org_admin_client.post(f"/orgs/acme/webhooks/{endpoint.id}/delete").status_code == 303
@@ -96,8 +115,9 @@ def test_send_test_with_htmx_shows_the_result_in_place(org, org_admin_client, re
     assert verify(secret, request.headers["X-Ideaforge-Signature"], request.body)
 
     receiver.respond_with((500, "boom"))
-    html = org_admin_client.post(f"/orgs/acme/webhooks/{endpoint.id}/test",
-                                 headers={"HX-Request": "true"}).get_data(as_text=True)
+    html = org_admin_client.post(f"/orgs/acme/webhooks/{endpoint.id}/test", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert "your endpoint answered HTTP 500" in html and "boom" in html
     # A failed test is logged, but is not a failure of real traffic.
     assert [d.state for d in deliveries(endpoint)] == ["succeeded", "failed"]
@@ -115,8 +135,9 @@ def test_send_test_to_a_closed_port_says_so(org, org_admin_client, receiver):
     endpoint, _ = add_endpoint(org, receiver)
     endpoint.url = "http://127.0.0.1:9/closed"  # the discard port: nothing listens there
     db.session.commit()
-    html = org_admin_client.post(f"/orgs/acme/webhooks/{endpoint.id}/test",
-                                 headers={"HX-Request": "true"}).get_data(as_text=True)
+    html = org_admin_client.post(f"/orgs/acme/webhooks/{endpoint.id}/test", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert "Test event not delivered" in html and "ConnectionRefusedError" in html
 
 
@@ -139,8 +160,9 @@ def test_pages_are_404_to_outsiders_and_403_to_members_who_are_not_admins(org, a
         for path in gets:
             assert client.get(path).status_code == status, path
         for path in posts:
-            assert client.post(path, data={"url": "http://127.0.0.1/x", "events": ["idea.created"]}).status_code \
-                == status, path
+            assert (
+                client.post(path, data={"url": "http://127.0.0.1/x", "events": ["idea.created"]}).status_code == status
+            ), path
     # Another organisation's admin cannot reach this endpoint through their own organisation either.
     assert other_admin.get(f"/orgs/globex/webhooks/{endpoint.id}").status_code == 404
     assert other_admin.post(f"/orgs/globex/webhooks/{endpoint.id}/test").status_code == 404

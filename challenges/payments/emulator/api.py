@@ -98,9 +98,7 @@ def session_create(call):
 
 
 def session_list(call):
-    return call.listing(
-        "checkout.session", "/v1/checkout/sessions", ("payment_intent", "status", "customer_email")
-    )
+    return call.listing("checkout.session", "/v1/checkout/sessions", ("payment_intent", "status", "customer_email"))
 
 
 def session_retrieve(call, id):

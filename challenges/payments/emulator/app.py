@@ -155,8 +155,7 @@ class EmulatorApp:
         if fault["kind"] == "rate_limit":
             error = StripeError(
                 429,
-                "Request rate limit exceeded. Learn more about rate limits here "
-                "https://stripe.com/docs/rate-limits.",
+                "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.",
                 code="rate_limit",
             )
         else:

@@ -135,8 +135,9 @@ class Controller:
         """While on, every new refund is refused as Stripe refuses one the platform's balance
         cannot cover (``balance_insufficient``); the refusal is replayed for its key."""
         with self.store.lock:
-            self.store.refund_refusal = ("Your platform's available balance is insufficient to cover this refund."
-                                         if refuse else None)
+            self.store.refund_refusal = (
+                "Your platform's available balance is insufficient to cover this refund." if refuse else None
+            )
 
     def _act(self, action, *args):
         with self.store.lock:
@@ -198,7 +199,9 @@ ROUTES = Map(
         ),
         Rule("/_emulator/deliveries", methods=["GET"], endpoint=lambda c, b: c.deliveries()),
         Rule("/_emulator/flush", methods=["POST"], endpoint=lambda c, b: {"attempted": c.flush()}),
-        Rule("/_emulator/refunds", methods=["POST"], endpoint=lambda c, b: c.refuse_refunds(_bool(b.get("refuse", True)))),
+        Rule(
+            "/_emulator/refunds", methods=["POST"], endpoint=lambda c, b: c.refuse_refunds(_bool(b.get("refuse", True)))
+        ),
         Rule("/_emulator/faults", methods=["GET"], endpoint=lambda c, b: c.faults),
         Rule(
             "/_emulator/faults",

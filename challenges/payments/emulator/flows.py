@@ -99,9 +99,7 @@ def create_session(store, params, base_url):
             raise missing("price", item["price"], f"{name}[price]")
         data = _required(item, "price_data", f"{name}[price_data]")
         unit_amount = _required(data, "unit_amount", f"{name}[price_data][unit_amount]")
-        product = (
-            data.get("product") or _required(data, "product_data", f"{name}[price_data][product_data]")["name"]
-        )
+        product = data.get("product") or _required(data, "product_data", f"{name}[price_data][product_data]")["name"]
         quantity = _required(item, "quantity", f"{name}[quantity]")
         amount += unit_amount * quantity
         currencies.add(data["currency"].lower())
@@ -111,15 +109,13 @@ def create_session(store, params, base_url):
     currency = currencies.pop()
     if amount < MINIMUM_CHARGE:
         raise invalid(
-            f"The Checkout Session's total amount due must add up to at least {MINIMUM_CHARGE} "
-            f"{currency} minor units.",
+            f"The Checkout Session's total amount due must add up to at least {MINIMUM_CHARGE} {currency} minor units.",
             param="line_items",
         )
     now = store.now()
     if "expires_at" in params and not now + 1800 <= params["expires_at"] <= now + 86400:
         raise invalid(
-            "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout "
-            "Session creation.",
+            "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.",
             code="parameter_invalid",
             param="expires_at",
         )
@@ -160,9 +156,7 @@ def _open_session(store, session_id):
 def _intent_for(store, session, method):
     intent = store.objects.get(session["payment_intent"] or "")
     if intent is None:
-        intent = store.add(
-            objects.payment_intent(session, store.private[session["id"]]["intent_data"], store.now())
-        )
+        intent = store.add(objects.payment_intent(session, store.private[session["id"]]["intent_data"], store.now()))
         session["payment_intent"] = intent["id"]
         store.emit("payment_intent.created", intent)
     intent["payment_method"] = new_id("pm_")
@@ -334,9 +328,7 @@ def create_transfer(store, params):
     currency = params["currency"].lower()
     destination = store.objects.get(params["destination"])
     if destination is None or destination["object"] != "account":
-        raise invalid(
-            f"No such destination: '{params['destination']}'", code="resource_missing", param="destination"
-        )
+        raise invalid(f"No such destination: '{params['destination']}'", code="resource_missing", param="destination")
     if destination["capabilities"].get("transfers") != "active":
         raise invalid(
             "Your destination account needs to have at least one of the following capabilities enabled: "
@@ -421,9 +413,7 @@ def create_reversal(store, transfer_id, params):
         )
     now = store.now()
     reversal = store.add(objects.transfer_reversal(transfer, amount, params.get("metadata"), now))
-    txn = store.add(
-        objects.balance_transaction(amount, transfer["currency"], "transfer_refund", reversal["id"], now)
-    )
+    txn = store.add(objects.balance_transaction(amount, transfer["currency"], "transfer_refund", reversal["id"], now))
     reversal["balance_transaction"] = txn["id"]
     store.add(
         objects.balance_transaction(

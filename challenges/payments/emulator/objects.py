@@ -39,12 +39,8 @@ def _requirements(due):
 def account(params, now):
     country = params.get("country", "US").upper()
     controller = params.get("controller") or {}
-    kind = params.get("type") or DASHBOARD_TYPES.get(
-        (controller.get("stripe_dashboard") or {}).get("type"), "standard"
-    )
-    requested = {
-        name: "inactive" for name, ask in (params.get("capabilities") or {}).items() if ask.get("requested")
-    }
+    kind = params.get("type") or DASHBOARD_TYPES.get((controller.get("stripe_dashboard") or {}).get("type"), "standard")
+    requested = {name: "inactive" for name, ask in (params.get("capabilities") or {}).items() if ask.get("requested")}
     object_id = new_id("acct_", 16)
     return {
         "id": object_id,
@@ -231,9 +227,7 @@ def charge(intent, method, email, now):
 
 
 def balance_transaction(amount, currency, kind, source, now, fee=0, description=None):
-    category = {"payment": "charge", "payment_refund": "refund", "transfer_refund": "transfer_reversal"}.get(
-        kind, kind
-    )
+    category = {"payment": "charge", "payment_refund": "refund", "transfer_refund": "transfer_reversal"}.get(kind, kind)
     return {
         "id": new_id("txn_"),
         "object": "balance_transaction",

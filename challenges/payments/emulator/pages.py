@@ -81,9 +81,7 @@ def checkout(store, request, session_id):
 def _checkout_page(store, session, error=None, status=200):
     total = money(session["amount_total"], session["currency"])
     if session["status"] == "expired":
-        return page(
-            "Checkout expired", "<p>This payment page has expired. Return to the site to start again.</p>", 410
-        )
+        return page("Checkout expired", "<p>This payment page has expired. Return to the site to start again.</p>", 410)
     if session["status"] == "complete":
         return page("Already paid", f"<p>This payment of {escape(total)} has been submitted.</p>")
     rows = "".join(
@@ -96,7 +94,7 @@ def _checkout_page(store, session, error=None, status=200):
 <table><caption>Order</caption><thead><tr><th scope="col">Item</th><th scope="col">Quantity</th><th scope="col">Unit price</th></tr></thead>
 <tbody>{rows}</tbody></table>
 <p>Total due: <strong>{escape(total)}</strong>, paid by {escape(email)}.</p>
-<form method="post" action="/pay/{escape(session['id'])}">
+<form method="post" action="/pay/{escape(session["id"])}">
 <fieldset><legend>Payment method</legend>
 <button type="submit" name="action" value="card">Pay</button> with the test card 4242 4242 4242 4242<br>
 <button type="submit" name="action" value="bank_success">Pay by bank (succeeds later)</button><br>
@@ -134,7 +132,7 @@ def onboard(store, request, token):
     visit = new_id("", 24)
     store.onboarding[visit] = token
     account = store.objects[link["account"]]
-    body = f"""<p>Account <code>{escape(account['id'])}</code>{' for ' + escape(account['email']) if account['email'] else ''}.</p>
+    body = f"""<p>Account <code>{escape(account["id"])}</code>{" for " + escape(account["email"]) if account["email"] else ""}.</p>
 <p>In test mode the identity and bank details are filled in for you.</p>
 <form method="post" action="/connect/onboard/{escape(token)}">
 <input type="hidden" name="visit" value="{escape(visit)}">
@@ -182,7 +180,9 @@ def overview(store, request):
 
 def _buttons(action, object_id, label, choices):
     buttons = "".join(f'<button type="submit" name="choice" value="{v}">{escape(t)}</button>' for v, t in choices)
-    return f'<form method="post" action="/overview/{action}/{escape(object_id)}"><p>{escape(label)} {buttons}</p></form>'
+    return (
+        f'<form method="post" action="/overview/{action}/{escape(object_id)}"><p>{escape(label)} {buttons}</p></form>'
+    )
 
 
 def overview_action(store, request, action, object_id):

@@ -13,11 +13,12 @@ TEST_WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: help run serve worker test test-postgres bench install install-dev chromium migrate seed clean
+.PHONY: help run serve worker test test-postgres lint format bench install install-dev chromium migrate seed clean
 
 help:
 	@echo "make run     install, migrate, seed demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test    install test tools (Chromium included) and run the whole suite"
+	@echo "make lint    ruff (lint and format check) and the import contracts of the layers"
 	@echo "make serve   run under gunicorn with $(WORKERS) workers"
 	@echo "make worker  run background jobs (RQ workers when REDIS_URL is set)"
 	@echo "make bench   seed 100k ideas / 5M votes (once) and load-test on SQLite and PostgreSQL"
@@ -84,6 +85,19 @@ chromium:
 
 test: install-dev chromium
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# House rules a tool keeps: ruff's lint and format check, and import-linter's contracts (the
+# layers, no import cycle, stripe only in the gateway); settings in pyproject.toml.
+LINT_PATHS := app ideas voting challenges tests bench migrations wsgi.py
+lint: install-dev
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/lint-imports
+
+# Applies ruff's fixes and formatting.
+format: install-dev
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 test-postgres: install-dev chromium
 	TEST_DATABASE_URL=$(PG_TEST_URL) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

@@ -25,28 +25,47 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(app.instance_path, config))
 
-    from app import audit
+    from app import logs
 
-    audit.configure_logging(app)
+    logs.configure(app)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     # Ids in URLs beyond a database INTEGER cannot exist: a plain 404, not an overflow error.
     app.url_map.converters["int"] = DatabaseIdConverter
-    _init_extensions(app)
-    _register_blueprints(app)
-    from app.jobs import runner as job_runner
-
-    job_runner.register(app)
-
-    from app import cli, errors, security, templating
-
-    errors.register(app)
-    security.register(app)
-    templating.register(app)
-    cli.register(app)
+    _init_kernel(app)
+    for package in _packages():
+        package.init_app(app)
     return app
+
+
+def _packages() -> tuple:
+    """Every package with its blueprints, commands, event subscribers and job handlers, in layer
+    order (README, "Layers"): platform, features, money, then the readers of all of them."""
+    import challenges
+    import ideas
+    import voting
+    from app import accounts, admin, api, auth, community, main, notifications, orgs, reputation, seed, webhooks
+    from challenges import payments
+
+    return (
+        auth,
+        accounts,
+        orgs,
+        notifications,
+        api,
+        reputation,
+        ideas,
+        voting,
+        challenges,
+        payments,
+        community,
+        webhooks,
+        main,
+        admin,
+        seed,
+    )
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -59,18 +78,13 @@ class DatabaseIdConverter(IntegerConverter):
     )
 
     def __init__(
-        self,
-        url_map,
-        fixed_digits: int = 0,
-        min: int | None = None,  # noqa: A002
-        max: int | None = None,
-        signed: bool = False,
-    ) -> None:  # noqa: A002
+        self, url_map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed: bool = False
+    ) -> None:
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
 
 
-def _init_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401  (registers every table)
+def _init_kernel(app: Flask) -> None:
+    from app import errors, events, jobs, security, templating
     from app.db_types import tune_sqlite
 
     db.init_app(app)
@@ -80,57 +94,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
-
-    from app.auth import sessions
-
     login_manager.init_app(app)
-    sessions.register(app, login_manager)
-
-
-def _register_blueprints(app: Flask) -> None:
-    from app.accounts import bp as accounts_bp
-    from app.admin import bp as admin_bp
-    from app.api import bp as api_bp
-    from app.api import pages_bp as api_pages_bp
-    from app.auth import bp as auth_bp
-    from app.main import bp as main_bp
-    from app.notifications import bp as notifications_bp
-    from app.orgs import bp as orgs_bp
-    from challenges import bp as challenges_bp
-    from challenges.api import challenges_api
-    from ideas import bp as ideas_bp
-    from ideas.api import ideas_api
-    from voting import bp as voting_bp
-    from voting.demand_api import bp as demand_api_bp
-    from voting.demand_routes import bp as demand_bp
-    from voting.api import voting_api
-    from app.webhooks import bp as webhooks_bp
-    from app.webhooks.api import webhooks_api
-
-    for blueprint in (
-        main_bp,
-        notifications_bp,
-        auth_bp,
-        accounts_bp,
-        orgs_bp,
-        admin_bp,
-        api_bp,
-        api_pages_bp,
-        ideas_bp,
-        voting_bp,
-        demand_bp,
-        demand_api_bp,
-        challenges_bp,
-        ideas_api,
-        voting_api,
-        challenges_api,
-        webhooks_bp,
-        webhooks_api,
-    ):
-        app.register_blueprint(blueprint)
-    from app.reputation.routes import bp as reputation_bp
-
-    app.register_blueprint(reputation_bp)
-    from challenges.payments.routes import register as register_payments
-
-    register_payments(app)
+    events.init_app(app)
+    jobs.init_app(app)
+    errors.register(app)
+    security.register(app)
+    templating.register(app)

@@ -1,4 +1,4 @@
-"""Structured logs (one JSON object a line) for authentication and authorisation events.
+"""Authentication and authorisation events, logged through the one pipeline (app/logs.py).
 
 Callers pass facts, never secrets: no passwords, tokens or full email addresses.
 """
@@ -6,39 +6,11 @@ Callers pass facts, never secrets: no passwords, tokens or full email addresses.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import sys
 
-from flask import Flask, has_request_context, request
-
-from app.clock import utcnow
+from flask import has_request_context, request
 
 logger = logging.getLogger("ideaforge.audit")
-
-
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": utcnow().isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        entry.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
-
-
-def configure_logging(app: Flask) -> None:
-    if any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    logger.addHandler(handler)
-    logger.setLevel(app.config["LOG_LEVEL"])
-    logger.propagate = False
 
 
 def email_fingerprint(email: str) -> str:
@@ -51,4 +23,4 @@ def event(name: str, level: int = logging.INFO, **fields) -> None:
         fields.setdefault("ip", request.remote_addr)
         fields.setdefault("path", request.path)
         fields.setdefault("method", request.method)
-    logger.log(level, name, extra={"fields": {"event": name, **fields}})
+    logger.log(level, name, extra={"event": name, **fields})

@@ -1,7 +1,7 @@
 """The one source of "now", always timezone-aware UTC. Tests move it with time-machine."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template
-from markupsafe import escape
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app import audit

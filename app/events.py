@@ -1,26 +1,49 @@
-"""Domain events. Services publish what happened; subscribers (notifications now, mail and
-webhooks later) react in the same transaction, so a rolled-back action notifies no one."""
+"""Domain events. Services publish what happened; subscribers react in the same transaction, so
+a rolled-back action notifies no one. A lower layer publishes what a higher one must act on (a
+status change releases vote budgets), so neither imports the other.
+
+`@subscribe(EventType)` marks a handler; each package's `init_app` connects the handlers of its
+modules to the app (`connect(app, module, ...)`), and `publish` calls the current app's."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from inspect import isfunction
+from types import ModuleType
 
-_subscribers: dict[type, list[Callable]] = defaultdict(list)
+from flask import Flask, current_app
+
+_MARK = "_subscribes_to"
 
 
 def subscribe(event_type: type) -> Callable:
-    def register(handler: Callable) -> Callable:
-        if handler not in _subscribers[event_type]:
-            _subscribers[event_type].append(handler)
+    def mark(handler: Callable) -> Callable:
+        handler.__dict__.setdefault(_MARK, []).append(event_type)
         return handler
 
-    return register
+    return mark
+
+
+def init_app(app: Flask) -> None:
+    app.extensions.setdefault("events", defaultdict(list))
+
+
+def connect(app: Flask, *modules: ModuleType) -> None:
+    """Register the marked handlers defined in `modules` with `app` (once each)."""
+    registry = app.extensions.setdefault("events", defaultdict(list))
+    for module in modules:
+        for handler in vars(module).values():
+            if not isfunction(handler) or handler.__module__ != module.__name__:
+                continue
+            for event_type in getattr(handler, _MARK, ()):
+                if handler not in registry[event_type]:
+                    registry[event_type].append(handler)
 
 
 def publish(event) -> None:
-    for handler in _subscribers[type(event)]:
+    for handler in current_app.extensions["events"].get(type(event), ()):
         handler(event)
 
 
@@ -153,3 +176,41 @@ class AwardReleased:
     award_id: int
     challenge_id: int
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class IdeaMergeUndone:
+    source_id: int
+    target_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class IdeaVisibilityChanged:
+    """A moderator hid an idea or restored it."""
+
+    idea_id: int
+    board_id: int
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class BoardBudgetChanged:
+    """A board's vote budget was switched on, changed or switched off."""
+
+    board_id: int
+    old_budget: int | None
+    new_budget: int | None
+
+
+@dataclass(frozen=True)
+class PayoutStateChanged:
+    """A payout was paid, failed or was reversed: its new state and what the winner is told."""
+
+    payout_id: int
+    user_id: int
+    challenge_id: int
+    amount: int
+    currency: str
+    state: str
+    message: str

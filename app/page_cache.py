@@ -78,7 +78,7 @@ class RedisStore:
     def get(self, key: str):
         try:
             raw = self.client.get(self.PREFIX + key)
-        except Exception as error:  # noqa: BLE001 (any Redis failure: render the page instead)
+        except Exception as error:
             log.warning("page cache read failed: %s", error)
             return None
         if raw is None:
@@ -89,14 +89,14 @@ class RedisStore:
     def set(self, key: str, seconds: int, stored_at: float, mimetype: str, body: str) -> None:
         try:
             self.client.set(self.PREFIX + key, f"{stored_at}\n{mimetype}\n{body}".encode(), ex=seconds)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             log.warning("page cache write failed: %s", error)
 
     def clear(self) -> None:
         try:
             for key in self.client.scan_iter(self.PREFIX + "*"):
                 self.client.delete(key)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             log.warning("page cache clear failed: %s", error)
 
 

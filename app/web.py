@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 
+from app.errors_domain import DomainError
 from app.extensions import htmx
 
 
@@ -27,6 +29,20 @@ def redirect_to(location: str, code: int = 303) -> Response:
     if htmx:
         return htmx_response(redirect=location)
     return redirect(location, code=code)
+
+
+def act(action: Callable[[], object], done: str | Callable[[object], tuple[str, str]], back: str) -> Response:
+    """A button's post: call the service (`action()`), flash its refusal (the DomainError's own
+    message) or `done` (a message, or a function of the result giving message and category), and
+    go back to `back` (post/redirect/get)."""
+    try:
+        result = action()
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        message, category = done(result) if callable(done) else (done, "success")
+        flash(message, category)
+    return redirect_to(back)
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:

@@ -34,7 +34,7 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -273,10 +273,10 @@ def prepare(kind: str, n_clients: int, work: Path) -> dict:
     from app.auth.models import AuthSession, User
     from app.auth.services import start_session
     from app.extensions import db
-    from ideas.models import Board, Idea, Status, Visibility
+    from ideas.counters import actual_counts
+    from ideas.models import Board, Idea, Status, Visibility, Vote
+    from ideas.services.votes import my_vote
     from voting import services as voting
-    from voting.counters import actual_counts
-    from voting.models import Vote
 
     state = read_seed_state(kind)
     if not state:
@@ -298,7 +298,7 @@ def prepare(kind: str, n_clients: int, work: Path) -> dict:
         clients = list(db.session.scalars(select(User).where(User.id.in_(client_ids)).order_by(User.id)))
         # Start clean: no votes of the clients on the target, no sessions left from earlier runs.
         for user in clients:
-            if voting.my_vote(user, target):
+            if my_vote(user, target):
                 voting.retract_vote(user, target)
         db.session.execute(delete(AuthSession).where(AuthSession.user_id.in_(client_ids)))
         db.session.commit()
@@ -425,14 +425,13 @@ def explain_plan(engine, kind: str, statement: str, parameters) -> str:
 
 
 def verify_target(kind: str, info: dict, full: bool) -> dict:
-    """Counters of the voted idea against the votes table (voting.counters.actual_counts), rank
+    """Counters of the voted idea against the votes table (ideas.counters.actual_counts), rank
     keys against their formulas, and the clients' votes against the counter's change."""
     from sqlalchemy import func, select
 
     from app.extensions import db
-    from ideas.models import Idea
-    from voting import counters, ranking
-    from voting.models import Vote
+    from ideas import counters, ranking
+    from ideas.models import Idea, Vote
 
     app = make_app(kind)
     target_id = info["target"]["id"]
@@ -677,14 +676,14 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8101, help="the app; the yardstick gets port + 1")
     parser.add_argument("--only", action="append", help="run only these scenarios (repeatable)")
     parser.add_argument(
-        "--full-verify", action="store_true", help="also run voting.counters.verify() over every idea after the load"
+        "--full-verify", action="store_true", help="also run ideas.counters.verify() over every idea after the load"
     )
     args = parser.parse_args(argv)
     kinds = args.db or ["sqlite", "postgres"]
     for kind in kinds:
         database_url(kind)
     ensure_wrk()
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     work = RESULTS_DIR / stamp
     work.mkdir(parents=True, exist_ok=True)
     run = {

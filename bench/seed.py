@@ -10,7 +10,7 @@ load and re-created from the exact DDL the migrations made, so the schema ends i
 
 Every idea's counters (upvotes, downvotes, score) and rank keys (hot, trending, confidence) are
 computed from its votes in the same pass that writes them, so they match the votes table exactly
-(`voting.counters.verify` finds nothing). Voters are distinct per idea by construction: idea i
+(`ideas.counters.verify` finds nothing). Voters are distinct per idea by construction: idea i
 takes the voters start_i + k * step_i (mod the number of voters) with step_i coprime to it.
 """
 
@@ -24,9 +24,11 @@ import sqlite3
 import sys
 import time
 from bisect import bisect_left
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from math import gcd
 
+from app.community.rules import POINTS as REPUTATION_POINTS
+from app.reputation import levels as reputation_levels
 from bench.common import (
     ORG_SLUG,
     SQLITE_PATH,
@@ -42,9 +44,7 @@ from bench.common import (
     run,
     seed_state_path,
 )
-from app.reputation import levels as reputation_levels
-from app.reputation.rules import POINTS as REPUTATION_POINTS
-from voting import ranking  # the app's own formulas
+from ideas import ranking  # the app's own formulas
 
 # slug, name, share of the ideas, down-votes allowed
 BOARDS = [
@@ -134,7 +134,7 @@ TAGS = [
     "dark-mode",
 ]
 
-EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)  # voting.ranking.EPOCH; times are minutes from it
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # ideas.ranking.EPOCH; times are minutes from it
 
 
 def _minutes(at: datetime) -> int:
@@ -366,7 +366,7 @@ def seed(
     rnd = rng.random
     writer = open_writer(kind)
     stamps = Stamps(writer.time_format)
-    now_min = _minutes(datetime.now(timezone.utc))
+    now_min = _minutes(datetime.now(UTC))
     year = 365 * 24 * 60
     T, F = writer.true, writer.false
 
@@ -444,7 +444,7 @@ def seed(
     steps = [s for s in (rng.randrange(1, n_voters) for _ in range(1000)) if gcd(s, n_voters) == 1][:64] or [1]
 
     idea_rows, idea_tag_rows, reputation_rows = [], [], []
-    ideas_per_board = {board_id: 0 for board_id in board_ids}
+    ideas_per_board = dict.fromkeys(board_ids, 0)
     vote_columns = ["id", "idea_id", "user_id", "value", "created_at", "updated_at"]
     writer.drop_indexes("votes")
     writer.drop_indexes("ideas")
@@ -625,7 +625,7 @@ def seed(
         "ideas_per_board": {BOARDS[b - 1][0]: c for b, c in ideas_per_board.items()},
         "big_board": BOARDS[big - 1][0],
         "analysed": analyse,
-        "seeded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seeded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "timings_s": {k: round(v, 1) for k, v in timings.items()},
         "load_average": f"{load_before} -> {loadavg()}",
     }
@@ -683,7 +683,7 @@ def _already_seeded(args) -> bool:
 
             with psycopg.connect(database_url(args.db), connect_timeout=5) as conn:
                 ideas = conn.execute("SELECT count(*) FROM ideas").fetchone()[0]
-    except Exception:  # noqa: BLE001  (no database or no table: seed it)
+    except Exception:
         return False
     return ideas == args.ideas
 

@@ -1,5 +1,5 @@
 """Check every idea's counters against the votes table on a bench database, with the app's own
-`voting.counters.verify()` (what `flask votes verify` runs):
+`ideas.counters.verify()` (what `flask votes verify` runs):
 
     .venv/bin/python -m bench.verify --db sqlite
 """
@@ -23,7 +23,7 @@ def main(argv=None) -> int:
     os.environ.update(app_env(args.db))
     from app import create_app
     from app.extensions import db
-    from voting import counters
+    from ideas import counters
 
     app = create_app()
     with app.app_context():

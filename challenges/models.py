@@ -412,3 +412,15 @@ class Award(db.Model):
     challenge: Mapped[Challenge] = relationship()
     submission: Mapped[Submission] = relationship()
     solver: Mapped[User] = relationship(foreign_keys=[solver_id])
+
+
+class ReminderSent(db.Model):
+    """One deadline reminder per challenge and solver, ever (the unique key makes sure)."""
+
+    __tablename__ = "notification_reminders"
+    __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,7 @@ since nobody can tell which deadline it meant.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from flask import url_for
@@ -57,7 +57,7 @@ def _rfc3339(value):
     if parsed.tzinfo is None:
         raise ValueError("Give the time with its offset from UTC (Z or +01:00): a time without one is ambiguous.")
     try:
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
     except OverflowError:
         raise ValueError("That date is out of range.") from None
 
@@ -279,7 +279,8 @@ Split = Annotated[
         min_length=1,
         max_length=posting.MAX_WINNERS,
         description=(
-            "Percent of the reward per place, first place first, adding up to 100 and never rising: [60, 30, 10] or [100]."
+            "Percent of the reward per place, first place first, adding up to 100 and never rising: "
+            "[60, 30, 10] or [100]."
         ),
     ),
 ]

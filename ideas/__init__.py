@@ -1,5 +1,17 @@
-from flask import Blueprint
+"""The ideas exchange: boards, ideas and their votes' record, comments, statuses, ranking,
+merging, search and community moderation."""
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("ideas", __name__)
 
-from ideas import notify, routes  # noqa: E402,F401  (routes; subscribers to domain events)
+
+def init_app(app: Flask) -> None:
+    from app import events
+    from ideas import api, models, notify, routes  # noqa: F401  (tables; routes on bp)
+    from ideas.moderation import community
+    from ideas.moderation import models as moderation_models  # noqa: F401  (tables)
+
+    app.register_blueprint(bp)
+    app.register_blueprint(api.ideas_api)
+    events.connect(app, notify, community)

@@ -10,21 +10,20 @@ outsider whatever the request, and a validation message never confirms that they
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.api.auth import check_request
 from app.api.pagination import PageQuery, keyset_page
+from app.api.paths import caller, guard, remembered
 from app.api.spec import operation
-from app.auth.models import User
 from app.errors_domain import Conflict, NotFound
 from app.extensions import db
 from app.orgs import policy as org_policy
 from app.orgs.models import Organisation
 from app.orgs.services import get_by_slug
-from ideas import policy
+from ideas import budgets, policy
 from ideas.models import Board, Comment, Idea, Visibility
 from ideas.schemas import (
     MAX_ID,
@@ -57,7 +56,8 @@ from ideas.services import boards as board_services
 from ideas.services import comments as comment_services
 from ideas.services import ideas as idea_services
 from ideas.services import listing, merging, statuses
-from voting.services import my_vote, remaining_votes
+from ideas.services.votes import my_vote
+from ideas.statements import board_by_slugs
 
 ideas_api = Blueprint("ideas_api", __name__, url_prefix="/api/v1")
 
@@ -74,51 +74,35 @@ NO_IDEA = "No such idea, or it is not yours to see."
 # ---- finding what a path names --------------------------------------------------------------------
 
 
-def caller() -> User:
-    return current_user._get_current_object()
-
-
 def visible_board(board_id: int) -> Board:
     """The board, if the caller may see it. Raises NotFound otherwise, alike for a board that
     does not exist and one that is private. Remembered for the rest of the request."""
-    seen = g.setdefault("api_boards", {})
-    if board_id not in seen:
-        board = db.session.get(Board, board_id) if 0 < board_id <= MAX_ID else None
+
+    def find(ident: int) -> Board:
+        board = db.session.get(Board, ident) if 0 < ident <= MAX_ID else None
         if board is None or not policy.can_view(current_user, board):
             raise NotFound(NO_BOARD)
-        seen[board_id] = board
-    return seen[board_id]
+        return board
+
+    return remembered("boards", board_id, find)
 
 
 def visible_idea(idea_id: int) -> Idea:
     """The idea, if the caller may see it (its board, and a pending or hidden idea only for its
     author and the moderators). Raises NotFound otherwise. Remembered for the rest of the request."""
-    seen = g.setdefault("api_ideas", {})
-    if idea_id not in seen:
-        idea = db.session.get(Idea, idea_id) if 0 < idea_id <= MAX_ID else None
+
+    def find(ident: int) -> Idea:
+        idea = db.session.get(Idea, ident) if 0 < ident <= MAX_ID else None
         if idea is None or not policy.can_see_idea(current_user, idea):
             raise NotFound(NO_IDEA)
-        seen[idea_id] = idea
-    return seen[idea_id]
+        return idea
+
+    return remembered("ideas", idea_id, find)
 
 
-def authenticate_and_find():
-    """Before an operation validates its input: 401 without credentials, then 404 for a board
-    or idea in the path the caller may not see. Registered on this blueprint and voting's."""
-    if request.method == "OPTIONS":
-        return None
-    refusal = check_request(True)
-    if refusal is not None:
-        return refusal
-    args = request.view_args or {}
-    if "board_id" in args:
-        visible_board(args["board_id"])
-    if "idea_id" in args:
-        visible_idea(args["idea_id"])
-    return None
-
-
-ideas_api.before_request(authenticate_and_find)
+# Registered on this blueprint and voting's: the same path arguments, the same 404s.
+IDEA_FINDERS = {"board_id": visible_board, "idea_id": visible_idea}
+guard(ideas_api, IDEA_FINDERS)
 
 
 def _idea_json(idea: Idea) -> IdeaOut:
@@ -170,7 +154,7 @@ def create_board(body: BoardCreate) -> BoardDetail:
     if organisation is None:
         raise NotFound("No such organisation.", {"organisation": ["No such organisation."]})
     org_policy.require_role(user, organisation, "pm")
-    if board_services.get_board(organisation.slug, body.slug) is not None:
+    if board_by_slugs(organisation.slug, body.slug) is not None:
         raise Conflict("This organisation already has a board at that address.", {"slug": ["Already taken."]})
     board = board_services.create_board(
         user,
@@ -185,7 +169,7 @@ def create_board(body: BoardCreate) -> BoardDetail:
     )
     return board_detail(
         board,
-        remaining_votes=remaining_votes(user, board),
+        remaining_votes=budgets.votes_left(user, board),
         can_participate=policy.can_participate(user, board),
         can_manage=True,
     )
@@ -205,7 +189,7 @@ def get_board(board_id: int) -> BoardDetail:
     board, user = visible_board(board_id), caller()
     return board_detail(
         board,
-        remaining_votes=remaining_votes(user, board),
+        remaining_votes=budgets.votes_left(user, board),
         can_participate=policy.can_participate(user, board),
         can_manage=policy.can_manage(user, board),
     )

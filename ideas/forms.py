@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ideas.models import Status
@@ -82,3 +82,14 @@ class CustomerForm(FlaskForm):
 class BlockForm(FlaskForm):
     user_id = HiddenField(validators=[DataRequired()])
     reason = StringField("Reason", [Optional(), Length(max=500)])
+
+
+class ProxyVoteForm(FlaskForm):
+    """A product manager records a customer's vote (from a call or an email) on the idea's page."""
+
+    email = EmailField("Customer email", [DataRequired(message="Enter the customer's email address."), Length(max=254)])
+    note = StringField(
+        "Where it came from",
+        [Optional(), Length(max=500)],
+        description="e.g. “Call with Globex, 12 May”. Shown to product managers only.",
+    )

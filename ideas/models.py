@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -282,3 +282,26 @@ class IdeaMerge(db.Model):
 
     source: Mapped[Idea] = relationship(foreign_keys=[source_id])
     target: Mapped[Idea] = relationship(foreign_keys=[target_id])
+
+
+class Vote(db.Model):
+    __tablename__ = "votes"
+    __table_args__ = (
+        UniqueConstraint("idea_id", "user_id"),
+        CheckConstraint("value IN (-1, 1)", name="value_is_up_or_down"),
+        Index("ix_votes_user_created", "user_id", "created_at"),
+        Index("ix_votes_idea_created", "idea_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when a product manager recorded the vote for a customer (from a call or an email).
+    proxy_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    proxy_note: Mapped[str | None] = mapped_column(String(500))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    proxy_by: Mapped[User | None] = relationship(foreign_keys=[proxy_by_id])

@@ -5,14 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app import events
+from app.auth.models import User
 from app.extensions import db
 from app.notifications.services import notify
 from app.urls import path_for
-from app.auth.models import User
 from ideas import policy
-from ideas.models import Comment, Idea, Status, Visibility
+from ideas.models import Comment, Idea, Status, Visibility, Vote
 from ideas.services.follows import follower_ids
-from voting.models import Vote
 
 
 def _audience(idea_id: int) -> set[int]:

@@ -11,7 +11,8 @@ from sqlalchemy import bindparam, select, union
 from app.auth.models import User
 from app.extensions import db
 from app.orgs import policy as org_policy
-from ideas.models import Board, BoardBlock, BoardMember, Idea, Visibility
+from ideas import statements
+from ideas.models import Board, BoardBlock, BoardMember, Comment, Idea, Visibility
 
 
 def _signed_in(user) -> bool:
@@ -103,3 +104,27 @@ def visible_board_ids(user: User | None):
     if user.email_verified:
         parts.append(select(BoardMember.board_id).where(BoardMember.email == user.email))
     return union(*parts)
+
+
+# -- what a path names, for the routes: 404 for what the viewer may not see -------------------------
+
+
+def board_or_404(user: User, org_slug: str, board_slug: str) -> Board:
+    board = statements.board_by_slugs(org_slug, board_slug)
+    if board is None or not can_view(user, board):
+        abort(404)
+    return board
+
+
+def idea_or_404(user: User, idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not can_see_idea(user, idea):
+        abort(404)
+    return idea
+
+
+def comment_or_404(user: User, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or not can_see_idea(user, comment.idea):
+        abort(404)
+    return comment

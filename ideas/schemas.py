@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from flask import url_for
 from annotated_types import Interval
+from flask import url_for
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from app.api.pagination import Page, PageQuery
 from app.markdown import render_markdown
 from ideas.models import Board, Category, Comment, Idea, Status, StatusChange
-from voting.ranking import SORTS
+from ideas.ranking import SORTS
 
 MAX_ID = 2**31 - 1  # the largest id a database integer column holds
 # Somewhere a character other than white space (and NUL). Long texts go without a pattern: the

@@ -45,6 +45,4 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """For Alembic's comparisons: skip the search objects above."""
     if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX):
         return False
-    if type_ == "index" and name == SEARCH_INDEX:
-        return False
-    return True
+    return not (type_ == "index" and name == SEARCH_INDEX)

@@ -1,20 +1,16 @@
 import logging
-from logging.config import fileConfig
 
+from alembic import context
 from flask import current_app
 
 from ideas.search_schema import include_object
-
-from alembic import context
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the application's loggers (the audit log among them) working after a migration.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Migrations run inside the app (`flask db upgrade`), whose one log configuration (app/logs.py)
+# already sends every record, Alembic's too, out as JSON lines: no second configuration here.
 logger = logging.getLogger("alembic.env")
 
 

@@ -11,14 +11,22 @@ import os
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings as hypothesis_settings
 
 from app import create_app
-from app.jobs import wait_idle
 from app.extensions import db as _db
 from app.extensions import limiter
+from app.jobs import wait_idle
 from tests.support import factories
 from tests.support.databases import test_database, wipe
 from tests.support.smtp import start_smtp_server
+
+# Property tests run the same examples on every run ("ci", the default), so a failure in CI fails
+# again with `make test`; HYPOTHESIS_PROFILE=explore searches new examples and prints the blob
+# that replays a failure (@reproduce_failure).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

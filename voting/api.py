@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from app.api.paths import caller, guard
 from app.api.spec import operation
-from ideas.api import IDEA_ID, authenticate_and_find, caller, visible_idea
+from ideas.api import IDEA_FINDERS, IDEA_ID, visible_idea
 from voting import services
 from voting.schemas import VoteIn, VoteOut, vote_out
 
 voting_api = Blueprint("voting_api", __name__, url_prefix="/api/v1")
-voting_api.before_request(authenticate_and_find)
+guard(voting_api, IDEA_FINDERS)
 
 CLOSED = (
     "Voting is closed on delivered, declined and merged ideas (409, code `voting_closed`). "

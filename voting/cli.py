@@ -7,8 +7,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
+from ideas import counters
 from ideas.models import Board, Idea
-from voting import counters
 
 votes_cli = AppGroup("votes", help="Check vote counters against the votes table.")
 ranking_cli = AppGroup("ranking", help="Rank keys of the idea lists.")

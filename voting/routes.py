@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
-
 from sqlalchemy import bindparam, select
 
 from app.errors_domain import DomainError
@@ -12,7 +11,6 @@ from app.extensions import db, htmx
 from app.web import redirect_to, render, safe_next
 from ideas import policy
 from ideas.models import Board, Idea
-from ideas.routes.common import idea_or_404
 from voting import bp, services
 
 
@@ -74,9 +72,9 @@ def _fragment(template: str, **context):
 @login_required
 def proxy_vote(idea_id: int):
     """A product manager records a customer's vote (from a call or an email)."""
-    from voting.forms import ProxyVoteForm
+    from ideas.forms import ProxyVoteForm
 
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     policy.require_manage(current_user, idea.board)
     form = ProxyVoteForm()
     if form.validate_on_submit():

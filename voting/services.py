@@ -20,10 +20,9 @@ from app.clock import utcnow
 from app.db_types import write_transaction
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
-from ideas import policy
-from ideas.models import Board, Idea, Status, Visibility
-from voting import ranking
-from voting.models import Vote, VoteBudget
+from ideas import policy, ranking
+from ideas.models import Board, Idea, Status, Visibility, Vote
+from voting.models import VoteBudget
 
 
 class VotingClosed(Conflict):
@@ -197,12 +196,6 @@ def remaining_votes(user: User | None, board: Board) -> int | None:
         or 0
     )
     return max(board.vote_budget - used, 0)
-
-
-def my_vote(user: User | None, idea: Idea) -> int:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return 0
-    return db.session.scalar(select(Vote.value).where(Vote.idea_id == idea.id, Vote.user_id == user.id)) or 0
 
 
 @contextmanager
@@ -382,17 +375,3 @@ def record_proxy_vote(pm: User, idea: Idea, email: str, note: str = "", now: dat
         else:
             audit.event("vote.proxy_account_created", user_id=customer.id, actor_id=pm.id)
     return cast_vote(customer, idea, 1, proxy_by=pm, proxy_note=(note or "").strip()[:500], now=now)
-
-
-def proxy_votes(idea: Idea) -> list[Vote]:
-    """Votes product managers recorded for customers, newest first."""
-    from sqlalchemy.orm import selectinload
-
-    return list(
-        db.session.scalars(
-            select(Vote)
-            .where(Vote.idea_id == idea.id, Vote.proxy_by_id.is_not(None))
-            .options(selectinload(Vote.user))
-            .order_by(Vote.created_at.desc())
-        )
-    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import abort, current_app, flash, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -56,10 +58,8 @@ def change_password():
         except DomainError as error:
             apply_errors(form, error)
         else:
-            try:
+            with contextlib.suppress(MailError):  # the change stands; the notice is a courtesy
                 emails.send_password_changed(current_user)
-            except MailError:
-                pass  # the change stands; the notice is a courtesy
             flash("Password changed. Your other sessions have been signed out.", "success")
             return redirect_to(url_for("accounts.change_password"))
     return render_template("accounts/settings_password.html", form=form), 422 if form.errors else 200

@@ -1,5 +1,11 @@
-from flask import Blueprint
+"""The site administrators' pages: people, jobs, the state of the site."""
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import routes  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    from app.admin import routes  # noqa: F401  (routes on bp)
+
+    app.register_blueprint(bp)

@@ -106,7 +106,7 @@ def jobs():
 
 @bp.post("/jobs/<int:job_id>/retry")
 def retry_job(job_id: int):
-    from app.jobs.runner import retry_now
+    from app.jobs import retry_now
 
     if ConfirmForm().validate_on_submit():
         if retry_now(job_id):

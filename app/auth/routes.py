@@ -15,7 +15,7 @@ from app.forms import apply_errors
 from app.mail import MailError
 from app.web import redirect_to, safe_next
 
-ip_key = lambda: f"ip:{request.remote_addr}"  # noqa: E731  (visitors have no account yet)
+ip_key = lambda: f"ip:{request.remote_addr}"
 CHECK_INBOX = "Check your inbox: we have sent you a link to confirm your email address."
 SIGNUP_SENT = "Check your inbox: open the link we sent to confirm your address and finish signing up."
 RESET_SENT = (

@@ -19,6 +19,7 @@ from app.auth import passwords, tokens
 from app.auth.lifetimes import lifetimes
 from app.auth.models import AuthSession, LoginThrottle, User, token_digest
 from app.clock import utcnow
+from app.db_types import writes
 from app.errors_domain import DomainError, ValidationFailed
 from app.extensions import db
 
@@ -73,6 +74,7 @@ class Registration:
     created: bool  # False when the address already had an account
 
 
+@writes
 def register(email: str, password: str, display_name: str) -> Registration:
     """Create an unverified account. An address that is already registered is not an error
     (the caller sends that owner a notice instead), so sign-up reveals nothing."""
@@ -100,6 +102,7 @@ def register(email: str, password: str, display_name: str) -> Registration:
     return Registration(user, created=True)
 
 
+@writes
 def create_user(
     email: str,
     password: str,
@@ -139,6 +142,7 @@ def _lock_seconds(failures: int) -> int:
     return min(config["LOGIN_LOCK_BASE_SECONDS"] * (2**over), config["LOGIN_LOCK_MAX_SECONDS"])
 
 
+@writes
 def _record_failure(key: str, now: datetime) -> int:
     """Count one failed attempt atomically (concurrent failures all count); lock if due."""
     bumped = db.session.execute(
@@ -185,14 +189,22 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> User
         audit.event("auth.login_failed", email=audit.email_fingerprint(address), failures=failures)
         raise InvalidCredentials(GENERIC_LOGIN_ERROR)
 
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.email_hash == key))
-    user.last_login_at = now
-    db.session.commit()
+    _signed_in(
+        user, key, passwords.hash_password(password) if passwords.needs_rehash(user.password_hash) else None, now
+    )
     return user
 
 
+@writes
+def _signed_in(user: User, key: str, new_hash: str | None, now: datetime) -> None:
+    if new_hash:
+        user.password_hash = new_hash
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.email_hash == key))
+    user.last_login_at = now
+    db.session.commit()
+
+
+@writes
 def start_session(user: User, *, remember: bool, user_agent: str = "", ip_address: str = "") -> str:
     """Record a new signed-in session and return its token (kept only in the cookie)."""
     token = secrets.token_urlsafe(32)
@@ -225,12 +237,14 @@ def live_sessions(user: User) -> list[AuthSession]:
     )
 
 
+@writes
 def end_session(token: str | None) -> None:
     if token:
         db.session.execute(delete(AuthSession).where(AuthSession.token_hash == token_digest(token)))
         db.session.commit()
 
 
+@writes
 def end_other_sessions(user: User, keep_session_id: int | None) -> int:
     query = delete(AuthSession).where(AuthSession.user_id == user.id)
     if keep_session_id is not None:
@@ -240,6 +254,7 @@ def end_other_sessions(user: User, keep_session_id: int | None) -> int:
     return count
 
 
+@writes
 def end_session_by_id(user: User, session_id: int) -> bool:
     count = db.session.execute(
         delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.id == session_id)
@@ -251,6 +266,7 @@ def end_session_by_id(user: User, session_id: int) -> bool:
 # --- passwords ----------------------------------------------------------------------------
 
 
+@writes
 def change_password(user: User, current: str, new: str, keep_session_id: int | None) -> None:
     """Raises ValidationFailed; on success every other session of the user is signed out."""
     if not passwords.verify_password(user.password_hash, current):
@@ -275,6 +291,7 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
+@writes
 def reset_password(token: str, new: str) -> User:
     user = user_for_reset_token(token)
     check_new_password(new, user.email, user.display_name)
@@ -303,6 +320,7 @@ def user_for_verify_token(token: str) -> User:
     return user
 
 
+@writes
 def verify_email(token: str) -> User:
     user = user_for_verify_token(token)
     if user.email_verified_at is None:
@@ -315,6 +333,7 @@ def verify_email(token: str) -> User:
 # --- profile and administration -----------------------------------------------------------
 
 
+@writes
 def update_profile(user: User, display_name: str, bio: str) -> None:
     display_name = (display_name or "").replace("\x00", "").strip()
     bio = (bio or "").replace("\x00", "")
@@ -325,6 +344,7 @@ def update_profile(user: User, display_name: str, bio: str) -> None:
     db.session.commit()
 
 
+@writes
 def set_active(actor: User, user: User, active: bool) -> None:
     if actor.id == user.id and not active:
         raise ValidationFailed("You cannot deactivate your own account.")
@@ -335,6 +355,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
     audit.event("admin.user_active", actor_id=actor.id, user_id=user.id, active=active)
 
 
+@writes
 def set_site_admin(actor: User, user: User, is_admin: bool) -> None:
     if actor.id == user.id and not is_admin:
         raise ValidationFailed("You cannot remove your own administrator rights.")

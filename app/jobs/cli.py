@@ -9,8 +9,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
+from app.jobs.dispatch import retry_now
 from app.jobs.models import Job, JobState
-from app.jobs.runner import retry_now, run_due
+from app.jobs.runner import run_due
 
 jobs_cli = AppGroup("jobs", help="Background jobs.")
 

@@ -4,37 +4,51 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
+from inspect import isfunction
+from types import ModuleType
 
 from flask import Flask, current_app
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import select, update
 
-from app import audit
+from app import audit, logs
 from app.clock import utcnow
 from app.db_types import begin_write
 from app.extensions import db
 from app.jobs.models import Job, JobState
 
 log = logging.getLogger(__name__)
-_handlers: dict[str, Callable[[dict], None]] = {}
+_MARK = "_job_kind"
 
 
 def job(kind: str) -> Callable:
-    """Register `handler(payload: dict)` for jobs of `kind`. A handler raises to ask for a retry."""
+    """Mark `handler(payload: dict)` as the handler of jobs of `kind` (a handler raises to ask for a
+    retry); the package's `init_app` connects it with `connect(app, module)`."""
 
-    def register(handler: Callable) -> Callable:
-        _handlers[kind] = handler
+    def mark(handler: Callable) -> Callable:
+        setattr(handler, _MARK, kind)
         return handler
 
-    return register
+    return mark
+
+
+def connect(app: Flask, *modules: ModuleType) -> None:
+    """Register the job handlers defined in `modules` with `app`."""
+    handlers = app.extensions.setdefault("jobs", {})
+    for module in modules:
+        for handler in vars(module).values():
+            if isfunction(handler) and handler.__module__ == module.__name__ and hasattr(handler, _MARK):
+                handlers[getattr(handler, _MARK)] = handler
+
+
+def _handlers() -> dict[str, Callable[[dict], None]]:
+    return current_app.extensions.get("jobs", {})
 
 
 def enqueue(kind: str, *, delay: timedelta | None = None, max_attempts: int | None = None, **payload) -> Job:
     """Add a job to the current transaction; it runs once (and only if) the transaction commits."""
-    if kind not in _handlers:
+    if kind not in _handlers():
         raise LookupError(f"no job handler for {kind!r}")
     new = Job(
         kind=kind,
@@ -45,6 +59,12 @@ def enqueue(kind: str, *, delay: timedelta | None = None, max_attempts: int | No
     db.session.add(new)
     db.session.info.setdefault("new_jobs", []).append(new)
     return new
+
+
+def pending_in_transaction(kind: str, **payload) -> bool:
+    """Whether the current transaction already enqueued this very job (to enqueue it once)."""
+    wanted = json.dumps(payload, default=str)
+    return any(j.kind == kind and j.payload == wanted for j in db.session.info.get("new_jobs", ()))
 
 
 # --------------------------------------------------------------------------- running
@@ -74,14 +94,15 @@ def run_job(job_id: int, now: datetime | None = None) -> bool | None:
     current = _claim(job_id, now)
     if current is None:
         return None
-    handler = _handlers.get(current.kind)
+    handler = _handlers().get(current.kind)
     kind, payload = current.kind, current.payload
     try:
         if handler is None:
             raise LookupError(f"no job handler for {kind!r}")
-        handler(json.loads(payload or "{}"))
+        with logs.job_context(job_id):
+            handler(json.loads(payload or "{}"))
         db.session.commit()
-    except Exception as error:  # noqa: BLE001  (any failure is recorded and retried)
+    except Exception as error:
         db.session.rollback()
         # The job's own row is written in a write transaction of its own: on SQLite a read
         # transaction that turns into a write fails at once if another writer got in between.
@@ -128,113 +149,3 @@ def run_due(now: datetime | None = None, limit: int = 500) -> tuple[int, int]:
         done += outcome is True
         failed += outcome is False
     return done, failed
-
-
-def retry_now(job_id: int) -> bool:
-    """A site administrator's "retry": a dead or waiting job becomes due at once."""
-    begin_write(db.session)
-    changed = db.session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.state.in_((JobState.DEAD, JobState.RETRYING)))
-        .values(state=JobState.RETRYING, run_after=utcnow(), max_attempts=Job.attempts + 1)
-    ).rowcount
-    db.session.commit()
-    if changed:
-        _dispatch(current_app._get_current_object(), [job_id])
-    return bool(changed)
-
-
-# --------------------------------------------------------------------------- dispatching
-
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-_pending = 0
-_idle = threading.Condition()
-
-
-def _thread_pool() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jobs")
-        return _executor
-
-
-def _run_in_thread(app: Flask, job_id: int) -> None:
-    global _pending
-    try:
-        with app.app_context():
-            if run_job(job_id) is False:
-                _schedule_retry(app, job_id)
-    except Exception:  # noqa: BLE001  (the row keeps the state; `flask jobs run` picks it up)
-        log.exception("job %s could not run", job_id)
-    finally:
-        with _idle:
-            _pending -= 1
-            _idle.notify_all()
-
-
-def _schedule_retry(app: Flask, job_id: int) -> None:
-    """In-process retries: a timer re-submits the job when its wait is over (lost on restart, when
-    `flask jobs run` takes over)."""
-    current = db.session.get(Job, job_id)
-    if current is None or current.state != JobState.RETRYING:
-        return
-    wait = max((current.run_after - utcnow()).total_seconds(), 0)
-    global _pending
-    with _idle:
-        _pending += 1
-    timer = threading.Timer(wait, lambda: _submit(app, job_id, counted=True))
-    timer.daemon = True
-    timer.start()
-
-
-def _submit(app: Flask, job_id: int, counted: bool = False) -> None:
-    global _pending
-    if not counted:
-        with _idle:
-            _pending += 1
-    _thread_pool().submit(_run_in_thread, app, job_id)
-
-
-def _dispatch(app: Flask, job_ids: list[int]) -> None:
-    backend = app.config["JOBS_BACKEND"]
-    if backend == "rq":
-        from app.jobs.rq_backend import push
-
-        push(app, job_ids)
-    elif backend == "thread":
-        for job_id in job_ids:
-            _submit(app, job_id)
-    # "manual": jobs wait for `flask jobs run` (or a test's run_due()).
-
-
-def wait_idle(timeout: float = 10.0) -> bool:
-    """Block until the in-process runner has nothing in flight (for tests and shutdown)."""
-    with _idle:
-        return _idle.wait_for(lambda: _pending <= 0, timeout)
-
-
-_registered = False
-
-
-def register(app: Flask) -> None:
-    """Listen for commits of the application's session (once per process: the session is shared)."""
-    global _registered
-    if _registered:
-        return
-    _registered = True
-    session = db.session
-
-    @event.listens_for(session, "after_commit")
-    def _committed(sess):
-        new = sess.info.pop("new_jobs", None)
-        if not new:
-            return
-        ids = [inspect(j).identity[0] for j in new if inspect(j).identity]
-        if ids:
-            _dispatch(current_app._get_current_object(), ids)
-
-    @event.listens_for(session, "after_rollback")
-    def _rolled_back(sess):
-        sess.info.pop("new_jobs", None)

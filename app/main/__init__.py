@@ -1,5 +1,11 @@
-from flask import Blueprint
+"""The home page and an organisation's public page: readers of every feature's lists."""
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("main", __name__)
 
-from app.main import routes  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    from app.main import routes  # noqa: F401  (routes on bp)
+
+    app.register_blueprint(bp)

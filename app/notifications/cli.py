@@ -1,5 +1,5 @@
-"""`flask notifications send-digests` (daily) and `flask notifications send-reminders` (hourly).
-Mail goes out through jobs; the commands wait for them before they exit."""
+"""`flask notifications send-digests` (daily; challenges add `send-reminders`, hourly, to this
+group). Mail goes out through jobs; the commands wait for them before they exit."""
 
 from __future__ import annotations
 
@@ -15,13 +15,4 @@ def send_digests() -> None:
     from app.notifications.mailing import send_digests as run
 
     click.echo(f"{run()} digests queued")
-    wait_idle(60)
-
-
-@bp.cli.command("send-reminders")
-def send_reminders() -> None:
-    """Remind solvers of challenges closing within 48 hours (once per challenge and solver)."""
-    from app.notifications.reminders import send_reminders as run
-
-    click.echo(f"{run()} solvers reminded")
     wait_idle(60)

@@ -47,15 +47,3 @@ class MailPreference(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     delivery: Mapped[str] = mapped_column(String(12))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
-class ReminderSent(db.Model):
-    """One deadline reminder per challenge and solver, ever (the unique key makes sure)."""
-
-    __tablename__ = "notification_reminders"
-    __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -30,12 +30,11 @@ def mailable(user: User | None) -> bool:
 
 def chosen(user_id: int) -> dict[str, str]:
     """Each mailed kind's delivery for this member: their choice or the kind's default."""
-    rows = {
-        kind: delivery
-        for kind, delivery in db.session.execute(
+    rows = dict(
+        db.session.execute(
             select(MailPreference.kind, MailPreference.delivery).where(MailPreference.user_id == user_id)
         ).all()
-    }
+    )
     return {kind.key: rows.get(kind.key, kind.default) for kind in kinds.MAILED}
 
 
@@ -52,14 +51,13 @@ def deliveries(user_ids: Iterable[int], kind: str) -> dict[int, str]:
     )
     if not reachable:
         return {}
-    chosen_here = {
-        uid: delivery
-        for uid, delivery in db.session.execute(
+    chosen_here = dict(
+        db.session.execute(
             select(MailPreference.user_id, MailPreference.delivery).where(
                 MailPreference.kind == kind, MailPreference.user_id.in_(reachable)
             )
         ).all()
-    }
+    )
     found = {uid: chosen_here.get(uid, spec.default) for uid in reachable}
     return {uid: delivery for uid, delivery in found.items() if delivery != kinds.OFF}
 

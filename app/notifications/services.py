@@ -74,3 +74,10 @@ def mark_all_read(user: User) -> int:
     ).rowcount
     db.session.commit()
     return changed
+
+
+def unread_context() -> dict:
+    """For the bell on every page."""
+    from flask_login import current_user
+
+    return {"unread_notifications": unread_count(current_user) if current_user.is_authenticated else 0}

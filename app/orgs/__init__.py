@@ -1,5 +1,13 @@
-from flask import Blueprint
+"""Organisations, their members and roles, invitations."""
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
-from app.orgs import routes  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    from app.orgs import cli, models, routes, templating  # noqa: F401  (tables; routes on bp)
+
+    app.register_blueprint(bp)
+    app.cli.add_command(cli.orgs_cli)
+    templating.init_app(app)

@@ -12,7 +12,6 @@ from app.auth.models import User
 from app.extensions import db
 from app.orgs.models import Membership, Organisation
 
-
 # Asked by most permission checks: built once.
 _MEMBERSHIP = select(Membership).where(
     Membership.organisation_id == bindparam("organisation_id"), Membership.user_id == bindparam("user_id")

@@ -53,21 +53,6 @@ def create():
     return render_template("orgs/new.html", form=form), 422 if form.errors else 200
 
 
-@bp.get("/<slug>")
-def show(slug: str):
-    from ideas.services.home import visible_boards
-
-    organisation = _organisation_or_404(slug)
-    return render_template(
-        "orgs/show.html",
-        organisation=organisation,
-        membership=policy.membership_of(current_user, organisation),
-        boards=visible_boards(current_user, organisation),
-        can_admin=policy.has_role(current_user, organisation, "admin"),
-        can_manage_boards=policy.has_role(current_user, organisation, "pm"),
-    )
-
-
 @bp.route("/<slug>/settings", methods=["GET", "POST"])
 @login_required
 def settings(slug: str):
@@ -195,5 +180,5 @@ def invitation(token: str):
             flash(error.message, "error")
         else:
             flash(f"Welcome to {invitation.organisation.name}.", "success")
-            return redirect_to(url_for("orgs.show", slug=invitation.organisation.slug))
+            return redirect_to(url_for("main.organisation", slug=invitation.organisation.slug))
     return render_template("orgs/invitation.html", invitation=invitation, form=form, role_labels=ROLE_LABELS)

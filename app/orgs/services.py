@@ -206,7 +206,7 @@ def _notify_invitee(actor: User, organisation: Organisation, address: str) -> No
         [invitee_id],
         "org.invitation",
         f"{actor.display_name} invited you to join {organisation.name}; accept with the link in the invitation mail.",
-        path_for("orgs.show", slug=organisation.slug),
+        path_for("main.organisation", slug=organisation.slug),
         actor.id,
     )
 

@@ -1,3 +1,8 @@
-"""Reputation: points as events, levels, badges, Super Fans, leaderboards, the community's
-health page, and the privileges reputation unlocks. The blueprint is `routes.bp` (importing
-it here would tie this package's models and rules into the ideas package's import cycle)."""
+"""The reputation ledger: points as events, totals per community, levels, badges and the Super Fan
+flags. What earns points is decided above every feature (app.community.rules)."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.reputation import models  # noqa: F401  (tables)

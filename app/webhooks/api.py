@@ -8,13 +8,13 @@ import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g
 from flask_login import current_user
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from app.api.auth import check_request
 from app.api.pagination import Page, PageQuery, keyset_page
+from app.api.paths import guard
 from app.api.spec import operation
 from app.errors_domain import NotFound
 from app.extensions import db
@@ -177,19 +177,7 @@ def administered_webhook(webhook_id: int) -> WebhookEndpoint:
     return g.api_webhook
 
 
-@webhooks_api.before_request
-def authenticate_and_find():
-    if request.method == "OPTIONS":
-        return None
-    refusal = check_request(True)
-    if refusal is not None:
-        return refusal
-    args = request.view_args or {}
-    if "slug" in args:
-        administered_organisation(args["slug"])
-    if "webhook_id" in args:
-        administered_webhook(args["webhook_id"])
-    return None
+guard(webhooks_api, {"slug": administered_organisation, "webhook_id": administered_webhook})
 
 
 # ---- operations -----------------------------------------------------------------------------------

@@ -5,13 +5,13 @@ shown on its field; everything else is the service's to judge."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    Form,
     FieldList,
+    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -129,14 +129,14 @@ class CancelForm(FlaskForm):
 def zone_of(name: str | None) -> ZoneInfo | timezone:
     """The poster's zone; UTC when the browser sent none (no JavaScript) or an unknown name."""
     try:
-        return ZoneInfo(name) if name else timezone.utc
+        return ZoneInfo(name) if name else UTC
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 def zone_name(name: str | None) -> str:
     zone = zone_of(name)
-    return "UTC" if zone is timezone.utc else str(zone)
+    return "UTC" if zone is UTC else str(zone)
 
 
 def parse_deadline(field, zone_name_: str | None) -> datetime | None:
@@ -144,7 +144,7 @@ def parse_deadline(field, zone_name_: str | None) -> datetime | None:
     try:
         local = datetime.strptime((field.data or "").strip()[:16], DEADLINE_FORMAT)
         # Year 1 or 9999 may not fit once moved to UTC.
-        return local.replace(tzinfo=zone_of(zone_name_)).astimezone(timezone.utc)
+        return local.replace(tzinfo=zone_of(zone_name_)).astimezone(UTC)
     except (ValueError, OverflowError):
         field.errors = list(field.errors) + ["Give a date and time like 2030-06-30T17:00."]
         return None
@@ -166,7 +166,7 @@ def whole_number(text: str | None, maximum: int = ID_MAX) -> int | None:
 
 def deadline_value(value: datetime) -> str:
     """A stored deadline for a datetime-local input (in UTC: the form says so)."""
-    return value.astimezone(timezone.utc).strftime(DEADLINE_FORMAT)
+    return value.astimezone(UTC).strftime(DEADLINE_FORMAT)
 
 
 def _parse_split(field) -> list[int] | None:

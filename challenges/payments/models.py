@@ -45,7 +45,7 @@ class Journal(db.Model):
     memo: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    entries: Mapped[list["Entry"]] = relationship(back_populates="journal", order_by="Entry.id")
+    entries: Mapped[list[Entry]] = relationship(back_populates="journal", order_by="Entry.id")
 
 
 class Entry(db.Model):

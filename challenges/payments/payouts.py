@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import events
 from app.auth.models import User
 from app.clock import utcnow
 from app.db_types import writes
@@ -114,9 +115,20 @@ def _note(payout_id, key, message) -> Payout:
 def _failed(payout_id, key, message) -> Payout:
     payout = _locked(payout_id)
     if payout.idempotency_key == key and payout.state == PayoutState.IN_TRANSIT:
-        payout.state, payout.message, payout.updated_at = PayoutState.FAILED, message[:255], utcnow()
+        payout.message = message[:255]
+        _move(payout, PayoutState.FAILED)
     db.session.commit()
     return payout
+
+
+def _move(payout: Payout, state: str) -> None:
+    """Every change to paid, failed or reversed goes through here, so the winner hears of each."""
+    payout.state, payout.updated_at = state, utcnow()
+    events.publish(
+        events.PayoutStateChanged(
+            payout.id, payout.user_id, payout.challenge_id, payout.amount, payout.currency, state, payout.message
+        )
+    )
 
 
 def _transferred(payout_id, key, transfer_id) -> Payout:
@@ -132,14 +144,8 @@ def _book_transfer(payout_id, key, transfer_id) -> Payout:
     if payout.idempotency_key != key or payout.state not in (PayoutState.IN_TRANSIT, PayoutState.PENDING):
         db.session.rollback()
         return payout
-    now = utcnow()
-    payout.state, payout.transfer_id, payout.message, payout.paid_at, payout.updated_at = (
-        PayoutState.PAID,
-        transfer_id,
-        "",
-        now,
-        now,
-    )
+    payout.transfer_id, payout.message, payout.paid_at = transfer_id, "", utcnow()
+    _move(payout, PayoutState.PAID)
     ledger.post(
         f"payout:{payout.id}:{payout.attempt}:paid",
         "payout",
@@ -197,8 +203,8 @@ def _follow_transfer(payout_id, transfer_id, reversed_, amount_reversed) -> Payo
     if payout is None or payout.transfer_id != transfer_id or not reversed_ or payout.state != PayoutState.PAID:
         db.session.rollback()
         return payout
-    payout.state, payout.updated_at = PayoutState.REVERSED, utcnow()
     payout.message = "The transfer was reversed; retry to pay again."
+    _move(payout, PayoutState.REVERSED)
     ledger.post(
         f"payout:{payout.id}:{payout.attempt}:reversed",
         "reversal",

@@ -12,7 +12,7 @@ from app.errors_domain import DomainError
 from app.extensions import csrf, db, limiter
 from app.orgs import policy as org_policy
 from app.orgs.services import get_by_slug
-from app.web import redirect_to, render
+from app.web import act, redirect_to, render
 from challenges import policy
 from challenges.models import State
 from challenges.payments import connect, funding, gateway, payouts, refunds, reports, settle, webhooks
@@ -103,7 +103,7 @@ def webhook():
         return {"error": "invalid signature or payload"}, 400
     try:
         outcome = webhooks.receive(event)
-    except Exception:  # noqa: BLE001 - answer 500 so Stripe delivers it again
+    except Exception:
         log.exception("webhook %s (%s) failed", event.id, event.type)
         return {"error": "not applied; retry"}, 500
     return {"received": True, "outcome": outcome}, 200
@@ -191,13 +191,8 @@ def _retry(row, service, outcome):
     `outcome(row)` gives it; back to the page the button was on."""
     if row is None or not service.can_retry(current_user, row):
         abort(404)
-    try:
-        row = service.retry(current_user, row)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(*outcome(row))
-    return redirect_to(request.referrer if _local(request.referrer) else url_for("payments.earnings"))
+    back = request.referrer if _local(request.referrer) else url_for("payments.earnings")
+    return act(lambda: service.retry(current_user, row), outcome, back)
 
 
 def _local(url: str | None) -> bool:
@@ -224,15 +219,6 @@ def overview():
     if not current_user.is_site_admin:
         abort(404)
     return render("payments/overview.html", **reports.overview())
-
-
-def register(app) -> None:
-    """The blueprint, `flask payments ...` and settling money after commits."""
-    from challenges.payments.cli import payments_cli
-
-    app.register_blueprint(bp)
-    app.cli.add_command(payments_cli)
-    settle.register(app)
 
 
 @bp.context_processor

@@ -1,16 +1,15 @@
 """Bringing a challenge's money to where its state says it should be: payouts for accepted awards,
 refunds that are due, and the Stripe calls still owed for either. Idempotent; run after the
-transaction that changed something commits (never while it holds locks), by webhooks and by
-`flask payments sync`."""
+transaction that changed something commits (never while it holds locks), by the settle job that
+transaction enqueued, by webhooks and by `flask payments sync`."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from app import events
+from app import events, jobs
 from app.db_types import writes
 from app.extensions import db
 from challenges.models import Award, Challenge
@@ -20,7 +19,6 @@ from challenges.payments.models import Payout, PayoutState, Refund, RefundState
 from challenges.services import funding as seam
 
 log = logging.getLogger(__name__)
-_PENDING_KEY = "payments_settle"
 
 
 def settle(challenge_id: int) -> None:
@@ -53,11 +51,67 @@ def pay_user(user_id: int) -> None:
         payouts.pay(payout.id)
 
 
-# -- after the committing transaction ------------------------------------------------------------
+# -- after the committing transaction: a job in the outbox --------------------------------------
+
+SETTLE_JOB = "payments.settle"
 
 
-def _later(challenge_id: int) -> None:
-    db.session.info.setdefault(_PENDING_KEY, set()).add(challenge_id)
+def settle_later(challenge_id: int) -> None:
+    """Settle the challenge once the current transaction commits (and only if it does): a job row
+    written in the same transaction, retried with backoff until the money is where it belongs."""
+    if not jobs.pending_in_transaction(SETTLE_JOB, challenge_id=challenge_id):
+        jobs.enqueue(SETTLE_JOB, challenge_id=challenge_id)
+
+
+class StillOwed(RuntimeError):
+    """Stripe did not answer for some of the challenge's money: the job runs again later (the
+    same idempotency keys, so nothing is paid twice)."""
+
+
+@jobs.job(SETTLE_JOB)
+def _settle_job(payload: dict) -> None:
+    challenge_id = int(payload["challenge_id"])
+    try:
+        settle(challenge_id)
+    except Exception:
+        db.session.rollback()
+        log.exception(
+            "settling challenge %s failed; the job will try again",
+            challenge_id,
+            extra={"challenge_id": challenge_id, "payout_ids": _unsettled_payouts(challenge_id)},
+        )
+        raise
+    payout_ids, refund_ids = _unsettled_payouts(challenge_id), _unsent_refunds(challenge_id)
+    if payout_ids or refund_ids:
+        log.warning(
+            "challenge %s: Stripe did not answer for payouts %s and refunds %s; trying again later",
+            challenge_id,
+            payout_ids,
+            refund_ids,
+            extra={"challenge_id": challenge_id, "payout_ids": payout_ids, "refund_ids": refund_ids},
+        )
+        raise StillOwed(f"challenge {challenge_id}: payouts {payout_ids}, refunds {refund_ids} still owed")
+
+
+def _unsettled_payouts(challenge_id: int) -> list[int]:
+    """Payouts sent to Stripe without an answer (pending ones wait for their winner instead)."""
+    return list(
+        db.session.scalars(
+            select(Payout.id)
+            .where(Payout.challenge_id == challenge_id, Payout.state == PayoutState.IN_TRANSIT)
+            .order_by(Payout.id)
+        )
+    )
+
+
+def _unsent_refunds(challenge_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Refund.id)
+            .where(Refund.challenge_id == challenge_id, Refund.state == RefundState.PENDING)
+            .order_by(Refund.id)
+        )
+    )
 
 
 @events.subscribe(events.AwardAccepted)
@@ -67,51 +121,14 @@ def _award_accepted(event: events.AwardAccepted) -> None:
     award = db.session.get(Award, event.award_id)
     if funding_payment(award.challenge) is not None:
         payouts.ensure_payout(award)
-        _later(event.challenge_id)
+        settle_later(event.challenge_id)
 
 
 @events.subscribe(events.ChallengeCancelled)
 def _cancelled(event: events.ChallengeCancelled) -> None:
-    _later(event.challenge_id)
+    settle_later(event.challenge_id)
 
 
 @events.subscribe(events.AwardReleased)
 def _released(event: events.AwardReleased) -> None:
-    _later(event.challenge_id)  # the released share is refunded after the commit
-
-
-def run_pending() -> None:
-    """Settle the challenges committed transactions touched in this request."""
-    pending = g.pop(_PENDING_KEY, set()) if has_request_context() else set()
-    for challenge_id in sorted(pending):
-        try:
-            settle(challenge_id)
-        except Exception:  # noqa: BLE001 - the action succeeded; sync or a retry finishes the money
-            db.session.rollback()
-            log.exception("settling challenge %s failed; `flask payments sync` will retry", challenge_id)
-
-
-_listening = False
-
-
-def register(app: Flask) -> None:
-    app.after_request(_settle_after_request)
-    global _listening
-    if _listening:
-        return
-    _listening = True
-
-    @event.listens_for(db.session, "after_commit")
-    def _committed(session):
-        ids = session.info.pop(_PENDING_KEY, None)
-        if ids and has_request_context():
-            g.setdefault(_PENDING_KEY, set()).update(ids)
-
-    @event.listens_for(db.session, "after_rollback")
-    def _rolled_back(session):
-        session.info.pop(_PENDING_KEY, None)
-
-
-def _settle_after_request(response):
-    run_pending()
-    return response
+    settle_later(event.challenge_id)  # the released share is refunded after the commit

@@ -122,7 +122,7 @@ def sync(since: int | None = None) -> dict[str, int]:
         try:
             if receive(event) != "duplicate":
                 counts["applied"] += 1
-        except Exception:  # noqa: BLE001 - one bad event must not stop the rest
+        except Exception:
             counts["failed"] += 1
             log.exception("event %s could not be applied", event.id)
     for challenge_id in _challenges_with_open_money():

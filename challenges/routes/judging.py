@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.errors_domain import DomainError
 from app.extensions import db, htmx
 from app.forms import apply_errors
-from app.web import redirect_to, render
+from app.web import act, redirect_to, render
 from challenges import bp, money, policy
 from challenges.forms.judging import FeedbackForm, NoWinnerForm, award_form, scorecard_form
 from challenges.models import Award, AwardState, IPTerms, State
@@ -300,13 +300,7 @@ def award_view(award_id: int):
 
 def _answer(award_id: int, action, done: str):
     award = _my_award_or_404(award_id)
-    try:
-        action(current_user, award)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(done, "success")
-    return redirect_to(url_for("challenges.award_view", award_id=award_id))
+    return act(lambda: action(current_user, award), done, url_for("challenges.award_view", award_id=award_id))
 
 
 @bp.post("/awards/<int:award_id>/accept")

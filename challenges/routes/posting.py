@@ -10,7 +10,7 @@ from app.extensions import db
 from app.forms import apply_errors
 from app.orgs import policy as org_policy
 from app.orgs.services import get_by_slug, organisations_of
-from app.web import redirect_to, render
+from app.web import act, redirect_to, render
 from challenges import bp, policy
 from challenges.forms.posting import (
     CancelForm,
@@ -169,13 +169,7 @@ def org_challenges(org_slug: str):
 
 def _act(challenge_id: int, action, success: str):
     challenge = policy.managed_challenge_or_404(current_user, challenge_id)
-    try:
-        action(current_user, challenge)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(success, "success")
-    return redirect_to(url_for("challenges.show", challenge_id=challenge_id))
+    return act(lambda: action(current_user, challenge), success, url_for("challenges.show", challenge_id=challenge_id))
 
 
 @bp.post("/challenges/<int:challenge_id>/send-for-funding")

@@ -293,7 +293,7 @@ def extend_deadline(
     if new_deadline <= challenge.deadline:
         raise ValidationFailed(
             "A deadline can only be extended, never shortened.",
-            {"deadline": [f"Choose a time after the current deadline."]},
+            {"deadline": ["Choose a time after the current deadline."]},
         )
     if new_deadline <= now:
         raise ValidationFailed("The new deadline must be in the future.", {"deadline": ["In the past."]})

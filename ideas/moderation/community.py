@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, events
@@ -16,9 +16,9 @@ from app.clock import utcnow
 from app.db_types import writes
 from app.errors_domain import Conflict, NotFound, ValidationFailed
 from app.extensions import db
-from app.reputation import privileges
 from ideas import policy
 from ideas.models import Idea, Status, Visibility
+from ideas.moderation import privileges
 from ideas.moderation import services as moderation
 from ideas.moderation.models import DuplicateSuggestion, Flag, HideVote
 
@@ -86,11 +86,6 @@ def vote_to_hide(
     db.session.commit()
     audit.event("moderation.hide_vote", target_type=target_type, target_id=target_id, user_id=user.id, hidden=hidden)
     return hidden
-
-
-def forget_hide_votes(target_type: str, target_id: int) -> None:
-    """A moderator decided: earlier votes must not hide it again with one more."""
-    db.session.execute(delete(HideVote).where(HideVote.target_type == target_type, HideVote.target_id == target_id))
 
 
 @writes

@@ -9,19 +9,18 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
 from app.db_types import writes
 from app.errors_domain import NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from ideas import policy
-from ideas.models import Board, BoardBlock, Comment, Idea, Visibility
-from ideas.moderation import spam
-from ideas.moderation.models import REASONS, Flag, ModerationLog
-from app.reputation import privileges, rules
 from app.reputation import services as reputation
-from voting import counters
+from app.reputation.points import POINTS
+from ideas import counters, policy
+from ideas.models import Board, BoardBlock, Comment, Idea, Visibility
+from ideas.moderation import privileges, spam
+from ideas.moderation.models import REASONS, Flag, HideVote, ModerationLog
 
 SYSTEM_REASON = "held"  # a flag raised by the spam filter, not by a member
 
@@ -152,12 +151,8 @@ def _set_visibility(target: Idea | Comment, visibility: str) -> None:
     step = 1 if now_visible else -1
     if isinstance(target, Idea):
         db.session.execute(update(Board).where(Board.id == target.board_id).values(idea_count=Board.idea_count + step))
-        if target.board.vote_budget is not None:
-            # Votes on a hidden idea go back to their budgets, and return when it is restored.
-            from voting.services import recount_budgets
-
-            db.session.flush()
-            recount_budgets(target.board)
+        # Votes on a hidden idea go back to their budgets, and return when it is restored.
+        events.publish(events.IdeaVisibilityChanged(target.id, target.board_id, hidden=not now_visible))
     elif not target.is_deleted:
         db.session.flush()
         counters.recompute_idea(target.idea_id)
@@ -192,8 +187,6 @@ def _act(
     if reputation_change is not None:
         reputation_change(target, board)
     if resolution != "hidden":
-        from ideas.moderation.community import forget_hide_votes
-
         forget_hide_votes(target_type, target_id)
     _resolve_flags(target_type, target_id, actor, resolution, now or utcnow())
     _log(board.id, actor, action, target_type, target_id, note)
@@ -216,7 +209,7 @@ def remove_as_spam(actor: User, target_type: str, target_id: int, now: datetime 
             target_type,
             target_id,
             board.organisation_id,
-            {target.author_id: rules.POINTS["spam_removed"]} if target.author_id else {},
+            {target.author_id: POINTS["spam_removed"]} if target.author_id else {},
         )
 
     _act(actor, target_type, target_id, "spam", "hidden", Visibility.HIDDEN, "spam", now, penalise)
@@ -264,7 +257,7 @@ def dismiss(actor: User, target_type: str, target_id: int, now: datetime | None 
             reputation.record(
                 item.reporter_id,
                 board.organisation_id,
-                rules.POINTS["flag_rejected"],
+                POINTS["flag_rejected"],
                 "flag_rejected",
                 "flag",
                 item.id,
@@ -327,6 +320,11 @@ def log_entries(board: Board, limit: int = 100) -> list[ModerationLog]:
 # The community moderation services share these.
 set_visibility = _set_visibility
 log = _log
+
+
+def forget_hide_votes(target_type: str, target_id: int) -> None:
+    """A moderator decided: earlier votes must not hide it again with one more."""
+    db.session.execute(delete(HideVote).where(HideVote.target_type == target_type, HideVote.target_id == target_id))
 
 
 def forget_flags(target_type: str, target_ids: list[int]) -> None:

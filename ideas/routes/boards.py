@@ -17,14 +17,13 @@ from app.orgs import policy as org_policy
 from app.orgs.services import get_by_slug
 from app.page_cache import cached_page
 from app.web import redirect_to, render
-from ideas import bp, policy
+from ideas import bp, budgets, policy
 from ideas.forms import BoardForm, CategoryForm, CustomerForm
 from ideas.models import Status
-from ideas.routes.common import board_args, board_or_404
+from ideas.ranking import SORTS
 from ideas.services import boards as board_services
 from ideas.services import listing
-from voting.ranking import SORTS
-from voting.services import remaining_votes
+from ideas.urls import board_args
 
 PAGE_SIZE = 20
 
@@ -84,7 +83,7 @@ def sorts_for(board) -> dict:
 @bp.get("/boards/<org_slug>/<board_slug>")
 @cached_page
 def board(org_slug: str, board_slug: str):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     flt = current_filter()
     try:
         ideas, next_cursor = listing.list_ideas(board, flt, _page_query())
@@ -103,7 +102,7 @@ def board(org_slug: str, board_slug: str):
         tags=listing.tags_of(board),
         can_manage=policy.can_manage(current_user, board),
         can_participate=policy.can_participate(current_user, board),
-        remaining=remaining_votes(current_user, board),
+        remaining=budgets.votes_left(current_user, board),
         **board_args(board),
     )
     context["links"] = RowLinks(url_for("ideas.board", **board_args(board)))
@@ -114,7 +113,7 @@ def board(org_slug: str, board_slug: str):
 
 @bp.get("/boards/<org_slug>/<board_slug>/roadmap")
 def roadmap(org_slug: str, board_slug: str):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     return render_template(
         "boards/roadmap.html", board=board, columns=listing.roadmap(board), statuses=Status.LABELS, **board_args(board)
     )
@@ -122,7 +121,7 @@ def roadmap(org_slug: str, board_slug: str):
 
 @bp.get("/boards/<org_slug>/<board_slug>/changelog")
 def changelog(org_slug: str, board_slug: str):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     try:
         ideas, next_cursor = listing.changelog(board, _page_query())
     except DomainError:
@@ -164,12 +163,11 @@ def new_board(org_slug: str):
 @bp.route("/boards/<org_slug>/<board_slug>/settings", methods=["GET", "POST"])
 @login_required
 def settings(org_slug: str, board_slug: str):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     policy.require_manage(current_user, board)
     form = BoardForm(obj=board)
     del form.slug, form.categories
     if form.validate_on_submit():
-        budget_changed = form.vote_budget.data != board.vote_budget
         try:
             board_services.update_board(
                 board,
@@ -179,12 +177,6 @@ def settings(org_slug: str, board_slug: str):
                 form.allow_downvotes.data,
                 form.vote_budget.data,
             )
-            if budget_changed and board.vote_budget is not None:
-                from app.extensions import db
-                from voting.services import recount_budgets
-
-                recount_budgets(board)
-                db.session.commit()
         except DomainError as error:
             apply_errors(form, error)
         else:
@@ -204,7 +196,7 @@ def settings(org_slug: str, board_slug: str):
 @bp.post("/boards/<org_slug>/<board_slug>/categories")
 @login_required
 def add_category(org_slug: str, board_slug: str):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     policy.require_manage(current_user, board)
     form = CategoryForm()
     if form.validate_on_submit():
@@ -221,7 +213,7 @@ def add_category(org_slug: str, board_slug: str):
 @bp.post("/boards/<org_slug>/<board_slug>/categories/<int:category_id>/delete")
 @login_required
 def remove_category(org_slug: str, board_slug: str, category_id: int):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     policy.require_manage(current_user, board)
     try:
         board_services.remove_category(board, category_id)
@@ -234,7 +226,7 @@ def remove_category(org_slug: str, board_slug: str, category_id: int):
 @bp.post("/boards/<org_slug>/<board_slug>/customers")
 @login_required
 def add_customer(org_slug: str, board_slug: str):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     policy.require_manage(current_user, board)
     form = CustomerForm()
     if form.validate_on_submit():
@@ -249,7 +241,7 @@ def add_customer(org_slug: str, board_slug: str):
 @bp.post("/boards/<org_slug>/<board_slug>/customers/<int:member_id>/delete")
 @login_required
 def remove_customer(org_slug: str, board_slug: str, member_id: int):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     policy.require_manage(current_user, board)
     try:
         board_services.remove_customer(current_user, board, member_id)

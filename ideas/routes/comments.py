@@ -7,9 +7,8 @@ from flask_login import current_user, login_required
 
 from app.errors_domain import DomainError
 from app.web import redirect_to
-from ideas import bp
+from ideas import bp, policy
 from ideas.forms import CommentForm
-from ideas.routes.common import comment_or_404, idea_or_404
 from ideas.services import comments as comment_services
 
 
@@ -20,7 +19,7 @@ def _back(idea_id: int, comment_id: int | None = None) -> str:
 @bp.post("/ideas/<int:idea_id>/comments")
 @login_required
 def post_comment(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     form = CommentForm()
     if not form.validate_on_submit():
         flash(" ".join(form.body.errors) or "Write a comment first.", "error")
@@ -39,7 +38,7 @@ def post_comment(idea_id: int):
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_comment(comment_id: int):
-    comment = comment_or_404(comment_id)
+    comment = policy.comment_or_404(current_user, comment_id)
     if not comment_services.can_edit_comment(current_user, comment):
         abort(403, "This comment can no longer be edited.")
     form = CommentForm(obj=comment)
@@ -56,7 +55,7 @@ def edit_comment(comment_id: int):
 @bp.post("/comments/<int:comment_id>/delete")
 @login_required
 def delete_comment(comment_id: int):
-    comment = comment_or_404(comment_id)
+    comment = policy.comment_or_404(current_user, comment_id)
     try:
         comment_services.delete_comment(current_user, comment)
     except DomainError as error:
@@ -68,7 +67,7 @@ def delete_comment(comment_id: int):
 @bp.post("/comments/<int:comment_id>/accept")
 @login_required
 def accept_comment(comment_id: int):
-    comment = comment_or_404(comment_id)
+    comment = policy.comment_or_404(current_user, comment_id)
     try:
         comment_services.accept_comment(current_user, comment, accepted=request.form.get("accepted") != "0")
     except DomainError as error:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
 from app.markdown import render_markdown
-from ideas import bp
+from ideas import bp, policy
 from ideas.models import Idea, Status, Visibility
-from ideas.routes.common import board_args, board_or_404
+from ideas.urls import board_args
 
 FEED_SIZE = 50
 
@@ -29,7 +30,7 @@ def _atom(board, ideas, title: str, kind: str):
 
 @bp.get("/boards/<org_slug>/<board_slug>/feed.atom")
 def feed_new(org_slug: str, board_slug: str):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     ideas = db.session.scalars(
         select(Idea)
         .where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE, Idea.status != Status.MERGED)
@@ -41,7 +42,7 @@ def feed_new(org_slug: str, board_slug: str):
 
 @bp.get("/boards/<org_slug>/<board_slug>/delivered.atom")
 def feed_delivered(org_slug: str, board_slug: str):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     ideas = db.session.scalars(
         select(Idea)
         .where(Idea.board_id == board.id, Idea.visibility == Visibility.VISIBLE, Idea.status == Status.DELIVERED)

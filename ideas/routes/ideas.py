@@ -11,15 +11,14 @@ from app.extensions import db, htmx
 from app.forms import apply_errors
 from app.markdown import render_markdown
 from app.web import redirect_to, render
-from ideas import bp, policy
-from ideas.forms import CommentForm, FlagForm, IdeaForm, MergeForm, StatusForm
-from ideas.moderation.forms import RetagForm
+from ideas import bp, budgets, policy
+from ideas.forms import CommentForm, FlagForm, IdeaForm, MergeForm, ProxyVoteForm, StatusForm
 from ideas.models import Idea, Status
-from ideas.routes.common import board_args, board_or_404, idea_or_404
+from ideas.moderation.forms import RetagForm
 from ideas.services import comments as comment_services
-from ideas.services import follows, ideas as idea_services, listing, merging, statuses
-from voting.forms import ProxyVoteForm
-from voting.services import my_vote, proxy_votes, remaining_votes
+from ideas.services import follows, listing, merging, statuses, votes
+from ideas.services import ideas as idea_services
+from ideas.urls import board_args
 
 
 def _category_choices(form: IdeaForm, board) -> None:
@@ -29,7 +28,7 @@ def _category_choices(form: IdeaForm, board) -> None:
 @bp.route("/boards/<org_slug>/<board_slug>/new", methods=["GET", "POST"])
 @login_required
 def new_idea(org_slug: str, board_slug: str):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     if not policy.can_participate(current_user, board):
         abort(403, "You cannot post on this board.")
     form = IdeaForm(title=request.args.get("title", ""))
@@ -57,14 +56,14 @@ def new_idea(org_slug: str, board_slug: str):
 @bp.get("/boards/<org_slug>/<board_slug>/similar")
 def similar(org_slug: str, board_slug: str):
     """The 'is it already here?' panel the submit form refreshes while the title is typed."""
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     ideas = listing.similar_ideas(board, request.args.get("title", ""))
     return render("ideas/_similar.html", partial="ideas/_similar.html", board=board, similar=ideas)
 
 
 @bp.get("/ideas/<int:idea_id>")
 def show(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     if idea.status == Status.MERGED and idea.merged_into_id and not request.args.get("stay"):
         target = db.session.get(Idea, idea.merged_into_id)
         if target is not None and policy.can_see_idea(current_user, target):
@@ -89,11 +88,11 @@ def show(idea_id: int):
         can_participate=policy.can_participate(current_user, board),
         can_edit=idea_services.can_edit(current_user, idea),
         following=follows.is_following(current_user, idea),
-        my_vote=my_vote(current_user, idea),
-        remaining=remaining_votes(current_user, board),
+        my_vote=votes.my_vote(current_user, idea),
+        remaining=budgets.votes_left(current_user, board),
         related=listing.similar_ideas(board, idea.title, limit=4, exclude_id=idea.id),
         undo=merging.undoable_merge(idea) if can_manage else None,
-        proxy_votes=proxy_votes(idea) if can_manage else [],
+        proxy_votes=votes.proxy_votes(idea) if can_manage else [],
         proxy_form=ProxyVoteForm(),
         render_markdown=render_markdown,
         can_edit_comment=lambda c: comment_services.can_edit_comment(current_user, c),
@@ -104,7 +103,7 @@ def show(idea_id: int):
 @bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     if not idea_services.can_edit(current_user, idea):
         abort(403, "This idea can no longer be edited: the edit window has closed or it has votes.")
     form = IdeaForm(obj=idea, tags=", ".join(t.name for t in idea.tags))
@@ -129,7 +128,7 @@ def edit(idea_id: int):
 @login_required
 def retag(idea_id: int):
     """Tags and category only (trusted members on others' ideas); refused with 403 below the level."""
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     form = RetagForm()
     _category_choices(form, idea.board)
     if not form.validate_on_submit():
@@ -148,7 +147,7 @@ def retag(idea_id: int):
 
 @bp.get("/ideas/<int:idea_id>/history")
 def history(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     return render_template(
         "ideas/history.html",
         idea=idea,
@@ -161,7 +160,7 @@ def history(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/delete")
 @login_required
 def delete(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     board = idea.board
     try:
         idea_services.delete_idea(current_user, idea)
@@ -175,7 +174,7 @@ def delete(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/follow")
 @login_required
 def follow(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     try:
         if request.form.get("follow") == "0":
             follows.unfollow(current_user, idea)
@@ -197,7 +196,7 @@ def follow(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/status")
 @login_required
 def change_status(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     policy.require_manage(current_user, idea.board)
     form = StatusForm()
     if form.validate_on_submit():
@@ -214,7 +213,7 @@ def change_status(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/merge")
 @login_required
 def merge(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     policy.require_manage(current_user, idea.board)
     form = MergeForm()
     if not form.validate_on_submit():
@@ -236,7 +235,7 @@ def merge(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/merge/undo")
 @login_required
 def undo_merge(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = policy.idea_or_404(current_user, idea_id)
     policy.require_manage(current_user, idea.board)
     merge = merging.undoable_merge(idea)
     if merge is None:

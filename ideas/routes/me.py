@@ -9,8 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from ideas import bp, policy
-from ideas.models import Follow, Idea
-from voting.models import Vote
+from ideas.models import Follow, Idea, Vote
 
 LIMIT = 100
 

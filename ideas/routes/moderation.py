@@ -12,9 +12,10 @@ from app.extensions import db
 from app.web import redirect_to, safe_next
 from ideas import bp, policy
 from ideas.forms import BlockForm, FlagForm
-from ideas.moderation import community, services as moderation
+from ideas.moderation import community
+from ideas.moderation import services as moderation
 from ideas.moderation.models import REASONS
-from ideas.routes.common import board_args, board_or_404, comment_or_404, idea_or_404
+from ideas.urls import board_args
 
 TARGETS = ("idea", "comment")
 
@@ -22,8 +23,8 @@ TARGETS = ("idea", "comment")
 def _target_idea_id(target_type: str, target_id: int) -> int:
     """The idea a flag's target belongs to, checking the viewer may see it (404 otherwise)."""
     if target_type == "idea":
-        return idea_or_404(target_id).id
-    return comment_or_404(target_id).idea_id
+        return policy.idea_or_404(current_user, target_id).id
+    return policy.comment_or_404(current_user, target_id).idea_id
 
 
 @bp.post("/flag/<target_type>/<int:target_id>")
@@ -45,7 +46,7 @@ def flag(target_type: str, target_id: int):
 
 
 def _moderated_board(org_slug: str, board_slug: str):
-    board = board_or_404(org_slug, board_slug)
+    board = policy.board_or_404(current_user, org_slug, board_slug)
     if not policy.can_moderate(current_user, board):
         abort(404)
     return board

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 
-from app import audit
+from app import audit, events
 from app.auth.models import User
 from app.auth.services import normalise_email
 from app.db_types import writes
@@ -15,19 +14,6 @@ from app.extensions import db
 from app.orgs.models import Organisation
 from app.orgs.services import SLUG_RE, slugify
 from ideas.models import Board, BoardMember, Category
-
-
-# Every board page starts here: built once, with the organisation its pages show and check.
-_BOARD_BY_SLUGS = (
-    select(Board)
-    .join(Organisation)
-    .options(contains_eager(Board.organisation))
-    .where(Organisation.slug == bindparam("org_slug"), Board.slug == bindparam("board_slug"))
-)
-
-
-def get_board(org_slug: str, board_slug: str) -> Board | None:
-    return db.session.scalar(_BOARD_BY_SLUGS, {"org_slug": org_slug, "board_slug": board_slug})
 
 
 def boards_of(organisation: Organisation) -> list[Board]:
@@ -90,11 +76,14 @@ def update_board(
     board: Board, name: str, description: str, is_private: bool, allow_downvotes: bool, vote_budget: int | None
 ) -> None:
     name, _ = _check(name, board.slug, vote_budget)
+    old_budget = board.vote_budget
     board.name = name
     board.description = (description or "")[:5000]
     board.is_private = is_private
     board.allow_downvotes = allow_downvotes
     board.vote_budget = vote_budget
+    if vote_budget != old_budget:
+        events.publish(events.BoardBudgetChanged(board.id, old_budget, vote_budget))
     db.session.commit()
 
 

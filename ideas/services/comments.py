@@ -12,11 +12,10 @@ from app.clock import utcnow
 from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from ideas import policy
+from ideas import counters, policy, ranking
 from ideas.models import Comment, Idea, Status, Visibility
 from ideas.moderation.services import hold_for_review, moderation_state
 from ideas.services.follows import follow
-from voting import counters, ranking
 
 EDIT_WINDOW = timedelta(minutes=30)
 BODY_MAX = 10_000

@@ -15,11 +15,9 @@ from app.clock import utcnow
 from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
-from ideas import policy
-from ideas.models import Board, Category, Comment, Follow, Idea, IdeaRevision, IdeaTag, Status, Tag, Visibility
+from ideas import policy, ranking
+from ideas.models import Board, Category, Comment, Follow, Idea, IdeaRevision, IdeaTag, Status, Tag, Visibility, Vote
 from ideas.moderation.services import forget_flags, hold_for_review, moderation_state
-from voting import ranking
-from voting.models import Vote
 
 EDIT_WINDOW = timedelta(minutes=30)
 TITLE_MIN, TITLE_MAX, BODY_MAX = 8, 160, 20_000
@@ -160,7 +158,7 @@ def retag_idea(editor: User, idea: Idea, category_id: int | None, tags, now: dat
     """Change only the category and tags: what the idea's editors may always do, and trusted
     members of the community (app.reputation.privileges) on others' ideas. Raises NotAllowed
     (with the level it takes) or ValidationFailed."""
-    from app.reputation import privileges
+    from ideas.moderation import privileges
 
     if not can_edit(editor, idea, now):
         if not policy.can_participate(editor, idea.board):

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.api.pagination import PageQuery, keyset_page
 from app.auth.models import User
 from app.extensions import db
-from ideas import search
+from ideas import search, statements
 from ideas.models import Board, Category, Idea, IdeaTag, Status, Tag, Visibility
-from voting.models import Vote
-from voting.ranking import SORTS
+from ideas.ranking import SORTS
 
 DEFAULT_SORT = "top"
 
@@ -28,7 +27,7 @@ class IdeaFilter:
     q: str | None = None
     author_id: int | None = None
 
-    def normalised(self) -> "IdeaFilter":
+    def normalised(self) -> IdeaFilter:
         sort = self.sort if self.sort in SORTS else DEFAULT_SORT
         status = self.status if self.status in Status.LABELS else None
         return IdeaFilter(
@@ -70,16 +69,11 @@ def list_ideas(board: Board, flt: IdeaFilter, page: PageQuery) -> tuple[list[Ide
     return keyset_page(db.session, stmt, kind=f"ideas.{flt.sort}", columns=[column, Idea.id], query=page)
 
 
-_VOTES_OF = select(Vote.idea_id, Vote.value).where(
-    Vote.user_id == bindparam("user_id"), Vote.idea_id.in_(bindparam("idea_ids", expanding=True))
-)
-
-
 def votes_of(user: User | None, ideas: list[Idea]) -> dict[int, int]:
     """The viewer's vote on each listed idea, in one query."""
     if user is None or not getattr(user, "is_authenticated", False) or not ideas:
         return {}
-    rows = db.session.execute(_VOTES_OF, {"user_id": user.id, "idea_ids": [i.id for i in ideas]})
+    rows = db.session.execute(statements.VOTES_OF, {"user_id": user.id, "idea_ids": [i.id for i in ideas]})
     return dict(rows.all())
 
 
@@ -125,8 +119,5 @@ def changelog(board: Board, page: PageQuery) -> tuple[list[Idea], str | None]:
     return keyset_page(db.session, stmt, kind="changelog", columns=[Idea.delivered_at, Idea.id], query=page)
 
 
-_TAGS_OF = select(Tag.name).where(Tag.board_id == bindparam("board_id")).order_by(Tag.name).limit(bindparam("limit"))
-
-
 def tags_of(board: Board, limit: int = 30) -> list[str]:
-    return list(db.session.scalars(_TAGS_OF, {"board_id": board.id, "limit": limit}))
+    return list(db.session.scalars(statements.TAGS_OF, {"board_id": board.id, "limit": limit}))

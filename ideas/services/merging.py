@@ -19,11 +19,8 @@ from app.clock import utcnow
 from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
-from ideas import policy
-from ideas.models import Comment, Follow, Idea, IdeaMerge, Status, StatusChange
-from voting import counters
-from voting.models import Vote
-from voting.services import recount_budgets
+from ideas import counters, policy
+from ideas.models import Comment, Follow, Idea, IdeaMerge, Status, StatusChange, Vote
 
 UNDO_WINDOW = timedelta(days=7)
 
@@ -110,11 +107,8 @@ def merge_ideas(pm: User, source: Idea, target: Idea, now: datetime | None = Non
     target.last_activity_at = now
     counters.recompute_idea(source_id)
     counters.recompute_idea(target_id)
-    if source.board.vote_budget is not None:
-        # Dropped duplicates return to their budgets; votes moved from a closed idea to an open
-        # one become active again. Recounting from the votes table gets every case right.
-        db.session.flush()
-        recount_budgets(source.board)
+    # Voting recounts the board's budgets: dropped duplicates return to them, votes moved from a
+    # closed idea to an open one become active again.
     events.publish(events.IdeaMerged(source_id, target_id, pm.id))
     db.session.commit()
     audit.event(
@@ -199,7 +193,6 @@ def undo_merge(pm: User, merge: IdeaMerge, now: datetime | None = None) -> None:
     db.session.flush()
     counters.recompute_idea(merge.source_id)
     counters.recompute_idea(merge.target_id)
-    if source.board.vote_budget is not None:
-        recount_budgets(source.board)
+    events.publish(events.IdeaMergeUndone(merge.source_id, merge.target_id, pm.id))
     db.session.commit()
     audit.event("idea.merge_undone", source_id=merge.source_id, target_id=merge.target_id, user_id=pm.id)

@@ -55,11 +55,8 @@ def change_status(
         idea.delivered_at = idea.delivered_at or now
         if release_note:
             idea.release_note = release_note
+    # Subscribers act in this transaction: a vote on a closed idea goes back to its voter's budget.
     events.publish(events.IdeaStatusChanged(idea.id, previous, status, message, pm.id))
-    # A vote on a closed idea goes back to its voter's budget.
-    from voting.services import release_budget_if_closed
-
-    release_budget_if_closed(idea, previous)
     db.session.commit()
     audit.event("idea.status_changed", idea_id=idea.id, user_id=pm.id, status=status)
     return change

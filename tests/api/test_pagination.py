@@ -1,7 +1,7 @@
 """The one pagination convention, seen through GET /api/v1/tokens: cursor + limit in,
 {data, next_cursor} out; a cursor someone edited is refused, never a 500."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -34,7 +34,7 @@ def test_pages_cover_every_item_once_newest_first(api, user):
 def test_rows_with_the_same_sort_key_are_neither_skipped_nor_repeated(api, user, db):
     for n in range(5):
         services.create_token(user, f"same{n}")
-    moment = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
+    moment = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
     for token in db.session.query(ApiToken):
         token.created_at = moment
     db.session.commit()
@@ -76,5 +76,5 @@ def test_a_signed_cursor_with_values_of_the_wrong_type_is_refused(app):
         decode_cursor("tokens", encode_cursor("tokens", ["2030-01-01T00:00:00+00:00", "1"]), columns)
     with pytest.raises(ValidationFailed):
         decode_cursor("tokens", encode_cursor("tokens", [1]), columns)
-    moment = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    moment = datetime(2030, 1, 1, tzinfo=UTC)
     assert decode_cursor("tokens", encode_cursor("tokens", [moment, 7]), columns) == [moment, 7]

@@ -99,7 +99,7 @@ def test_cli_create_prints_a_working_token(runner, client, user, db):
     result = runner.invoke(args=["tokens", "create", "--email", user.email, "--name", "cron"])
 
     assert result.exit_code == 0, result.output
-    secret = result.output.strip()
+    secret = result.stdout.strip()  # alone on stdout (log lines go to stderr), for `$(flask tokens create ...)`
     assert client.get("/api/v1/me", headers=bearer(secret)).get_json()["email"] == user.email
     assert db.session.scalar(select(ApiToken.name)) == "cron"
 

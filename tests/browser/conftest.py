@@ -8,6 +8,7 @@ violates the Content Security Policy, or receives a response with status 500 or 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 import pytest
@@ -21,18 +22,15 @@ CSP_PREFIX = "CSP violation:"
 # Runs in every document before the page's own scripts. Chromium also logs most violations
 # itself, but the DOM event is the standard signal (report-only policies included), and the
 # saved console.error still works if a page replaces console.error.
-REPORT_CSP_VIOLATIONS = (
-    """
-(() => {
+REPORT_CSP_VIOLATIONS = f"""
+(() => {{
   const report = console.error.bind(console);
-  window.addEventListener("securitypolicyviolation", (event) => {
-    report(`%s ${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`
-           + ` in ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
-  }, true);
-})();
+  window.addEventListener("securitypolicyviolation", (event) => {{
+    report(`{CSP_PREFIX} ${{event.violatedDirective}} blocked ${{event.blockedURI || "inline code"}}`
+           + ` in ${{event.sourceFile || event.documentURI}}:${{event.lineNumber}}`);
+  }}, true);
+}})();
 """
-    % CSP_PREFIX
-)
 
 
 @dataclass
@@ -70,10 +68,8 @@ class BrowserProblems:
         only while it talks to the browser, so ask each open page something."""
         for context in self.contexts:
             for open_page in context.pages:
-                try:
+                with contextlib.suppress(PlaywrightError):  # closed or crashed: nothing left to deliver
                     open_page.evaluate("0")
-                except PlaywrightError:
-                    pass  # closed or crashed: nothing left to deliver
 
     def messages(self) -> list[str]:
         found = []

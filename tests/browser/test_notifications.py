@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
 from ideas.models import Status
 from ideas.services.statuses import change_status
 from tests.browser.helpers import expect_same_page, mark_page, sign_in_as

@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
+from ideas.models import Vote
 from tests.browser.helpers import expect_same_page, mark_page, sign_in_as
 from tests.support import factories
-from voting.models import Vote
 from voting.services import cast_vote
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -11,7 +11,7 @@ import time_machine
 from sqlalchemy import select
 
 from app.extensions import db
-from challenges.models import Attachment, Award
+from challenges.models import Attachment
 from challenges.services import awards, posting
 from tests.support.challenges import make_challenge
 from tests.support.factories import add_member, login, make_org, make_user, token_client

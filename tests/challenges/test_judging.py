@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from app.clock import utcnow
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
-from app.extensions import db
 from app.notifications.models import Notification
 from challenges.models import Score, State
 from challenges.services import judging, posting, solving

@@ -10,7 +10,6 @@ import time_machine
 
 from app.clock import utcnow
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
-from app.extensions import db
 from challenges.models import Challenge, DeadlineChange, State
 from challenges.services import funding, posting
 from tests.support.challenges import challenge_input, fund, make_challenge

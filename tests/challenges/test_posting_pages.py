@@ -3,7 +3,7 @@ buttons, the organisation's list, and who may do what."""
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 import pytest
 import time_machine
@@ -70,7 +70,7 @@ def test_the_deadline_is_read_in_the_posters_time_zone(pm_client):
     pm_client.post("/challenges/new/acme", data=_form(deadline="2031-03-01T09:00", timezone="Europe/Paris"))
     challenge = db.session.query(Challenge).one()
     assert challenge.deadline == challenge.deadline.replace(
-        year=2031, month=3, day=1, hour=8, minute=0, second=0, microsecond=0, tzinfo=timezone.utc
+        year=2031, month=3, day=1, hour=8, minute=0, second=0, microsecond=0, tzinfo=UTC
     )
     page = pm_client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
     assert "01 Mar 2031, 08:00 UTC" in page and 'datetime="2031-03-01T08:00:00+00:00"' in page
@@ -168,7 +168,7 @@ def test_the_idea_button_is_for_product_managers_only(user_client, org):
 
 def test_chooser_lists_the_organisations_a_user_can_post_for(app):
     user = make_user()
-    first, second = make_org(owner=user, name="First Co"), make_org(owner=user, name="Second Co")
+    _first, _second = make_org(owner=user, name="First Co"), make_org(owner=user, name="Second Co")
     add_member(make_org(name="Judged Co"), user, "judge")
     client = app.test_client()
     login(client, user)

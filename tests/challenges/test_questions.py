@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from app.clock import utcnow
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from app.notifications.models import Notification

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.extensions import db
 from challenges.services import awards, profiles
 from tests.support.challenges import make_submission
 from tests.support.factories import make_user

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from app.extensions import db
 from challenges.models import Agreement, Submission, SubmissionVersion
 from challenges.services import posting, solving
 from tests.support.challenges import make_challenge, make_submission

@@ -3,6 +3,7 @@ retried with a growing wait and stays visible, and no job runs twice at once."""
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 
 import pytest
@@ -11,11 +12,16 @@ from sqlalchemy import select
 from app import jobs
 from app.clock import utcnow
 from app.extensions import db
+from app.jobs import retry_now
 from app.jobs.models import Job, JobState
-from app.jobs.runner import retry_now
 from app.mail import send_mail
 
 calls: list[dict] = []
+
+
+@pytest.fixture(autouse=True)
+def _handlers(app):
+    jobs.connect(app, sys.modules[__name__])
 
 
 @jobs.job("test.record")
@@ -95,7 +101,7 @@ def test_a_due_job_runs_once_even_when_two_runners_reach_for_it(app, db):
 def test_flask_jobs_run_picks_up_what_is_due(app, db, runner):
     app.config["JOBS_BACKEND"] = "manual"  # as after a restart: nothing in flight in this process
     later = jobs.enqueue("test.record", n=4, delay=timedelta(hours=1))
-    now = jobs.enqueue("test.record", n=5)
+    jobs.enqueue("test.record", n=5)
     db.session.commit()
     result = runner.invoke(args=["jobs", "run"])
     assert "1 done, 0 failed" in result.output

@@ -2,8 +2,9 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from ideas.search_schema import include_object
 from sqlalchemy import Column, Integer, MetaData, String, Table
+
+from ideas.search_schema import include_object
 
 
 def _differences(engine, metadata):

@@ -47,7 +47,7 @@ def another_writer(db):
             locked.set()
             time.sleep(HOLD_SECONDS)
             connection.execute("COMMIT")
-        except Exception as error:  # noqa: BLE001  (reported by the test below)
+        except Exception as error:
             errors.append(error)
         finally:
             locked.set()

@@ -90,7 +90,7 @@ def test_vote_with_htmx_returns_the_widget_and_out_of_band_tally(customer, board
     idea = make_idea(board)
     response = customer.post(f"/ideas/{idea.id}/vote", data={"value": "1", "context": "page"}, headers=HX)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'id="vote-%d"' % idea.id in html
+    assert response.status_code == 200 and f'id="vote-{idea.id}"' in html
     assert 'aria-pressed="true"' in html and '<span class="vote-count" aria-live="polite">1</span>' in html
     assert f'id="idea-{idea.id}-tally" hx-swap-oob="true"' in html
     on_list = customer.post(f"/ideas/{idea.id}/vote", data={"value": "0"}, headers=HX).get_data(as_text=True)

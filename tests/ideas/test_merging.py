@@ -2,13 +2,11 @@ import pytest
 from sqlalchemy import select
 
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
-from ideas.models import Comment, Follow, Status
+from ideas.counters import verify
+from ideas.models import Comment, Follow, Status, Vote
 from ideas.services.comments import post_comment
-from ideas.services.follows import follow
 from ideas.services.merging import merge_ideas, undo_merge, undoable_merge
 from tests.support.factories import make_board, make_idea, seasoned_user
-from voting.counters import verify
-from voting.models import Vote
 from voting.services import cast_vote, remaining_votes
 
 

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from ideas.models import Visibility
@@ -6,8 +7,6 @@ from ideas.services.comments import post_comment
 from ideas.services.ideas import IdeaInput, submit_idea
 from tests.support.factories import login, make_board, make_idea, make_org, make_user, seasoned_user
 from tests.support.reputation import give_points
-
-import pytest
 
 
 @pytest.fixture

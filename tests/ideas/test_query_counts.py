@@ -21,7 +21,7 @@ def test_board_page_query_count_is_constant(app, db, signed_in):
             assert client.get("/boards/acme/dash").status_code == 200
         return len(statements)
 
-    for n in range(2):
+    for _ in range(2):
         idea = make_idea(board, tags=["a", "b"], category_id=board.categories[0].id)
         cast_vote(viewer, idea, 1)
     few = queries_for_page()

@@ -5,7 +5,7 @@ from sqlalchemy import delete, select
 
 from app.errors_domain import Conflict, NotFound
 from app.notifications.models import Notification
-from ideas.models import BoardMember, Status
+from ideas.models import BoardMember, Status, Vote
 from ideas.moderation import services as moderation
 from ideas.moderation.models import Flag
 from ideas.services.comments import post_comment
@@ -13,9 +13,8 @@ from ideas.services.follows import follow
 from ideas.services.ideas import delete_idea
 from ideas.services.merging import merge_ideas
 from ideas.services.statuses import change_status
-from tests.support.reputation import give_points
 from tests.support.factories import invite_to_board, make_board, make_idea, seasoned_user
-from voting.models import Vote
+from tests.support.reputation import give_points
 from voting.services import cast_vote, record_proxy_vote, remaining_votes, retract_vote
 
 

@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from app.auth.models import AuthSession, User
 from app.seed import CUSTOMERS, PEOPLE
-from ideas import seed as demo
+from app.seed import ideas as demo
+from ideas import counters
 from ideas.models import Board, Comment, Idea, Status, Visibility
 from ideas.moderation.services import queue
 from tests.support.factories import login
-from voting import counters
 from voting.models import VoteBudget
 from voting.services import recount_budgets
 

@@ -21,11 +21,10 @@ def _pm_of(idea):
 
 
 def idea_status():
+    from app.notifications.preferences import save
     from ideas.models import Status
     from ideas.services.statuses import change_status
     from voting.services import cast_vote
-
-    from app.notifications.preferences import save
 
     idea, voter = make_idea(title="Dark mode for reports"), seasoned_user()
     cast_vote(voter, idea, 1)
@@ -158,9 +157,10 @@ def challenge_award():
 
 
 def challenge_award_accepted():
+    from sqlalchemy import select
+
     from challenges.models import Award
     from challenges.services import awards
-    from sqlalchemy import select
     from tests.support.factories import make_org
 
     organisation = make_org()
@@ -177,7 +177,7 @@ def challenge_award_accepted():
 
 
 def challenge_reminder():
-    from app.notifications.reminders import send_reminders
+    from challenges.notify.reminders import send_reminders
     from challenges.services import solving
 
     solver = seasoned_user()

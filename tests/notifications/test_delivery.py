@@ -14,7 +14,7 @@ from challenges.services import solving
 from tests.notifications import scenarios
 from tests.notifications.helpers import choose, mails
 from tests.support.challenges import make_challenge
-from tests.support.factories import login, make_org, make_user
+from tests.support.factories import make_user
 from tests.support.mail import link_in, path_of
 
 

@@ -10,7 +10,6 @@ from app.notifications import kinds
 from app.notifications.models import Notification
 from tests.notifications import scenarios
 from tests.notifications.helpers import choose, mails
-from tests.support.factories import login
 from tests.support.mail import link_in, path_of
 
 

@@ -9,7 +9,8 @@ from app.notifications.models import Notification
 from challenges.payments import settle, webhooks
 from challenges.services import awards
 from tests.notifications.helpers import mails
-from tests.payments.conftest import app_config as _payments_config, ctl, emulator  # noqa: F401
+from tests.payments.conftest import app_config as _payments_config  # noqa: F401  (fixtures)
+from tests.payments.conftest import ctl, emulator  # noqa: F401  (fixtures)
 from tests.payments.flows import after_deadline, funded, owner
 from tests.payments.test_money_flow import onboard
 from tests.support.mail import link_in, path_of

@@ -11,6 +11,7 @@ import stripe
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.support.stripe_accounts import make_account
 
 SECRET = "whsec_test_emulator"
 
@@ -73,21 +74,6 @@ def fetch(url, method="GET", form=None):
     result = response.status, response.getheader("Location"), response.read().decode()
     conn.close()
     return result
-
-
-def make_account(client, **extra):
-    params = {
-        "controller": {
-            "stripe_dashboard": {"type": "express"},
-            "fees": {"payer": "application"},
-            "losses": {"payments": "application"},
-        },
-        "email": "solver@example.com",
-        "country": "US",
-        "capabilities": {"transfers": {"requested": True}},
-        "metadata": {"user_id": "42"},
-    }
-    return client.v1.accounts.create(dict(params, **extra))
 
 
 def make_session(client, amount=10000, currency="usd", **extra):

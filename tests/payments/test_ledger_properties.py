@@ -2,7 +2,8 @@
 transfers, retries, timeouts, cancellation), every journal balances, escrow never goes negative,
 funded = awarded + refunded + held, and the ledger reconciles with Stripe."""
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.extensions import db
 from challenges.models import Challenge

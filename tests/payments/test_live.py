@@ -5,11 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from app.extensions import db
 from challenges.models import State
 from challenges.payments.models import Payout, PayoutState
 from tests.payments.conftest import WEBHOOK_SECRET
 from tests.payments.flows import after_deadline, awaiting, checkout, owner
-from app.extensions import db
 from tests.support.challenges import make_submission
 from tests.support.factories import login
 from tests.support.live_server import live_server  # noqa: F401  (a fixture)

@@ -6,10 +6,17 @@ import time_machine
 from app.errors_domain import Conflict
 from challenges.models import AwardState, State
 from challenges.payments import connect, funding, ledger, reports, settle, webhooks
-from challenges.payments.models import Payout, PayoutAccount, PayoutState, PaymentState, Refund
+from challenges.payments.models import PaymentState, Payout, PayoutAccount, PayoutState, Refund
 from challenges.services import awards, posting
-from tests.support.judging import give_scores, make_judge
 from tests.payments.flows import after_deadline, awaiting, checkout, funded, owner
+from tests.support.judging import give_scores, make_judge
+
+
+@pytest.fixture
+def app_config(app_config):
+    # These tests settle by hand, step by step; the settle jobs the actions enqueue wait
+    # (tests/payments/test_settle_job.py runs them).
+    return {**app_config, "JOBS_BACKEND": "manual"}
 
 
 def onboard(ctl, user):

@@ -7,10 +7,10 @@ from sqlalchemy import delete, select, update
 
 from app.auth.models import User
 from app.clock import utcnow
+from app.community.rebuild import rebuild
 from app.extensions import db
 from app.reputation import levels, services
 from app.reputation.models import Badge, ReputationEvent, ReputationTotal
-from app.reputation.rebuild import rebuild
 from ideas.moderation import services as moderation
 from ideas.services.comments import accept_comment, post_comment
 from ideas.services.statuses import change_status
@@ -23,7 +23,7 @@ def _total(user, org) -> int:
 
 
 def _assert_totals_are_sums() -> None:
-    assert services.cached_totals() == {k: v for k, v in services.sums_of_events().items()} != {}
+    assert services.cached_totals() == dict(services.sums_of_events().items()) != {}
 
 
 def _community():

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
 from ideas.models import Visibility
 from ideas.moderation.models import DuplicateSuggestion, Flag
 from tests.support.factories import login, make_board, make_idea, make_org, seasoned_user

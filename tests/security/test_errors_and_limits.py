@@ -4,9 +4,10 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from app.audit import JsonFormatter, logger as audit_logger
+from app.audit import logger as audit_logger
 from app.auth.models import User
 from app.extensions import db as _db
+from app.logs import JsonFormatter
 from tests.support.factories import make_user
 
 
@@ -78,7 +79,7 @@ def test_auth_events_are_logged_as_json_without_secrets(client, audit_lines):
 
 
 def test_failed_authorisations_are_logged(app, client, audit_lines):
-    from tests.support.factories import login, make_org, add_member
+    from tests.support.factories import add_member, login, make_org
 
     org = make_org(slug="acme")
     judge = add_member(org, None, "judge")

@@ -28,7 +28,7 @@ def test_no_template_has_inline_script_handlers_or_styles():
     offenders = []
     for path in TEMPLATES.rglob("*.html"):
         text = path.read_text()
-        for match in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+        for _match in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>", text):
             offenders.append(f"{path.name}: inline <script>")
         if re.search(r"\son[a-z]+\s*=\s*[\"']", text):
             offenders.append(f"{path.name}: inline event handler")

@@ -35,7 +35,7 @@ def challenge_input(**overrides):
 def make_challenge(organisation=None, author=None, *, state: str = "open", now: datetime | None = None, **overrides):
     """A challenge posted by `author` (the organisation's owner by default), taken to `state`:
     "draft", "awaiting_funding" or "open" (funded through the funding seam)."""
-    from challenges.services import funding, posting
+    from challenges.services import posting
 
     organisation = organisation or make_org()
     if author is None:

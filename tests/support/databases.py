@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
 
 from ideas.search_schema import SEARCH_TABLE_PREFIX
-from sqlalchemy.engine import make_url
 
 
 @contextmanager

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from app.auth import passwords, services as auth_services
+from app.auth import passwords
+from app.auth import services as auth_services
 from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db

@@ -8,12 +8,12 @@ import re
 import pytest
 
 from app.extensions import db as _db
-from ideas.models import Status
+from ideas.models import Status, Vote
 from ideas.moderation.services import block
 from ideas.services.merging import merge_ideas
 from ideas.services.statuses import change_status
 from tests.support.factories import invite_to_board, login, make_board, make_idea, make_org, seasoned_user, token_client
-from voting.models import Vote, VoteBudget
+from voting.models import VoteBudget
 from voting.services import cast_vote
 
 

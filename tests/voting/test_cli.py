@@ -1,8 +1,8 @@
 from sqlalchemy import update
 
+from ideas import ranking
 from ideas.models import Idea
 from tests.support.factories import make_idea, seasoned_user
-from voting import ranking
 from voting.services import cast_vote
 
 

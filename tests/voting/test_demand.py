@@ -3,7 +3,7 @@
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -20,11 +20,11 @@ from tests.support.factories import (
     seasoned_user,
 )
 from tests.support.queries import count_queries
-from voting import demand
-from voting.demand_models import CustomerValue, Segment
+from voting.demand import services as demand
+from voting.demand.models import CustomerValue, Segment
 from voting.services import cast_vote, retract_vote
 
-NOW = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -409,7 +409,7 @@ def test_csv_cells_cannot_run_as_formulas(app, board, pm):
 
 
 def demand_csv_cell_numbers_untouched() -> bool:
-    from voting.demand_routes import csv_cell
+    from voting.demand.routes import csv_cell
 
     return csv_cell(-5) == -5 and csv_cell("plain") == "plain" and csv_cell("\tx") == "'\tx"
 

@@ -3,8 +3,8 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.errors_domain import NotAllowed
+from ideas.models import Vote
 from tests.support.factories import login, make_board, make_idea, make_org, make_user, seasoned_user
-from voting.models import Vote
 from voting.services import cast_vote, record_proxy_vote
 
 

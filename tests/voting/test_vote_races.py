@@ -14,11 +14,11 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy import func, select
 
 from app.auth import services as auth_services
-from ideas.models import Idea
+from ideas.counters import verify
+from ideas.models import Idea, Vote
 from tests.support.factories import make_board, make_idea, make_org, seasoned_user
 from tests.support.live_server import serving, session_cookie
-from voting.counters import verify
-from voting.models import Vote, VoteBudget
+from voting.models import VoteBudget
 
 CLIENTS = 50
 ACTIONS_PER_CLIENT = 12

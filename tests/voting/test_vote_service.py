@@ -1,10 +1,10 @@
 import pytest
 
 from app.errors_domain import NotAllowed, ValidationFailed
+from ideas.counters import verify
 from ideas.models import Status
 from ideas.services.statuses import change_status
 from tests.support.factories import make_board, make_idea, seasoned_user
-from voting.counters import verify
 from voting.services import OverBudget, VotingClosed, cast_vote, remaining_votes, retract_vote
 
 

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from app.errors_domain import DomainError
 from app.extensions import db
-from ideas.models import Idea, Status
+from ideas.counters import verify
+from ideas.models import Idea, Status, Vote
 from ideas.services.merging import merge_ideas
 from ideas.services.statuses import change_status
 from tests.support.factories import make_board, make_idea, make_org, seasoned_user
-from voting.counters import verify
-from voting.models import Vote, VoteBudget
+from voting.models import VoteBudget
 from voting.services import OverBudget, VotingClosed, cast_vote, retract_vote
 
 USERS, IDEAS, BUDGET = 4, 4, 2

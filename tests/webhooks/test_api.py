@@ -8,7 +8,7 @@ import pytest
 from app.extensions import db
 from app.webhooks.models import WebhookEndpoint
 from tests.support.factories import add_member, make_org, make_user, token_client
-from tests.webhooks.conftest import add_endpoint, deliveries, verify
+from tests.webhooks.conftest import add_endpoint, verify
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The WSGI application: authentication, Stripe-Account, idempotency and faults around /v1."""
 
+import contextlib
 import json
 import socket
 import threading
@@ -171,10 +172,8 @@ class EmulatorApp:
         time.sleep(sleep)
         sock = request.environ.get("werkzeug.socket")
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         raise ConnectionAbortedError("fault injected: connection dropped")
 
     def _unrecognized(self, request, request_id=None):

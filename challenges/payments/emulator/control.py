@@ -244,7 +244,7 @@ def dispatch(controller, request):
     """Answer a /_emulator/ request with JSON; errors keep Stripe's shape."""
     try:
         action, args = ROUTES.bind_to_environ(request.environ).match()
-    except Exception:  # noqa: BLE001 - NotFound or MethodNotAllowed: both are unknown controls
+    except Exception:
         return _json(
             {
                 "error": {

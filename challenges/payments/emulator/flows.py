@@ -39,7 +39,7 @@ def complete_onboarding(store, account_id):
     account = store.get(account_id, "account")
     before = copy.deepcopy(account)
     account.update(details_submitted=True, charges_enabled=True, payouts_enabled=True)
-    account["capabilities"] = {name: "active" for name in account["capabilities"]}
+    account["capabilities"] = dict.fromkeys(account["capabilities"], "active")
     account["requirements"] = objects._requirements([])
     account["tos_acceptance"] = {"date": store.now(), "ip": "127.0.0.1", "user_agent": None}
     _account_updated(store, account, before)
@@ -401,7 +401,8 @@ def create_reversal(store, transfer_id, params):
         raise invalid(f"Transfer {transfer_id} has already been fully reversed.")
     if amount <= 0 or amount > remaining:
         raise invalid(
-            f"Transfer reversal amount ({amount}) must be positive and at most the amount not yet reversed ({remaining}).",
+            f"Transfer reversal amount ({amount}) must be positive and at most the amount not yet reversed "
+            f"({remaining}).",
             code="amount_too_large" if amount > 0 else "parameter_invalid_integer",
             param="amount",
         )

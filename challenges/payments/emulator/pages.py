@@ -50,7 +50,7 @@ table{{border-collapse:collapse}}td,th{{padding:.25rem .75rem .25rem 0;text-alig
 def dispatch(store, request):
     try:
         endpoint, args = URLS.bind_to_environ(request.environ).match()
-    except Exception:  # noqa: BLE001 - NotFound / MethodNotAllowed
+    except Exception:
         return None
     with store.lock:
         store.request = {"id": None, "idempotency_key": None}  # Events from pages have no API request

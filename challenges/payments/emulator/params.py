@@ -52,7 +52,7 @@ def _lists(node):
     return converted
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def fields(cls):
     """The API parameters a TypedDict allows, with their resolved types."""
     annotations = {k: v for k, v in cls.__annotations__.items() if k not in _CLIENT_OPTIONS}
@@ -130,7 +130,7 @@ def _check_union(value, members, path):
     for member in sorted(members, key=_preference(value)):
         try:
             return _check(value, member, path)
-        except Exception as error:  # noqa: BLE001 - try the next member of the union
+        except Exception as error:
             first_error = first_error or error
     raise first_error
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
+from flask_login import current_user
 
 from app.errors_domain import DomainError
 from app.extensions import htmx
@@ -19,6 +20,15 @@ def render(template: str, partial: str | None = None, **context) -> Response:
     """
     use_partial = partial is not None and htmx and not htmx.boosted
     response = current_app.make_response(render_template(partial if use_partial else template, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+def fragment(template: str, **context) -> Response:
+    """An htmx-only answer rendered without the site-wide template context (the navigation's
+    organisations and unread count cost two queries, and a fragment shows neither)."""
+    html = current_app.jinja_env.get_template(template).render(current_user=current_user, **context)
+    response = current_app.make_response(html)
     response.vary.add("HX-Request")
     return response
 

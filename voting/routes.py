@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
 from app.errors_domain import DomainError
 from app.extensions import db, htmx
-from app.web import redirect_to, render, safe_next
+from app.web import fragment, redirect_to, render, safe_next
 from ideas import policy
+from ideas.forms import ProxyVoteForm
 from ideas.models import Board, Idea
 from voting import bp, services
 
@@ -42,7 +43,7 @@ def vote(idea_id: int):
         )
         if htmx.boosted:  # as render() answers a boosted request: the widget template itself
             return render("voting/_widget.html", **context)
-        return _fragment("voting/_vote_response.html", **context)
+        return fragment("voting/_vote_response.html", **context)
     return redirect_to(safe_next(request.form.get("next"), url_for("ideas.show", idea_id=idea_id)))
 
 
@@ -59,21 +60,10 @@ def _idea_with_board_or_404(idea_id: int) -> Idea:
     return row[0]
 
 
-def _fragment(template: str, **context):
-    """An htmx fragment rendered without the site-wide template context: the navigation's
-    organisations and unread count cost two queries per vote and a fragment shows neither."""
-    html = current_app.jinja_env.get_template(template).render(current_user=current_user, **context)
-    response = current_app.make_response(html)
-    response.vary.add("HX-Request")
-    return response
-
-
 @bp.post("/ideas/<int:idea_id>/proxy-vote")
 @login_required
 def proxy_vote(idea_id: int):
     """A product manager records a customer's vote (from a call or an email)."""
-    from ideas.forms import ProxyVoteForm
-
     idea = policy.idea_or_404(current_user, idea_id)
     policy.require_manage(current_user, idea.board)
     form = ProxyVoteForm()

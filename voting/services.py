@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -22,6 +22,7 @@ from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy, ranking
 from ideas.models import Board, Idea, Status, Visibility, Vote
+from voting import statements
 from voting.models import VoteBudget
 
 
@@ -64,75 +65,6 @@ def _check_can_vote(user: User, idea: Idea, value: int | None = None, proxy_by: 
         raise ValidationFailed("This board does not take down-votes.", {"value": ["Down-votes are off."]})
 
 
-# The vote's statements are built once, on the tables, and run with new values each time:
-# building an ORM statement anew (and its cache key, and synchronising the session) cost far
-# more than SQLite takes to run it (bench/RESULTS.md).
-_ideas, _votes, _budgets = Idea.__table__, Vote.__table__, VoteBudget.__table__
-
-# Counters move atomically; the WHERE re-checks, under the write lock, what _check_can_vote saw.
-_BUMP_COUNTERS = (
-    update(_ideas)
-    .where(
-        _ideas.c.id == bindparam("idea_id"),
-        _ideas.c.visibility == Visibility.VISIBLE,
-        _ideas.c.status.not_in(Status.CLOSED),
-    )
-    .values(
-        upvotes=_ideas.c.upvotes + bindparam("up"),
-        downvotes=_ideas.c.downvotes + bindparam("down"),
-        score=_ideas.c.score + bindparam("up") - bindparam("down"),
-        last_activity_at=bindparam("now", type_=_ideas.c.last_activity_at.type),
-    )
-    .returning(_ideas.c.upvotes, _ideas.c.downvotes, _ideas.c.score, _ideas.c.created_at, _ideas.c.trending_rank)
-)
-_SET_RANKS = (
-    update(_ideas)
-    .where(_ideas.c.id == bindparam("idea_id"))
-    .values(hot_rank=bindparam("hot"), confidence_rank=bindparam("confidence"), trending_rank=bindparam("trending"))
-)
-# (Bound names differ from the column names where UPDATE reserves those for its SET clause.)
-_SWITCH_VOTE = (
-    update(_votes)
-    .where(
-        _votes.c.idea_id == bindparam("of_idea"),
-        _votes.c.user_id == bindparam("of_user"),
-        _votes.c.value == bindparam("old_value"),
-    )
-    .values(value=bindparam("new_value"), updated_at=bindparam("now", type_=_votes.c.updated_at.type))
-    .returning(_votes.c.created_at)
-)
-_DELETE_VOTE = (
-    delete(_votes)
-    .where(_votes.c.idea_id == bindparam("idea_id"), _votes.c.user_id == bindparam("user_id"))
-    .returning(_votes.c.value, _votes.c.created_at)
-)
-_of_budget = (_budgets.c.board_id == bindparam("of_board"), _budgets.c.user_id == bindparam("of_user"))
-_SPEND = (
-    update(_budgets)
-    .where(*_of_budget, _budgets.c.used < bindparam("budget"))
-    .values(used=_budgets.c.used + 1)
-    .returning(_budgets.c.used)
-)
-_REFUND = (
-    update(_budgets).where(*_of_budget, _budgets.c.used > 0).values(used=_budgets.c.used - 1).returning(_budgets.c.used)
-)
-_USED = select(_budgets.c.used).where(*_of_budget)
-
-
-# New votes and budget rows: INSERT ... ON CONFLICT DO NOTHING RETURNING, in the syntax SQLite
-# (>= 3.35) and PostgreSQL share. Written as text because SQLAlchemy never caches its dialect
-# INSERT constructs: they would be compiled again on every vote.
-_INSERT_VOTE = text(
-    "INSERT INTO votes (idea_id, user_id, value, created_at, updated_at, proxy_by_id, proxy_note) "
-    "VALUES (:idea_id, :user_id, :value, :now, :now, :proxy_by_id, :proxy_note) "
-    "ON CONFLICT (idea_id, user_id) DO NOTHING RETURNING id"
-).bindparams(bindparam("now", type_=_votes.c.created_at.type))
-_INSERT_BUDGET = text(
-    "INSERT INTO vote_budgets (board_id, user_id, used) VALUES (:board_id, :user_id, 1) "
-    "ON CONFLICT (board_id, user_id) DO NOTHING RETURNING used"
-)
-
-
 def _run(statement, **params):
     return db.session.connection().execute(statement, params)
 
@@ -141,7 +73,7 @@ def _apply(idea: Idea, up: int, down: int, now: datetime, trending_delta: float,
     """Move the counters atomically, then the rank keys computed from the new counts. The
     UPDATE holds the row lock (or SQLite's write lock) until commit, so the read-back is safe.
     Raises VotingClosed when the idea closed or was hidden since the caller's checks."""
-    row = _run(_BUMP_COUNTERS, idea_id=idea.id, up=up, down=down, now=now).first()
+    row = _run(statements.BUMP_COUNTERS, idea_id=idea.id, up=up, down=down, now=now).first()
     if row is None:
         raise VotingClosed("Voting on this idea closed a moment ago.")
     upvotes, downvotes, score, created_at, trending = row
@@ -150,7 +82,7 @@ def _apply(idea: Idea, up: int, down: int, now: datetime, trending_delta: float,
     elif trending_delta < 0:
         trending = ranking.trending_remove(trending, -trending_delta, vote_time)
     hot, confidence = ranking.hot(score, created_at), ranking.wilson_lower_bound(upvotes, downvotes)
-    _run(_SET_RANKS, idea_id=idea.id, hot=hot, confidence=confidence, trending=trending)
+    _run(statements.SET_RANKS, idea_id=idea.id, hot=hot, confidence=confidence, trending=trending)
     # The caller's object shows what was written, without reading the row again after commit.
     for key, value in (
         ("upvotes", upvotes),
@@ -168,11 +100,11 @@ def _spend(board: Board, user_id: int) -> int:
     """Take one vote from the member's budget and return how many are left; raises OverBudget.
     Race-safe: one conditional UPDATE, or the first INSERT of the member's budget row."""
     params = {"of_board": board.id, "of_user": user_id, "budget": board.vote_budget}
-    used = _run(_SPEND, **params).scalar()
+    used = _run(statements.SPEND, **params).scalar()
     if used is None:
-        used = _run(_INSERT_BUDGET, board_id=board.id, user_id=user_id).scalar()
+        used = _run(statements.INSERT_BUDGET, board_id=board.id, user_id=user_id).scalar()
     if used is None:  # the row exists: full, or created by a concurrent request a moment ago
-        used = _run(_SPEND, **params).scalar()
+        used = _run(statements.SPEND, **params).scalar()
     if used is None:
         raise OverBudget(board.vote_budget)
     return max(board.vote_budget - used, 0)
@@ -180,9 +112,9 @@ def _spend(board: Board, user_id: int) -> int:
 
 def _refund(board: Board, user_id: int) -> int:
     """Give one vote back to the member's budget and return how many are left."""
-    used = _run(_REFUND, of_board=board.id, of_user=user_id).scalar()
+    used = _run(statements.REFUND, of_board=board.id, of_user=user_id).scalar()
     if used is None:
-        used = _run(_USED, of_board=board.id, of_user=user_id).scalar() or 0
+        used = _run(statements.USED, of_board=board.id, of_user=user_id).scalar() or 0
     return max(board.vote_budget - used, 0)
 
 
@@ -240,7 +172,7 @@ def cast_vote(
         # The unique (idea, user) index decides whether this is a new vote, even against the
         # same member's concurrent request: no select-then-insert, no savepoint.
         inserted = _run(
-            _INSERT_VOTE,
+            statements.INSERT_VOTE,
             idea_id=idea.id,
             user_id=user.id,
             value=value,
@@ -275,7 +207,9 @@ def _publish(idea: Idea, user: User, old_value: int, new_value: int) -> None:
 
 def _change_existing(idea: Idea, user: User, value: int, now: datetime) -> None:
     """The member had voted already: switch the value if it differs (one atomic UPDATE)."""
-    switched = _run(_SWITCH_VOTE, of_idea=idea.id, of_user=user.id, old_value=-value, new_value=value, now=now).first()
+    switched = _run(
+        statements.SWITCH_VOTE, of_idea=idea.id, of_user=user.id, old_value=-value, new_value=value, now=now
+    ).first()
     if switched is None:
         return  # the same vote again: idempotent
     created_at = switched[0]
@@ -293,7 +227,7 @@ def retract_vote(user: User, idea: Idea, now: datetime | None = None) -> VoteRes
     board = idea.board
     remaining = None
     with _vote_transaction():
-        removed = _run(_DELETE_VOTE, idea_id=idea.id, user_id=user.id).first()
+        removed = _run(statements.DELETE_VOTE, idea_id=idea.id, user_id=user.id).first()
         if removed is not None:
             value, created_at = removed
             if value == 1:

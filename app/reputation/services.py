@@ -9,41 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, text, update
+from sqlalchemy import and_, case, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.clock import utcnow
 from app.extensions import db
-from app.reputation import levels
+from app.reputation import levels, statements
 from app.reputation.models import Badge, ReputationEvent, ReputationTotal
 
 
 def _dialect_insert(model):
     name = db.session.get_bind().dialect.name
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(model)
-
-
-# Every vote records reputation: its statements are built once, on the tables, and run with new
-# values each time (building them anew cost more CPU than the vote's own statements).
-_events, _totals = ReputationEvent.__table__, ReputationTotal.__table__
-_INSERT_EVENT = insert(_events)
-_of_community = _totals.c.organisation_id == bindparam("organisation_id")
-_LOWEST_SUPER_FAN = select(func.min(_totals.c.points)).where(_of_community, _totals.c.super_fan.is_(True))
-_BEST_OF_THE_REST = select(func.max(_totals.c.points)).where(
-    _of_community, _totals.c.super_fan.is_(False), _totals.c.points > 0
-)
-
-
-# One statement whether or not the member has a total yet; concurrent changes add up. It returns
-# the new total and the member's Super Fan flag. Text in the syntax SQLite and PostgreSQL share,
-# because SQLAlchemy compiles its dialect INSERT constructs anew on every execution.
-_ADD_TO_TOTAL = text(
-    "INSERT INTO reputation_totals (user_id, organisation_id, points, super_fan, updated_at) "
-    "VALUES (:user_id, :organisation_id, :points, :no, :now) "
-    "ON CONFLICT (organisation_id, user_id) DO UPDATE "
-    "SET points = reputation_totals.points + excluded.points, updated_at = excluded.updated_at "
-    "RETURNING points, super_fan"
-).bindparams(bindparam("no", False, type_=_totals.c.super_fan.type), bindparam("now", type_=_totals.c.updated_at.type))
 
 
 def _run(statement, params):
@@ -62,7 +39,7 @@ def _apply(
 ) -> tuple[int, bool]:
     """Append the event and move the member's total; returns the new total and their Super Fan flag."""
     _run(
-        _INSERT_EVENT,
+        statements.INSERT_EVENT,
         {
             "user_id": user_id,
             "organisation_id": organisation_id,
@@ -75,7 +52,7 @@ def _apply(
         },
     )
     total, flagged = _run(
-        _ADD_TO_TOTAL, {"user_id": user_id, "organisation_id": organisation_id, "points": points, "now": now}
+        statements.ADD_TO_TOTAL, {"user_id": user_id, "organisation_id": organisation_id, "points": points, "now": now}
     ).one()
     return total, bool(flagged)
 
@@ -119,10 +96,10 @@ def _may_move_super_fans(organisation_id: int, before: int, after: int, flagged:
     if (before > 0) != (after > 0):
         return True  # one member more or fewer with points: the size of the top 0.5 % may move
     if after > before and not flagged:  # rising from outside: past the lowest Super Fan?
-        lowest = _run(_LOWEST_SUPER_FAN, {"organisation_id": organisation_id}).scalar()
+        lowest = _run(statements.LOWEST_SUPER_FAN, {"organisation_id": organisation_id}).scalar()
         return lowest is None or after >= lowest
     if after < before and flagged:  # falling from inside: below the best of the rest?
-        best = _run(_BEST_OF_THE_REST, {"organisation_id": organisation_id}).scalar()
+        best = _run(statements.BEST_OF_THE_REST, {"organisation_id": organisation_id}).scalar()
         return best is not None and best >= after
     return False
 

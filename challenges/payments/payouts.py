@@ -6,6 +6,8 @@ it; only a failed or reversed payout that someone retries moves to a new attempt
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import select
 
 from app import events
@@ -21,6 +23,7 @@ from challenges.payments.funding import funding_payment, transfer_group
 from challenges.payments.models import Account, Payout, PayoutAccount, PayoutState
 from challenges.services import funding as seam
 
+log = logging.getLogger(__name__)
 WAITING = "Waiting for the winner to connect a payout account."
 
 
@@ -96,8 +99,12 @@ def pay(payout_id: int) -> Payout:
     try:
         transfer = gateway.create_transfer(**call)
     except gateway.Unreachable as error:  # Stripe may have done it: keep the key and try again later
+        log.warning(
+            "payout %s: Stripe did not answer the transfer (%s)", payout_id, type(error).__name__, extra=_ids(payout)
+        )
         return _note(payout_id, call["key"], f"Stripe did not answer ({type(error).__name__}); retrying.")
     except gateway.Refused as error:
+        log.warning("payout %s: Stripe refused the transfer: %s", payout_id, error, extra=_ids(payout))
         return _failed(payout_id, call["key"], getattr(error, "user_message", None) or str(error))
     return _transferred(payout_id, call["key"], transfer.id)
 
@@ -129,6 +136,10 @@ def _move(payout: Payout, state: str) -> None:
             payout.id, payout.user_id, payout.challenge_id, payout.amount, payout.currency, state, payout.message
         )
     )
+
+
+def _ids(payout: Payout) -> dict:
+    return {"payout_id": payout.id, "challenge_id": payout.challenge_id, "award_id": payout.award_id}
 
 
 def _transferred(payout_id, key, transfer_id) -> Payout:

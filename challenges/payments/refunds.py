@@ -3,6 +3,8 @@ before the Stripe call that uses its key."""
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import select
 
 from app import audit
@@ -16,6 +18,8 @@ from challenges.models import Award, AwardState, Challenge, State
 from challenges.payments import gateway, ledger
 from challenges.payments.models import Account, Payment, PaymentState, Refund, RefundState
 from challenges.services import funding as seam
+
+log = logging.getLogger(__name__)
 
 
 def due(challenge: Challenge, payment: Payment) -> tuple[int, int, str] | None:
@@ -62,6 +66,10 @@ def ensure_refunds(challenge: Challenge) -> list[Refund]:
     return made
 
 
+def _ids(refund: Refund) -> dict:
+    return {"refund_id": refund.id, "challenge_id": refund.challenge_id, "payment_id": refund.payment_id}
+
+
 def process(refund_id: int) -> Refund:
     refund = db.session.get(Refund, refund_id)
     if refund.state != RefundState.PENDING:
@@ -73,9 +81,11 @@ def process(refund_id: int) -> Refund:
             amount=refund.amount,
             metadata={"refund_row": str(refund.id), "challenge_id": str(refund.challenge_id)},
         )
-    except gateway.Unreachable:
+    except gateway.Unreachable as error:
+        log.warning("refund %s: Stripe did not answer (%s)", refund.id, type(error).__name__, extra=_ids(refund))
         return refund  # stays pending: the next attempt replays the same key
     except gateway.Refused as error:
+        log.warning("refund %s: Stripe refused it: %s", refund.id, error, extra=_ids(refund))
         return _finish(refund_id, "", RefundState.FAILED, str(getattr(error, "user_message", None) or error))
     state = RefundState.SUCCEEDED if made.status in ("succeeded", "pending") else RefundState.FAILED
     return _finish(refund_id, made.id, state, "" if state == RefundState.SUCCEEDED else f"Stripe: {made.status}")

@@ -52,7 +52,7 @@ def start_funding(challenge_id: int):
         flash(error.message, "error")
         return redirect_to(url_for("payments.fund", challenge_id=challenge.id))
     except (gateway.StripeError, gateway.NotConfigured) as error:
-        log.warning("checkout for challenge %s failed: %s", challenge.id, error)
+        log.warning("checkout for challenge %s failed: %s", challenge.id, error, extra={"challenge_id": challenge.id})
         flash("The payment page could not be opened just now; nothing was charged. Try again shortly.", "error")
         return redirect_to(url_for("payments.fund", challenge_id=challenge.id))
     return _away(url)
@@ -104,7 +104,7 @@ def webhook():
     try:
         outcome = webhooks.receive(event)
     except Exception:
-        log.exception("webhook %s (%s) failed", event.id, event.type)
+        log.exception("webhook %s (%s) failed", event.id, event.type, extra=webhooks.event_ids(event))
         return {"error": "not applied; retry"}, 500
     return {"received": True, "outcome": outcome}, 200
 
@@ -130,7 +130,9 @@ def connect_start():
     try:
         return _away(connect.onboarding_link(current_user, *_connect_urls()))
     except (gateway.StripeError, gateway.NotConfigured) as error:
-        log.warning("onboarding link for user %s failed: %s", current_user.id, error)
+        log.warning(
+            "onboarding link for user %s failed: %s", current_user.id, error, extra={"user_id": current_user.id}
+        )
         flash("Stripe could not be reached; try connecting your payout account again shortly.", "error")
         return redirect_to(url_for("payments.earnings"))
 

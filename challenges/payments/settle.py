@@ -126,9 +126,14 @@ def _award_accepted(event: events.AwardAccepted) -> None:
 
 @events.subscribe(events.ChallengeCancelled)
 def _cancelled(event: events.ChallengeCancelled) -> None:
-    settle_later(event.challenge_id)
+    _settle_if_funded(event.challenge_id)
 
 
 @events.subscribe(events.AwardReleased)
 def _released(event: events.AwardReleased) -> None:
-    settle_later(event.challenge_id)  # the released share is refunded after the commit
+    _settle_if_funded(event.challenge_id)  # the released share is refunded after the commit
+
+
+def _settle_if_funded(challenge_id: int) -> None:
+    if funding_payment(db.session.get(Challenge, challenge_id)) is not None:
+        settle_later(challenge_id)

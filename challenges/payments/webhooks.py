@@ -124,7 +124,7 @@ def sync(since: int | None = None) -> dict[str, int]:
                 counts["applied"] += 1
         except Exception:
             counts["failed"] += 1
-            log.exception("event %s could not be applied", event.id)
+            log.exception("event %s could not be applied", event.id, extra=event_ids(event))
     for challenge_id in _challenges_with_open_money():
         settle.settle(challenge_id)
     return counts
@@ -138,3 +138,13 @@ def _challenges_with_open_money() -> list[int]:
             select(Payment.challenge_id).where(Payment.state.in_((PaymentState.PAID, PaymentState.UNUSED))).distinct()
         )
     )
+
+
+def event_ids(event) -> dict:
+    """What a log line of a Stripe event carries: the event, and the challenge and payout it is about."""
+    ids = {"stripe_event_id": event.id, "stripe_event_type": event.type}
+    metadata = gateway.metadata(event.data.object) if getattr(event, "data", None) else {}
+    for key in ("challenge_id", "payout_id", "award_id"):
+        if metadata.get(key):
+            ids[key] = int(metadata[key])
+    return ids

@@ -21,9 +21,13 @@ def ctl(emulator):
 
 
 @pytest.fixture
-def app_config(app_config, emulator):
+def app_config(app_config, emulator, request):
+    # A module with SETTLE_BY_HAND = True settles step by step (settle.settle); the settle jobs its
+    # actions enqueue wait instead of running beside it (tests/payments/test_settle_job.py runs them).
+    by_hand = getattr(request.module, "SETTLE_BY_HAND", False)
     return {
         **app_config,
+        "JOBS_BACKEND": "manual" if by_hand else app_config["JOBS_BACKEND"],
         "STRIPE_SECRET_KEY": "sk_test_app",
         "STRIPE_API_BASE": emulator[0],
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,

@@ -11,12 +11,7 @@ from challenges.services import awards, posting
 from tests.payments.flows import after_deadline, awaiting, checkout, funded, owner
 from tests.support.judging import give_scores, make_judge
 
-
-@pytest.fixture
-def app_config(app_config):
-    # These tests settle by hand, step by step; the settle jobs the actions enqueue wait
-    # (tests/payments/test_settle_job.py runs them).
-    return {**app_config, "JOBS_BACKEND": "manual"}
+SETTLE_BY_HAND = True
 
 
 def onboard(ctl, user):

@@ -6,6 +6,8 @@ from challenges.services import awards
 from tests.payments.flows import after_deadline, funded, owner
 from tests.support.factories import login, make_user
 
+SETTLE_BY_HAND = True
+
 
 def test_connecting_a_payout_account_with_stale_links_and_return(app, client, db, ctl):
     solver = make_user()

@@ -15,10 +15,12 @@ from challenges.payments.models import Payout, PayoutState
 from challenges.services import awards
 from tests.payments.flows import after_deadline, funded, owner
 
+SETTLE_BY_HAND = True  # here `flask jobs run` is the worker
+
 
 @pytest.fixture
 def app_config(app_config):
-    return {**app_config, "JOBS_BACKEND": "manual", "JOBS_RETRY_SECONDS": 60}
+    return {**app_config, "JOBS_RETRY_SECONDS": 60}
 
 
 def _onboard(ctl, user):

@@ -8,6 +8,7 @@ from app.auth import passwords
 from app.auth import services as auth_services
 from app.auth.models import User
 from app.clock import utcnow
+from app.db_types import begin_write
 from app.extensions import db
 from app.orgs.models import Membership, Organisation
 
@@ -33,9 +34,16 @@ def make_user(
         active=active,
         email_verified_at=utcnow() if verified else None,
     )
-    db.session.add(user)
-    db.session.commit()
+    _save(user)
     return user
+
+
+def _save(*objects) -> None:
+    """Written as the services write: the write lock first, so that on SQLite a background job
+    writing at the same moment makes this wait instead of fail."""
+    begin_write(db.session)
+    db.session.add_all(objects)
+    db.session.commit()
 
 
 def make_org(owner: User | None = None, name: str | None = None, slug: str | None = None) -> Organisation:
@@ -43,8 +51,7 @@ def make_org(owner: User | None = None, name: str | None = None, slug: str | Non
     owner = owner or make_user()
     organisation = Organisation(name=name or f"Org {n}", slug=slug or f"org-{n}", created_by_id=owner.id)
     organisation.memberships.append(Membership(user_id=owner.id, is_admin=True, is_pm=True))
-    db.session.add(organisation)
-    db.session.commit()
+    _save(organisation)
     return organisation
 
 
@@ -52,8 +59,7 @@ def add_member(organisation: Organisation, user: User | None = None, *roles: str
     user = user or make_user()
     membership = Membership(organisation_id=organisation.id, user_id=user.id)
     membership.set_roles(roles)
-    db.session.add(membership)
-    db.session.commit()
+    _save(membership)
     return user
 
 

@@ -55,6 +55,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         or ("rq" if env.get("REDIS_URL") and app_env != "testing" else "thread"),
         "JOBS_RETRY_SECONDS": float(env.get("JOBS_RETRY_SECONDS") or 30),
         "JOBS_MAX_ATTEMPTS": _int(env.get("JOBS_MAX_ATTEMPTS"), 8),
+        # A runner holds a job this long; if it dies, the job runs again once the lease is over.
+        # Longer than any job takes (a webhook delivery or a Stripe call with its retries).
+        "JOBS_LEASE_SECONDS": float(env.get("JOBS_LEASE_SECONDS") or 600),
         # Notification mail (app/notifications): on, except in tests unless a test turns it on; the
         # bell asks for the unread count this often.
         "NOTIFICATION_MAIL": _bool(env.get("NOTIFICATION_MAIL"), app_env != "testing"),

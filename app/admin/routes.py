@@ -11,6 +11,7 @@ from app.admin import bp
 from app.auth import services as auth_services
 from app.auth.forms import ConfirmForm
 from app.auth.models import User
+from app.clock import utcnow
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.orgs.models import Membership, Organisation
@@ -90,18 +91,25 @@ def organisations():
 
 @bp.get("/jobs")
 def jobs():
-    """Background jobs that failed: waiting for their next try, or dead (out of tries)."""
+    """Background jobs that need an eye: failed (waiting for their next try, or dead: out of
+    tries) and stuck (their runner stopped: the lease ended before the job finished)."""
     from app.jobs.models import Job, JobState
 
-    failed = list(
+    now = utcnow()
+    needing_attention = list(
         db.session.scalars(
             select(Job)
-            .where(Job.state.in_((JobState.RETRYING, JobState.DEAD)))
+            .where(
+                or_(
+                    Job.state.in_((JobState.RETRYING, JobState.DEAD)),
+                    (Job.state == JobState.RUNNING) & (Job.run_after <= now),
+                )
+            )
             .order_by(Job.id.desc())
             .limit(PAGE_SIZE)
         )
     )
-    return render_template("admin/jobs.html", jobs=failed, form=ConfirmForm())
+    return render_template("admin/jobs.html", jobs=needing_attention, form=ConfirmForm())
 
 
 @bp.post("/jobs/<int:job_id>/retry")

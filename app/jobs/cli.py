@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.extensions import db
 from app.jobs.dispatch import retry_now
 from app.jobs.models import Job, JobState
@@ -30,15 +31,18 @@ def run(loop: bool, every: float) -> None:
 
 
 @jobs_cli.command("list")
-@click.option(
-    "--state", type=click.Choice([JobState.QUEUED, JobState.RETRYING, JobState.DEAD, JobState.DONE]), default=None
-)
+@click.option("--state", type=click.Choice(JobState.ALL), default=None)
 def list_jobs(state: str | None) -> None:
+    """The 50 newest jobs; a running one says when its lease ends (and whether it has: stuck)."""
     query = select(Job).order_by(Job.id.desc()).limit(50)
     if state:
         query = query.where(Job.state == state)
+    now = utcnow()
     for row in db.session.scalars(query):
-        click.echo(f"{row.id:>6} {row.kind:<28} {row.state:<9} attempts={row.attempts} {row.last_error[:60]}")
+        lease = ""
+        if row.state == JobState.RUNNING:
+            lease = f"lease {'ended' if row.run_after <= now else 'ends'} {row.run_after:%Y-%m-%d %H:%M:%S} "
+        click.echo(f"{row.id:>6} {row.kind:<28} {row.state:<9} attempts={row.attempts} {lease}{row.last_error[:60]}")
 
 
 @jobs_cli.command("retry")

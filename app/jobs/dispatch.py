@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app
-from sqlalchemy import event, inspect, update
+from sqlalchemy import event, inspect, or_, update
 
 from app.clock import utcnow
 from app.db_types import begin_write
@@ -20,12 +20,20 @@ log = logging.getLogger(__name__)
 
 
 def retry_now(job_id: int) -> bool:
-    """A site administrator's "retry": a dead or waiting job becomes due at once."""
+    """A site administrator's "retry": a dead or waiting job, or one whose runner's lease ended
+    (stuck), becomes due at once. A job running within its lease is left to its runner."""
+    now = utcnow()
     begin_write(db.session)
     changed = db.session.execute(
         update(Job)
-        .where(Job.id == job_id, Job.state.in_((JobState.DEAD, JobState.RETRYING)))
-        .values(state=JobState.RETRYING, run_after=utcnow(), max_attempts=Job.attempts + 1)
+        .where(
+            Job.id == job_id,
+            or_(
+                Job.state.in_((JobState.DEAD, JobState.RETRYING)),
+                (Job.state == JobState.RUNNING) & (Job.run_after <= now),
+            ),
+        )
+        .values(state=JobState.RETRYING, run_after=now, max_attempts=Job.attempts + 1)
     ).rowcount
     db.session.commit()
     if changed:

@@ -15,12 +15,16 @@ from app.extensions import db
 
 class JobState:
     QUEUED = "queued"
+    # Claimed by a runner until run_after (the lease): a runner that dies leaves it running, and
+    # once the lease is over another runner takes it again (jobs are idempotent).
     RUNNING = "running"
     RETRYING = "retrying"  # failed; runs again at run_after
     DONE = "done"
     DEAD = "dead"  # failed max_attempts times; visible to site administrators, retryable by hand
 
     DUE = (QUEUED, RETRYING)
+    CLAIMABLE = (QUEUED, RETRYING, RUNNING)  # once run_after has passed
+    ALL = (QUEUED, RUNNING, RETRYING, DONE, DEAD)
 
 
 class Job(db.Model):

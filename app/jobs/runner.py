@@ -75,17 +75,48 @@ def backoff(attempts: int, base: float) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
+LEASE_ENDED = "LeaseExpired: the runner stopped (or overran its lease) before the job finished"
+
+
 def _claim(job_id: int, now: datetime) -> Job | None:
-    """Mark the job running if it is due and nobody else took it (a conditional UPDATE, so two
-    runners never run the same job at once)."""
+    """Mark the job running, its lease ending JOBS_LEASE_SECONDS from now, if it is due (or its
+    last runner's lease is over) and nobody else took it: a conditional UPDATE, so two runners
+    never run the same job at once. A lease that ended counts as a failed attempt."""
+    lease = timedelta(seconds=current_app.config["JOBS_LEASE_SECONDS"])
     begin_write(db.session)
+    _bury_abandoned(job_id, now)
     claimed = db.session.execute(
         update(Job)
-        .where(Job.id == job_id, Job.state.in_(JobState.DUE), Job.run_after <= now)
-        .values(state=JobState.RUNNING, started_at=now, attempts=Job.attempts + 1)
+        .where(Job.id == job_id, Job.state.in_(JobState.CLAIMABLE), Job.run_after <= now)
+        .values(state=JobState.RUNNING, started_at=now, run_after=now + lease, attempts=Job.attempts + 1)
     ).rowcount
     db.session.commit()
     return db.session.get(Job, job_id) if claimed else None
+
+
+def _bury_abandoned(job_id: int, now: datetime) -> None:
+    """A job whose runners kept dying stops at max_attempts, as one that kept failing does."""
+    db.session.execute(
+        update(Job)
+        .where(
+            Job.id == job_id,
+            Job.state == JobState.RUNNING,
+            Job.run_after <= now,
+            Job.attempts >= Job.max_attempts,
+        )
+        .values(state=JobState.DEAD, last_error=LEASE_ENDED, finished_at=now)
+    )
+
+
+def _finish(job_id: int, attempt: int, **values) -> bool:
+    """Record the outcome of this runner's attempt, unless its lease ended and another runner
+    has taken the job since (that runner records its own)."""
+    begin_write(db.session)
+    mine = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.state == JobState.RUNNING, Job.attempts == attempt).values(**values)
+    ).rowcount
+    db.session.commit()
+    return bool(mine)
 
 
 def run_job(job_id: int, now: datetime | None = None) -> bool | None:
@@ -95,7 +126,7 @@ def run_job(job_id: int, now: datetime | None = None) -> bool | None:
     if current is None:
         return None
     handler = _handlers().get(current.kind)
-    kind, payload = current.kind, current.payload
+    kind, payload, attempt, max_attempts = current.kind, current.payload, current.attempts, current.max_attempts
     try:
         if handler is None:
             raise LookupError(f"no job handler for {kind!r}")
@@ -103,41 +134,34 @@ def run_job(job_id: int, now: datetime | None = None) -> bool | None:
             handler(json.loads(payload or "{}"))
         db.session.commit()
     except Exception as error:
-        db.session.rollback()
         # The job's own row is written in a write transaction of its own: on SQLite a read
         # transaction that turns into a write fails at once if another writer got in between.
-        begin_write(db.session)
-        current = db.session.get(Job, job_id)
-        dead = current.attempts >= current.max_attempts
-        current.state = JobState.DEAD if dead else JobState.RETRYING
-        current.last_error = f"{type(error).__name__}: {error}"[:2000]
-        current.run_after = utcnow() + backoff(current.attempts, current_app.config["JOBS_RETRY_SECONDS"])
-        db.session.commit()
+        db.session.rollback()
+        dead = attempt >= max_attempts
+        message = f"{type(error).__name__}: {error}"[:2000]
+        wait = backoff(attempt, current_app.config["JOBS_RETRY_SECONDS"])
+        _finish(
+            job_id,
+            attempt,
+            state=JobState.DEAD if dead else JobState.RETRYING,
+            last_error=message,
+            run_after=utcnow() + wait,
+        )
         audit.event(
-            "job.failed",
-            level=logging.WARNING,
-            job_id=job_id,
-            kind=kind,
-            attempts=current.attempts,
-            dead=dead,
-            error=current.last_error,
+            "job.failed", level=logging.WARNING, job_id=job_id, kind=kind, attempts=attempt, dead=dead, error=message
         )
         return False
-    begin_write(db.session)
-    db.session.execute(
-        update(Job).where(Job.id == job_id).values(state=JobState.DONE, finished_at=utcnow(), last_error="")
-    )
-    db.session.commit()
+    _finish(job_id, attempt, state=JobState.DONE, finished_at=utcnow(), last_error="")
     return True
 
 
 def run_due(now: datetime | None = None, limit: int = 500) -> tuple[int, int]:
-    """Run every due job once, oldest first; returns (done, failed)."""
+    """Run every due job once, and those whose runner's lease ended, oldest first; returns (done, failed)."""
     now = now or utcnow()
     ids = list(
         db.session.scalars(
             select(Job.id)
-            .where(Job.state.in_(JobState.DUE), Job.run_after <= now)
+            .where(Job.state.in_(JobState.CLAIMABLE), Job.run_after <= now)
             .order_by(Job.run_after, Job.id)
             .limit(limit)
         )

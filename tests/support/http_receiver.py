@@ -38,7 +38,8 @@ class _Quiet(WSGIRequestHandler):
 @dataclass
 class Receiver:
     url: str = ""
-    requests: list[Recorded] = field(default_factory=list)
+    requests: list[Recorded] = field(default_factory=list)  # answered
+    arrivals: list[Recorded] = field(default_factory=list)  # arrived, answered or not yet
     _answers: list[tuple[int, str]] = field(default_factory=lambda: [(200, "ok")])
     _delay: float = 0.0
     _lock: threading.Condition = field(default_factory=threading.Condition)
@@ -55,14 +56,24 @@ class Receiver:
                 raise AssertionError(f"expected {count} requests, got {len(self.requests)}")
             return list(self.requests[:count])
 
+    def wait_for_arrivals(self, count: int, timeout: float = 10.0) -> list[Recorded]:
+        """The first `count` requests to arrive, before their answer is sent."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: len(self.arrivals) >= count, timeout):
+                raise AssertionError(f"expected {count} requests to arrive, got {len(self.arrivals)}")
+            return list(self.arrivals[:count])
+
     def __call__(self, environ, start_response):
         request = Request(environ)
         recorded = Recorded(request.method, request.full_path.rstrip("?"), dict(request.headers), request.get_data())
         with self._lock:
             index = len(self.requests)
             status, body = self._answers[min(index, len(self._answers) - 1)]
-        if self._delay:
-            time.sleep(self._delay)
+            delay = self._delay
+            self.arrivals.append(recorded)
+            self._lock.notify_all()
+        if delay:
+            time.sleep(delay)
         with self._lock:
             self.requests.append(recorded)
             self._lock.notify_all()

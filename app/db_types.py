@@ -8,6 +8,7 @@ from functools import wraps
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import scoped_session
 from sqlalchemy.types import TypeDecorator
 
@@ -123,3 +124,18 @@ def begin_write(session) -> None:
     session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     session.info[_WRITE_KEY] = _plain(session).get_transaction()
+
+
+def write_aside(statement) -> None:
+    """Record a note of use (a session's or a token's last use, a session's end) on a connection
+    of its own, best effort: the request holds a read transaction that SQLite could not turn into
+    a write while another request writes, and a stale timestamp must never fail a request."""
+    from app.extensions import db
+
+    try:
+        with db.engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                connection.execute(statement)
+    except OperationalError:
+        pass

@@ -8,7 +8,8 @@ import logging
 from flask import Flask, jsonify, render_template
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from app import audit
 from app.errors_domain import DomainError
@@ -26,7 +27,11 @@ MESSAGES = {
     422: "Some of the values are not valid.",
     429: "Too many requests. Please wait a moment and try again.",
     500: "Something went wrong on our side. It has been logged; please try again.",
+    503: "The site is busy just now. Nothing was changed; please try again in a moment.",
 }
+BUSY_RETRY_AFTER = 2  # seconds
+# PostgreSQL's deadlock, lock-wait timeout and serialization failure: try again, it will go.
+_BUSY_SQLSTATES = {"40P01", "55P03", "40001"}
 CSRF_MESSAGE = "Your form expired or came from another site. Reload the page and try again."
 
 
@@ -64,6 +69,7 @@ def _code_for(status: int) -> str:
         422: "invalid",
         429: "rate_limited",
         500: "server_error",
+        503: "busy",
     }.get(status, "error")
 
 
@@ -98,11 +104,27 @@ def _error_page(status: int, message: str) -> str:
         return f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>"
 
 
+def database_busy(error: Exception) -> bool:
+    """The database could not take this write now (SQLite's lock still held after the busy
+    timeout; a PostgreSQL deadlock or lock timeout): the request may simply be tried again."""
+    if not isinstance(error, OperationalError):
+        return False
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return "database is locked" in str(original) or "database is busy" in str(original)
+
+
 def handle_unexpected(error: Exception):
     # A failed request must not leave a half-written transaction behind for the next one.
     db.session.rollback()
     if isinstance(error, HTTPException):
         return handle_http_error(error)
+    if database_busy(error):
+        audit.event("request.busy", logging.WARNING, error=str(getattr(error, "orig", error))[:200])
+        busy = ServiceUnavailable(MESSAGES[503])
+        busy.retry_after = BUSY_RETRY_AFTER
+        return handle_http_error(busy)
     audit.logger.exception("request.failed", extra={"fields": {"event": "request.failed"}})
     return handle_http_error(InternalServerError())
 

@@ -12,6 +12,7 @@ from app.api.models import ApiToken
 from app.api.pagination import PageQuery, keyset_page
 from app.auth.models import User, token_digest
 from app.clock import utcnow
+from app.db_types import write_aside
 from app.errors_domain import NotFound, ValidationFailed
 from app.extensions import db
 
@@ -91,15 +92,14 @@ def authenticate_token(secret: str) -> ApiToken | None:
     token, _user = row
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= USE_GRANULARITY:
-        # Conditional, so concurrent requests with one token write it once.
-        db.session.execute(
+        # Conditional, so concurrent requests with one token write it once; aside from the
+        # request's read transaction, so a GET never fails over it while another request writes.
+        write_aside(
             update(ApiToken)
             .where(
                 ApiToken.id == token.id,
                 or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - USE_GRANULARITY),
             )
             .values(last_used_at=now)
-            .execution_options(synchronize_session=False)
         )
-        db.session.commit()
     return token

@@ -9,11 +9,11 @@ from flask_login import LoginManager, current_user
 from flask_login.config import COOKIE_NAME
 from flask_login.utils import encode_cookie
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.exc import OperationalError
 
 from app.auth.lifetimes import lifetimes
 from app.auth.models import AuthSession, User, token_digest
 from app.clock import utcnow
+from app.db_types import write_aside
 from app.errors import error_response
 from app.extensions import db
 from app.web import current_page_path, redirect_to, wants_json
@@ -39,29 +39,16 @@ def load_user_from_session_token(token: str) -> User | None:
     user, session_id, created_at, last_seen_at, remember = row
     now = utcnow()
     if lifetimes().expired(now, created_at, last_seen_at, remember):
-        _write_aside(delete(AuthSession).where(AuthSession.id == session_id))
+        write_aside(delete(AuthSession).where(AuthSession.id == session_id))
         g.session_expired = True
         return None
     if now - last_seen_at > SEEN_GRANULARITY:
-        _write_aside(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
+        write_aside(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
         if remember:
             g.renew_remember_cookie = token
     user._session_token = token
     user.auth_session_id = session_id
     return user
-
-
-def _write_aside(statement) -> None:
-    """Note a session's use or end, on a connection of its own and best effort: the request
-    holds a read transaction that SQLite could not turn into a write while another request
-    writes, and a stale timestamp must never fail a page (an ended session is refused anyway)."""
-    try:
-        with db.engine.connect() as connection:
-            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-            with connection.begin():
-                connection.execute(statement)
-    except OperationalError:
-        pass
 
 
 EXPIRED_MESSAGE = "Your session has ended after a while without use. Sign in again to go on."

@@ -4,11 +4,6 @@ transaction joins it instead of committing the outer one's half-done work."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-import time
-from contextlib import contextmanager
-
 import pytest
 from sqlalchemy import select
 
@@ -22,45 +17,13 @@ from ideas.services.follows import follow, unfollow
 from ideas.services.ideas import IdeaInput, submit_idea
 from tests.support.factories import make_board, make_idea, make_org, seasoned_user
 from tests.support.reputation import give_points
-
-HOLD_SECONDS = 0.2
+from tests.support.sqlite_lock import another_writer
 
 
 @pytest.fixture
 def sqlite_only(db):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's single write lock: PostgreSQL writers lock rows and never meet it")
-
-
-@contextmanager
-def another_writer(db):
-    """A second connection, as a background job would be, that holds SQLite's write lock with an
-    uncommitted write for HOLD_SECONDS while the block runs."""
-    locked, errors = threading.Event(), []
-    path = db.engine.url.database
-
-    def write():
-        connection = sqlite3.connect(path, isolation_level=None, timeout=10)
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            connection.execute("UPDATE users SET display_name = display_name")
-            locked.set()
-            time.sleep(HOLD_SECONDS)
-            connection.execute("COMMIT")
-        except Exception as error:
-            errors.append(error)
-        finally:
-            locked.set()
-            connection.close()
-
-    thread = threading.Thread(target=write)
-    thread.start()
-    assert locked.wait(5)
-    try:
-        yield
-    finally:
-        thread.join(10)
-    assert not errors
 
 
 @pytest.fixture

@@ -74,20 +74,25 @@ class Registration:
     created: bool  # False when the address already had an account
 
 
-@writes
 def register(email: str, password: str, display_name: str) -> Registration:
     """Create an unverified account. An address that is already registered is not an error
-    (the caller sends that owner a notice instead), so sign-up reveals nothing."""
+    (the caller sends that owner a notice instead), so sign-up reveals nothing: not by its
+    answer, nor by its time (the password is hashed either way, before the write lock is taken)."""
     address = normalise_email(email)
     display_name = (display_name or "").strip()
     if not display_name:
         raise ValidationFailed("Enter your name.", {"display_name": ["Enter your name."]})
     check_new_password(password, address, display_name)
+    return _register(address, passwords.hash_password(password), display_name)
+
+
+@writes
+def _register(address: str, password_hash: str, display_name: str) -> Registration:
     existing = db.session.scalar(select(User).where(User.email == address))
     if existing is not None:
         audit.event("auth.signup_existing", email=audit.email_fingerprint(address))
         return Registration(existing, created=False)
-    user = User(email=address, password_hash=passwords.hash_password(password), display_name=display_name[:80])
+    user = User(email=address, password_hash=password_hash, display_name=display_name[:80])
     db.session.add(user)
     try:
         db.session.commit()
@@ -102,7 +107,6 @@ def register(email: str, password: str, display_name: str) -> Registration:
     return Registration(user, created=True)
 
 
-@writes
 def create_user(
     email: str,
     password: str,
@@ -114,8 +118,6 @@ def create_user(
 ) -> User:
     """For administrators and the CLI: raises ValidationFailed if the address is taken."""
     address = normalise_email(email)
-    if db.session.scalar(select(User.id).where(User.email == address)) is not None:
-        raise ValidationFailed("That email address already has an account.", {"email": ["Already registered."]})
     name = (display_name or address.split("@")[0]).strip()
     if check_password:
         check_new_password(password, address, name)
@@ -126,6 +128,13 @@ def create_user(
         is_site_admin=site_admin,
         email_verified_at=utcnow() if verified else None,
     )
+    return _add_new_user(user)
+
+
+@writes
+def _add_new_user(user: User) -> User:
+    if db.session.scalar(select(User.id).where(User.email == user.email)) is not None:
+        raise ValidationFailed("That email address already has an account.", {"email": ["Already registered."]})
     db.session.add(user)
     db.session.commit()
     return user
@@ -266,16 +275,20 @@ def end_session_by_id(user: User, session_id: int) -> bool:
 # --- passwords ----------------------------------------------------------------------------
 
 
-@writes
 def change_password(user: User, current: str, new: str, keep_session_id: int | None) -> None:
     """Raises ValidationFailed; on success every other session of the user is signed out."""
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed("Your current password is not correct.", {"current_password": ["Not correct."]})
     check_new_password(new, user.email, user.display_name, field="new_password")
-    user.password_hash = passwords.hash_password(new)
-    db.session.commit()
-    end_other_sessions(user, keep_session_id)
+    _set_password(user, passwords.hash_password(new), keep_session_id)
     audit.event("auth.password_changed", user_id=user.id)
+
+
+@writes
+def _set_password(user: User, password_hash: str, keep_session_id: int | None) -> None:
+    """The new hash (made before the write lock: Argon2 is slow on purpose) and the other sessions ended."""
+    user.password_hash = password_hash
+    end_other_sessions(user, keep_session_id)
 
 
 def make_reset_token(user: User) -> str:
@@ -291,18 +304,20 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
-@writes
 def reset_password(token: str, new: str) -> User:
     user = user_for_reset_token(token)
     check_new_password(new, user.email, user.display_name)
-    user.password_hash = passwords.hash_password(new)
+    _reset(user, passwords.hash_password(new))
+    audit.event("auth.password_reset", user_id=user.id)
+    return user
+
+
+@writes
+def _reset(user: User, password_hash: str) -> None:
     # The reset proves the mailbox is theirs.
     user.email_verified_at = user.email_verified_at or utcnow()
     db.session.execute(delete(LoginThrottle).where(LoginThrottle.email_hash == token_digest(user.email)))
-    db.session.commit()
-    end_other_sessions(user, None)
-    audit.event("auth.password_reset", user_id=user.id)
-    return user
+    _set_password(user, password_hash, None)
 
 
 # --- email verification -------------------------------------------------------------------

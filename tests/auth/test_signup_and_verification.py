@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from app.auth.models import User
-from tests.support.factories import make_user
+from tests.support.factories import PASSWORD, make_user
 from tests.support.mail import link_in, path_of
 
 STRONG = "maple-syrup-orbit-42"
@@ -111,3 +111,31 @@ def test_a_foreign_next_is_ignored_when_confirming(client, mailbox):
     )
     link = link_in(mailbox.last_to("jo@example.com"), "/verify-email/")
     assert client.post(path_of(link)).headers["Location"] == "/"
+
+
+def test_sign_up_takes_as_long_for_a_taken_address_as_for_a_new_one(app, db):
+    """The password is hashed either way, so the answer's time does not tell which addresses
+    have accounts (before, a taken address answered some 50 times sooner)."""
+    import statistics
+    import time
+
+    make_user("taken@example.com")
+    client = app.test_client()
+    addresses = iter(range(1, 250))  # one client address each, under the sign-up rate limit
+
+    def signup_seconds(email: str) -> float:
+        started = time.perf_counter()
+        response = client.post(
+            "/signup",
+            data={"display_name": "Robin", "email": email, "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{next(addresses)}"},
+        )
+        assert response.status_code == 303
+        return time.perf_counter() - started
+
+    signup_seconds("warm-up@example.com")
+    taken, new = [], []
+    for n in range(5):  # interleaved, so the machine's load falls on both alike
+        taken.append(signup_seconds("taken@example.com"))
+        new.append(signup_seconds(f"new{n}@example.com"))
+    assert statistics.median(taken) > statistics.median(new) / 3, (taken, new)

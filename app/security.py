@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, abort, current_app, request
+from flask_login import current_user
 
 from app import audit
 from app.extensions import csrf, limiter
@@ -55,7 +56,17 @@ def set_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config["HSTS_ENABLED"]:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if "Cache-Control" not in headers and _personal():
+        # Shown to one person (a token, a billing page, a webhook secret): kept by no cache on
+        # the way, nor in the browser's history once they sign out.
+        headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _personal() -> bool:
+    if request.endpoint == "static":
+        return False
+    return request.path.startswith("/api/") or current_user.is_authenticated
 
 
 NUL_MESSAGE = "Text may not contain NUL characters."

@@ -53,3 +53,22 @@ def test_csp_reports_are_accepted_and_logged(client, caplog):
     }
     response = client.post("/csp-report", json=report)
     assert response.status_code == 204
+
+
+def test_signed_in_pages_and_api_answers_are_kept_by_no_cache(app, client, user_client, org_admin_client, org):
+    from tests.support.factories import make_board, token_client
+
+    board = make_board(org)
+    board_page = f"/boards/{org.slug}/{board.slug}"
+    for signed_in in (
+        user_client.get("/settings/profile"),
+        org_admin_client.get(f"/orgs/{org.slug}/billing"),
+        user_client.get(board_page),
+    ):
+        assert signed_in.status_code == 200 and signed_in.headers["Cache-Control"] == "private, no-store"
+    api = token_client(app, user_client.user)
+    assert api.get("/api/v1/me").headers["Cache-Control"] == "private, no-store"
+    assert api.get("/api/v1/tokens").headers["Cache-Control"] == "private, no-store"
+    # What anyone may see may be cached; the stylesheet too, whoever asks.
+    assert "no-store" not in client.get(board_page).headers.get("Cache-Control", "")
+    assert "no-store" not in user_client.get("/static/app.css").headers.get("Cache-Control", "")

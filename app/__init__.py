@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from app.config import build_config
+from app.config import build_config, unshared_rate_limits
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     from app import logs
 
     logs.configure(app)
+    if app.config["APP_ENV"] == "production" and unshared_rate_limits(app.config):
+        logging.getLogger(__name__).warning(
+            "rate limits are counted by each process on its own (RATELIMIT_PER_PROCESS=1): run a single worker"
+        )
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)

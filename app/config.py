@@ -98,6 +98,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Rate limits (Flask-Limiter): Redis when configured, memory otherwise.
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
+        # In production limits must be shared by every worker (a store such as Redis); a site that
+        # runs one process on purpose says so with RATELIMIT_PER_PROCESS=1.
+        "RATELIMIT_PER_PROCESS": _bool(env.get("RATELIMIT_PER_PROCESS"), False),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
         "RATELIMIT_SIGNUP": env.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour"),
@@ -147,7 +150,17 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         config["SECRET_KEY"] = _instance_secret(instance)
     if production and config["MAIL_BACKEND"] == "console":
         raise ConfigError("MAIL_BACKEND=console is for development; set SMTP settings in production.")
+    if production and unshared_rate_limits(config) and not config["RATELIMIT_PER_PROCESS"]:
+        raise ConfigError(
+            "Rate limits would be counted by each worker on its own (in memory), so every gunicorn worker "
+            "would allow the full limit again. Set REDIS_URL (or RATELIMIT_STORAGE_URI to a shared store); "
+            "to run a single process on purpose, set RATELIMIT_PER_PROCESS=1."
+        )
     return config
+
+
+def unshared_rate_limits(config: dict) -> bool:
+    return bool(config["RATELIMIT_ENABLED"]) and str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
 
 
 def _database_url(url: str | None, instance: Path) -> str:

@@ -28,9 +28,26 @@ def test_default_database_is_sqlite_in_instance(tmp_path, monkeypatch):
     assert build_config(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'app.db'}"
 
 
+def test_production_without_a_shared_rate_limit_store_refuses_to_start(tmp_path, monkeypatch):
+    for name in ("REDIS_URL", "RATELIMIT_STORAGE_URI", "RATELIMIT_PER_PROCESS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = {"APP_ENV": "production", "MAIL_BACKEND": "smtp", "SECRET_KEY": "x" * 40}
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        build_config(str(tmp_path), settings)
+    assert build_config(str(tmp_path), {**settings, "RATELIMIT_STORAGE_URI": "redis://cache:6379/0"})
+    assert build_config(str(tmp_path), {**settings, "RATELIMIT_PER_PROCESS": True})  # one process, said so
+
+
 def test_production_cookies_are_secure_and_hsts_is_sent(tmp_path, monkeypatch, database_url):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    app = create_app({"APP_ENV": "production", "MAIL_BACKEND": "smtp", "SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app(
+        {
+            "APP_ENV": "production",
+            "MAIL_BACKEND": "smtp",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_PER_PROCESS": True,
+        }
+    )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     response = app.test_client().get("/")
     assert "max-age" in response.headers["Strict-Transport-Security"]

@@ -89,9 +89,10 @@ class DatabaseIdConverter(IntegerConverter):
 
 
 def _init_kernel(app: Flask) -> None:
-    from app import errors, events, jobs, security, templating
+    from app import errors, events, jobs, security, templating, web
     from app.db_types import tune_sqlite
 
+    app.json = web.JSONProvider(app)
     db.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

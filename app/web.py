@@ -6,6 +6,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask.json.provider import DefaultJSONProvider
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 
@@ -81,3 +82,17 @@ def wants_json() -> bool:
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+TOO_DEEP = "The JSON is nested too deeply to read."
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but a document nested too deeply for the parser is bad input like any other
+    (a 400, or None for a lenient reader), not a RecursionError."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError(TOO_DEEP) from None

@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.forms import WholeNumberField
 from ideas.models import Status
 from ideas.moderation.models import REASONS
 
@@ -41,7 +42,9 @@ class StatusForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    target_id = IntegerField("Merge into idea number", [DataRequired(message="Enter the number of the idea to keep.")])
+    target_id = WholeNumberField(
+        "Merge into idea number", [DataRequired(message="Enter the number of the idea to keep.")]
+    )
 
 
 class FlagForm(FlaskForm):
@@ -59,7 +62,7 @@ class BoardForm(FlaskForm):
     description = TextAreaField("Description", [Optional(), Length(max=5000)], description=MARKDOWN_HINT)
     is_private = BooleanField("Private: only the organisation and invited customers can see it")
     allow_downvotes = BooleanField("Allow down-votes")
-    vote_budget = IntegerField(
+    vote_budget = WholeNumberField(
         "Vote budget",
         [Optional(), NumberRange(min=1, max=1000)],
         description="Active votes each member may hold here; empty for unlimited.",

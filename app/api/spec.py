@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from app.api.auth import SAFE_METHODS, check_request
 from app.errors_domain import DomainError, ValidationFailed
 from app.extensions import csrf
+from app.web import TOO_DEEP
 
 
 class BadBody(DomainError):
@@ -128,9 +129,15 @@ def _query_args() -> dict[str, Any]:
 
 def _json_body() -> Any:
     """The parsed JSON body. Raises BadBody when there is none or it is not JSON."""
-    data = request.get_json(silent=True) if request.is_json else None
+    send_json = "Send a JSON body with Content-Type: application/json."
+    if not request.is_json:
+        raise BadBody(send_json)
+    try:
+        data = request.json_module.loads(request.get_data(cache=True))
+    except ValueError as error:
+        raise BadBody(str(error) if str(error) == TOO_DEEP else send_json) from None
     if data is None:
-        raise BadBody("Send a JSON body with Content-Type: application/json.")
+        raise BadBody(send_json)
     return data
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.errors_domain import ValidationFailed
+from app.forms import WholeNumberField
 from challenges import money
 from challenges.services.judging import COMMENT_MAX, FEEDBACK_MAX, SCORE_MAX, SCORE_MIN
 
@@ -31,7 +32,7 @@ def scorecard_form(criteria, scores=None):
         setattr(
             ScorecardForm,
             f"score_{criterion.id}",
-            IntegerField(
+            WholeNumberField(
                 f"{criterion.name} (weight {criterion.weight})",
                 [
                     InputRequired(message="Give a score from 0 to 10."),
@@ -115,7 +116,7 @@ def award_form(ranked, currency: str, suggested: dict[int, tuple[int, int]] | No
         setattr(
             AwardForm,
             f"place_{sid}",
-            IntegerField(
+            WholeNumberField(
                 "Place",
                 [Optional(), NumberRange(1, 10, message="Places run from 1 to 10.")],
                 render_kw={"min": 1, "max": 10, "inputmode": "numeric"},

@@ -14,7 +14,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -22,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.forms import WholeNumberField
 from challenges import money
 from challenges.models import Challenge, ChallengeType, IPTerms
 from challenges.services.posting import EDITABLE_WHILE_OPEN, ChallengeInput
@@ -35,7 +35,7 @@ class CriterionRow(Form):
     """One judging criterion; a row left blank is ignored."""
 
     name = StringField("Criterion", [Optional(), Length(max=120)])
-    weight = IntegerField("Weight", [Optional(), NumberRange(min=1, max=100, message="From 1 to 100.")])
+    weight = WholeNumberField("Weight", [Optional(), NumberRange(min=1, max=100, message="From 1 to 100.")])
     description = StringField("What the judges look for", [Optional(), Length(max=500)])
 
 
@@ -88,7 +88,7 @@ class ChallengeForm(FlaskForm):
         render_kw={"rows": 5},
         description="Shown only to solvers who accepted the terms. " + MARKDOWN_HINT,
     )
-    acceptance_days = IntegerField(
+    acceptance_days = WholeNumberField(
         "Days a winner has to accept",
         [DataRequired(message="Give a number of days.")],
         default=14,
@@ -130,7 +130,7 @@ def zone_of(name: str | None) -> ZoneInfo | timezone:
     """The poster's zone; UTC when the browser sent none (no JavaScript) or an unknown name."""
     try:
         return ZoneInfo(name) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file path
         return UTC
 
 

@@ -108,6 +108,10 @@ def test_without_a_zone_the_deadline_is_utc(pm_client):
         ({"idea_ids": "99999999999999999999"}, "Write idea numbers"),
         ({"deadline": "0001-01-01T00:00", "timezone": "Asia/Tokyo"}, "Give a date and time"),
         ({"deadline": "9999-12-31T23:59", "timezone": "America/Los_Angeles"}, "Give a date and time"),
+        ({"criteria-0-weight": "9" * 400}, "That number is too large"),
+        ({"acceptance_days": "9" * 400}, "That number is too large"),
+        # A time-zone name longer than a file name can be is read as UTC, like any unknown one.
+        ({"timezone": "Europe/" + "x" * 400, "title": ""}, "Give the challenge a title"),
     ],
 )
 def test_bad_input_is_shown_on_the_form_and_nothing_is_written(pm_client, overrides, message):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, IntegerField, SelectField, StringField
+from wtforms import EmailField, Field, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
+from app.forms import WholeNumberField
 from voting.demand.models import MAX_REVENUE, MAX_WEIGHT
 
 
@@ -47,7 +48,7 @@ def _revenue_field() -> RevenueField:
 
 class SegmentForm(FlaskForm):
     name = StringField("Name", [DataRequired(message="Enter a name."), Length(max=60)])
-    weight = IntegerField(
+    weight = WholeNumberField(
         "Weight",
         [
             InputRequired(message="Enter a weight."),

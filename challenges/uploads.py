@@ -269,12 +269,9 @@ def send(attachment):
         abort(404)
     if not path.is_file():
         abort(404)
-    mimetype = attachment.content_type
-    if mimetype.startswith("text/"):
-        mimetype += "; charset=utf-8"
     response = send_file(
         path,
-        mimetype=mimetype,
+        mimetype=attachment.content_type,  # text/* gets its one "; charset=utf-8" from Werkzeug
         as_attachment=True,
         download_name=attachment.filename,
         max_age=0,

@@ -191,7 +191,7 @@ def test_text_is_only_ever_downloaded(challenge, solver):
     assert response.headers["Content-Disposition"] == "attachment; filename=results.md"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Security-Policy"].startswith("sandbox")
-    assert response.mimetype == "text/markdown"
+    assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"  # one charset, not two
 
 
 def test_at_most_five_files_counting_those_already_attached(challenge, solver, upload_dir):

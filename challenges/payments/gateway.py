@@ -7,6 +7,8 @@ after a timeout replays the first answer instead of moving money twice.
 
 from __future__ import annotations
 
+import time
+
 import stripe
 from flask import current_app
 
@@ -216,10 +218,22 @@ def list_refunds() -> list:
 # -- webhooks -------------------------------------------------------------------------------------
 
 
+# Clocks differ a little; a signature dated further ahead than this was not made by Stripe now.
+FUTURE_TOLERANCE_SECONDS = 60
+
+
 def construct_event(payload: bytes, signature: str | None, secret: str, tolerance: int = 300):
-    """The verified event, or raises SignatureError (bad signature, tampered body, too old) or
-    ValueError (not JSON)."""
-    return stripe.Webhook.construct_event(payload, signature or "", secret, tolerance=tolerance)
+    """The verified event, or raises SignatureError (bad signature, tampered body, too old or
+    dated in the future) or ValueError (not JSON)."""
+    event = stripe.Webhook.construct_event(payload, signature or "", secret, tolerance=tolerance)
+    if _signed_at(signature or "") > time.time() + FUTURE_TOLERANCE_SECONDS:
+        raise SignatureError("Timestamp is in the future", signature, payload)
+    return event
+
+
+def _signed_at(signature: str) -> int:
+    stamps = [part[2:] for part in signature.split(",") if part.startswith("t=")]
+    return int(stamps[0]) if stamps and stamps[0].isdigit() else 0
 
 
 # -- keys -------------------------------------------------------------------------------------------

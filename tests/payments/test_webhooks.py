@@ -35,6 +35,7 @@ def test_bad_signature_tampered_body_and_old_timestamp_are_refused(app, client, 
     assert post(client, payload, signed(payload, "whsec_wrong")).status_code == 400
     assert post(client, payload.replace("105000", "1"), signed(payload)).status_code == 400
     assert post(client, payload, signed(payload, at=int(time.time()) - 600)).status_code == 400
+    assert post(client, payload, signed(payload, at=int(time.time()) + 600)).status_code == 400  # from the future
     assert post(client, payload, "").status_code == 400
     db.session.refresh(challenge)
     assert challenge.state == State.AWAITING_FUNDING and db.session.query(WebhookEvent).count() == 0

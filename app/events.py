@@ -214,3 +214,11 @@ class PayoutStateChanged:
     currency: str
     state: str
     message: str
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    """A member set a new password through a reset link (after a lost or stolen one): whatever
+    else speaks for them (sessions, API tokens) must stop."""
+
+    user_id: int

@@ -9,9 +9,11 @@ pages_bp = Blueprint("api_pages", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from app.api import auth, cli, models, pages, routes  # noqa: F401  (tables; routes on the blueprints)
+    from app import events
+    from app.api import auth, cli, models, pages, routes, services  # noqa: F401  (tables; routes on the blueprints)
 
     auth.register(app)
+    events.connect(app, services)
     app.register_blueprint(bp)
     app.register_blueprint(pages_bp)
     app.cli.add_command(cli.tokens_cli)

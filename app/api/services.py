@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
 
-from app import audit
+from app import audit, events
 from app.api.models import ApiToken
 from app.api.pagination import PageQuery, keyset_page
 from app.auth.models import User, token_digest
@@ -60,6 +60,19 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     db.session.commit()
     audit.event("api.token_revoked", user_id=user.id, token_id=token.id)
     return token
+
+
+@events.subscribe(events.PasswordReset)
+def _revoke_all_after_reset(event: events.PasswordReset) -> None:
+    """A reset follows a lost or stolen password: a token made with it must not outlive it."""
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == event.user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if revoked:
+        audit.event("api.tokens_revoked_by_reset", user_id=event.user_id, count=revoked)
 
 
 def active_tokens(user: User) -> list[ApiToken]:

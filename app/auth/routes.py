@@ -137,7 +137,11 @@ def reset_password(token: str):
                 logout_user()
             _sign_in(user, remember=False)
             _send_quietly(emails.send_password_changed, user)
-            flash("Your password has been changed and every other session signed out.", "success")
+            flash(
+                "Your password has been changed, every other session signed out and your personal API "
+                "tokens revoked (make new ones under Settings → API tokens).",
+                "success",
+            )
             return redirect_to(url_for("main.home"))
     return render_template("auth/reset_password.html", form=form, user=user), 422 if form.errors else 200
 

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, events
 from app.auth import passwords, tokens
 from app.auth.lifetimes import lifetimes
 from app.auth.models import AuthSession, LoginThrottle, User, token_digest
@@ -317,6 +317,7 @@ def _reset(user: User, password_hash: str) -> None:
     # The reset proves the mailbox is theirs.
     user.email_verified_at = user.email_verified_at or utcnow()
     db.session.execute(delete(LoginThrottle).where(LoginThrottle.email_hash == token_digest(user.email)))
+    events.publish(events.PasswordReset(user.id))  # API tokens are revoked in this transaction
     _set_password(user, password_hash, None)
 
 

@@ -73,3 +73,15 @@ def test_mismatched_or_weak_new_password_changes_nothing(app, client, mailbox):
 def test_reset_requests_are_rate_limited(client, mailbox):
     statuses = [client.post("/forgot-password", data={"email": f"x{i}@example.com"}).status_code for i in range(6)]
     assert statuses[:5] == [303] * 5 and statuses[5] == 429
+
+
+def test_a_reset_revokes_the_api_tokens_and_says_so(app, client, mailbox):
+    from tests.support.factories import token_client
+
+    user = make_user("ana@example.com")
+    api = token_client(app, user)
+    assert api.get("/api/v1/me").status_code == 200
+    path = _request_reset(client, mailbox)
+    done = client.post(path, data={"password": NEW, "confirm": NEW}, follow_redirects=True).get_data(as_text=True)
+    assert "personal API tokens revoked" in done
+    assert api.get("/api/v1/me").status_code == 401  # the token made with the lost password no longer works

@@ -89,7 +89,7 @@ class DatabaseIdConverter(IntegerConverter):
 
 
 def _init_kernel(app: Flask) -> None:
-    from app import errors, events, jobs, security, templating, web
+    from app import backup, errors, events, jobs, security, templating, web
     from app.db_types import tune_sqlite
 
     app.json = web.JSONProvider(app)
@@ -97,6 +97,7 @@ def _init_kernel(app: Flask) -> None:
     with app.app_context():
         tune_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    backup.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)

@@ -68,7 +68,7 @@ def test_a_dead_mail_job_shows_on_the_admin_page_and_retry_delivers_it(app, db, 
     assert "notifications.mail" in page and "451" in page
     site_admin_client.post(f"/admin/jobs/{job.id}/retry")
     assert len(mails(mailbox, voter, "idea.status")) == 1
-    assert "No failed jobs" in site_admin_client.get("/admin/jobs").get_data(as_text=True)
+    assert "No failed or stuck jobs" in site_admin_client.get("/admin/jobs").get_data(as_text=True)
 
 
 def test_the_jobs_page_is_for_site_administrators_only(app, db, user_client):

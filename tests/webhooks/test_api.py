@@ -106,7 +106,7 @@ def test_everyone_but_the_organisations_admins_gets_404(app, org, receiver):
 class TestProduction:
     @pytest.fixture
     def app_config(self, app_config):
-        app_config.update(APP_ENV="production", WTF_CSRF_ENABLED=True)
+        app_config.update(APP_ENV="production", WTF_CSRF_ENABLED=True, RATELIMIT_PER_PROCESS=True)
         return app_config
 
     @pytest.mark.parametrize(

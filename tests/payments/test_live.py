@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from app.extensions import db
+from app.jobs import wait_idle
 from challenges.models import State
 from challenges.payments.models import Payout, PayoutState
 from tests.payments.conftest import WEBHOOK_SECRET
@@ -83,6 +84,7 @@ def test_webhooks_open_and_twenty_clicks_make_one_transfer_per_share(app, ctl, l
         )
     ctl.set_delivery(duplicate=True)
     ctl.wait_for_deliveries(10)
+    assert wait_idle(30)  # the settle job the award enqueued has run too, beside the clicks
     db.session.commit()
     assert {p.state for p in db.session.query(Payout)} == {PayoutState.PAID}
     assert sorted(t["amount"] for t in ctl.objects("transfer")) == [40_000, 60_000]

@@ -85,7 +85,8 @@ def _plain(session):
 @contextmanager
 def write_transaction(session):
     """The transaction of a write service: begun with `begin_write`, rolled back (releasing
-    SQLite's write lock at once) when the service raises; the service commits on success.
+    SQLite's write lock at once) when the service raises; the service commits on success, and a
+    service that returns without committing has its transaction ended here.
 
     A service called from inside another's write transaction joins it: beginning again would
     commit the outer service's half-done work, and only the outermost rolls back."""
@@ -98,6 +99,10 @@ def write_transaction(session):
     except BaseException:
         session.rollback()
         raise
+    if in_write_transaction(session):
+        # The service returned without committing (it found nothing to change): end the
+        # transaction all the same, or SQLite's write lock would stay held until the request ends.
+        session.commit()
 
 
 def writes(service):

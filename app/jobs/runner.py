@@ -85,10 +85,12 @@ def _claim(job_id: int, now: datetime) -> Job | None:
     lease = timedelta(seconds=current_app.config["JOBS_LEASE_SECONDS"])
     begin_write(db.session)
     _bury_abandoned(job_id, now)
+    # `now` says what is due (a batch reads the clock once); the lease runs from this very claim.
+    claimed_at = utcnow()
     claimed = db.session.execute(
         update(Job)
         .where(Job.id == job_id, Job.state.in_(JobState.CLAIMABLE), Job.run_after <= now)
-        .values(state=JobState.RUNNING, started_at=now, run_after=now + lease, attempts=Job.attempts + 1)
+        .values(state=JobState.RUNNING, started_at=claimed_at, run_after=claimed_at + lease, attempts=Job.attempts + 1)
     ).rowcount
     db.session.commit()
     return db.session.get(Job, job_id) if claimed else None

@@ -1,6 +1,6 @@
 """Moderation by the community: trusted members vote to hide content (it waits for a moderator
 once enough agree) and mark duplicates for a product manager to merge. Each action needs the
-privilege the member's reputation unlocks (app.reputation.privileges)."""
+privilege the member's reputation unlocks (ideas.moderation.privileges)."""
 
 from __future__ import annotations
 

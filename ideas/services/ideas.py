@@ -156,7 +156,7 @@ def edit_idea(editor: User, idea: Idea, data: IdeaInput, now: datetime | None = 
 @writes
 def retag_idea(editor: User, idea: Idea, category_id: int | None, tags, now: datetime | None = None) -> Idea:
     """Change only the category and tags: what the idea's editors may always do, and trusted
-    members of the community (app.reputation.privileges) on others' ideas. Raises NotAllowed
+    members of the community (ideas.moderation.privileges) on others' ideas. Raises NotAllowed
     (with the level it takes) or ValidationFailed."""
     from ideas.moderation import privileges
 

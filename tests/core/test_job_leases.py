@@ -81,3 +81,14 @@ def test_stuck_jobs_are_listed_shown_to_admins_and_retryable(db, runner, site_ad
     assert "queued again" in runner.invoke(args=["jobs", "retry", str(job.id)]).output
     db.session.refresh(job)
     assert job.state == JobState.RETRYING
+
+
+def test_the_lease_runs_from_the_claim_not_from_the_start_of_a_batch(db):
+    job = jobs.enqueue("test.lease", n=1)
+    db.session.commit()
+    job.run_after = utcnow() - timedelta(seconds=300)  # long due
+    db.session.commit()
+    batch_started = utcnow() - timedelta(seconds=120)  # a long batch read the clock two minutes ago
+    assert _claim(job.id, batch_started) is not None
+    db.session.refresh(job)
+    assert job.run_after >= utcnow() + timedelta(seconds=59)  # a whole lease ahead, not one already over

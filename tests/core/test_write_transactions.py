@@ -77,3 +77,20 @@ def test_a_service_after_a_commit_begins_its_own_write_transaction(db, idea, mon
         unfollow(member, idea)
         assert len(begun) == 2  # the outer one had ended with the commit
     assert db.session.scalar(select(Follow.id).where(Follow.user_id == member.id)) is None
+
+
+def test_a_write_service_that_changes_nothing_still_releases_the_lock(sqlite_only, db):
+    import sqlite3
+
+    from app.auth import services as auth_services
+    from tests.support.factories import make_user
+
+    make_user("taken@example.com")
+    auth_services.register("taken@example.com", "correct-horse-battery-9", "Someone")  # finds the account
+    assert not db_types.in_write_transaction(db.session)
+    other = sqlite3.connect(db.engine.url.database, timeout=0.1)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another writer gets in at once: the lock is free
+        other.execute("ROLLBACK")
+    finally:
+        other.close()

@@ -11,7 +11,7 @@ import stripe
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.support.stripe_accounts import make_account
+from tests.support.stripe_accounts import make_account, make_session
 
 SECRET = "whsec_test_emulator"
 
@@ -74,26 +74,6 @@ def fetch(url, method="GET", form=None):
     result = response.status, response.getheader("Location"), response.read().decode()
     conn.close()
     return result
-
-
-def make_session(client, amount=10000, currency="usd", **extra):
-    params = {
-        "mode": "payment",
-        "line_items": [
-            {
-                "price_data": {"currency": currency, "unit_amount": amount, "product_data": {"name": "Reward"}},
-                "quantity": 1,
-            }
-        ],
-        "success_url": "http://shop.test/funded?session={CHECKOUT_SESSION_ID}",
-        "cancel_url": "http://shop.test/cancelled",
-        "client_reference_id": "challenge-1",
-        "customer_email": "org@example.com",
-        "metadata": {"challenge_id": "1"},
-        "payment_intent_data": {"transfer_group": "challenge-1", "metadata": {"challenge_id": "1"}},
-    }
-    params.update(extra)
-    return client.v1.checkout.sessions.create(params)
 
 
 def paid_charge(client, ctl, amount=10000, currency="usd"):

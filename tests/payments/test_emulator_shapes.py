@@ -10,7 +10,7 @@ import pytest
 import stripe
 
 from challenges.payments.emulator.errors import StripeError
-from tests.support.stripe_accounts import make_account
+from tests.support.stripe_accounts import make_account, make_session
 
 FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "stripe" / "fixtures3.json"
 MISSING = object()
@@ -192,15 +192,15 @@ def build_world(client, ctl):
     reversal = client.v1.transfers.reversals.create(transfer.id, {"amount": 500})
     bank = paid_session(client, ctl, "bank_success")
     ctl.settle_checkout(bank.id)
-    declined = new_session(client)
+    declined = make_session(client)
     with pytest.raises(StripeError, match="declined"):
         ctl.pay_checkout(declined.id, "decline")
-    expired = new_session(client)
+    expired = make_session(client)
     ctl.expire_checkout(expired.id)
     return SimpleNamespace(
         fresh_account=fresh.id,
         account=payee.id,
-        open_session=new_session(client).id,
+        open_session=make_session(client).id,
         paid_session=paid.id,
         expired_session=expired.id,
         intent=intent.id,
@@ -218,28 +218,8 @@ def build_world(client, ctl):
     )
 
 
-def new_session(client):
-    return client.v1.checkout.sessions.create(
-        {
-            "mode": "payment",
-            "line_items": [
-                {
-                    "price_data": {"currency": "usd", "unit_amount": 10000, "product_data": {"name": "Reward"}},
-                    "quantity": 1,
-                }
-            ],
-            "success_url": "http://shop.test/funded?session={CHECKOUT_SESSION_ID}",
-            "cancel_url": "http://shop.test/cancelled",
-            "client_reference_id": "challenge-1",
-            "customer_email": "org@example.com",
-            "metadata": {"challenge_id": "1"},
-            "payment_intent_data": {"transfer_group": "challenge-1", "metadata": {"challenge_id": "1"}},
-        }
-    )
-
-
 def paid_session(client, ctl, outcome):
-    session = new_session(client)
+    session = make_session(client)
     ctl.pay_checkout(session.id, outcome)
     return client.v1.checkout.sessions.retrieve(session.id)
 

@@ -84,7 +84,10 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-TOO_DEEP = "The JSON is nested too deeply to read."
+class JSONTooDeep(ValueError):
+    """A JSON document nested beyond what the parser reads."""
+
+    message = "The JSON is nested too deeply to read."
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -95,4 +98,4 @@ class JSONProvider(DefaultJSONProvider):
         try:
             return super().loads(s, **kwargs)
         except RecursionError:
-            raise ValueError(TOO_DEEP) from None
+            raise JSONTooDeep(JSONTooDeep.message) from None

@@ -186,3 +186,11 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def sqlite_only(db):
+    """For tests of SQLite's single write lock and its file: PostgreSQL locks rows, and is backed up
+    with pg_dump (README, Backups)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: its single write lock and its database file")

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from app.api.auth import SAFE_METHODS, check_request
 from app.errors_domain import DomainError, ValidationFailed
 from app.extensions import csrf
-from app.web import TOO_DEEP
+from app.web import JSONTooDeep
 
 
 class BadBody(DomainError):
@@ -135,7 +135,7 @@ def _json_body() -> Any:
     try:
         data = request.json_module.loads(request.get_data(cache=True))
     except ValueError as error:
-        raise BadBody(str(error) if str(error) == TOO_DEEP else send_json) from None
+        raise BadBody(JSONTooDeep.message if isinstance(error, JSONTooDeep) else send_json) from None
     if data is None:
         raise BadBody(send_json)
     return data

@@ -7,7 +7,6 @@ import io
 import threading
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from app import create_app
@@ -23,12 +22,6 @@ from tests.support.factories import login, make_board, make_idea, make_org, make
 from voting.services import cast_vote
 
 UPLOAD = b"Benchmark notes: 40 % faster start-up\n"
-
-
-@pytest.fixture
-def sqlite_only(db):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL is backed up with pg_dump and pg_restore (README, Backups)")
 
 
 def _populate(app):

@@ -21,12 +21,6 @@ from tests.support.live_server import serving, session_cookie
 from tests.support.sqlite_lock import another_writer
 
 
-@pytest.fixture
-def sqlite_only(db):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's single write lock: PostgreSQL writers lock rows and never meet it")
-
-
 def _request(url: str, method: str, path: str, form: dict | None = None, headers: dict | None = None):
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)

@@ -21,12 +21,6 @@ from tests.support.sqlite_lock import another_writer
 
 
 @pytest.fixture
-def sqlite_only(db):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's single write lock: PostgreSQL writers lock rows and never meet it")
-
-
-@pytest.fixture
 def idea(app, db):
     return make_idea(make_board(make_org()))
 

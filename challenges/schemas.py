@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from flask import url_for
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
+from app.api.fields import text, trimmed_text
 from app.api.pagination import Page, PageQuery
 from app.markdown import render_markdown
 from challenges import money
@@ -30,7 +31,7 @@ from challenges.models import (
     Submission,
 )
 from challenges.services import judging, posting, solving
-from ideas.schemas import MAX_ID, VISIBLE, Id, OrganisationSummary, StrictInput, UserRef, text, user_ref, whole_number
+from ideas.schemas import MAX_ID, Id, OrganisationSummary, StrictInput, UserRef, user_ref, whole_number
 
 __all__ = ["MAX_ID"]
 
@@ -62,11 +63,17 @@ def _rfc3339(value):
         raise ValueError("That date is out of range.") from None
 
 
-Timestamp = Annotated[
-    datetime,
-    BeforeValidator(_rfc3339),
-    WithJsonSchema({"type": "string", "format": "date-time", "description": "RFC 3339 with an offset (Z or ±hh:mm)."}),
-]
+def timestamp(description: str = "RFC 3339 with an offset (Z or ±hh:mm)."):
+    """An aware time from RFC 3339 text; its description sits in its own schema, where an optional
+    field (`anyOf` with null) still shows it."""
+    return Annotated[
+        datetime,
+        BeforeValidator(_rfc3339),
+        WithJsonSchema({"type": "string", "format": "date-time", "description": description}),
+    ]
+
+
+Timestamp = timestamp()
 
 
 def _html(source: str | None) -> str:
@@ -257,20 +264,20 @@ class ChallengeListQuery(PageQuery):
 
 
 class CriterionIn(StrictInput):
-    name: text(min_length=1, max_length=120, pattern=VISIBLE)
+    name: trimmed_text(1, 120)
     weight: whole_number(1, 100)
     description: text(max_length=2000) = ""
 
 
-Title = text(min_length=5, max_length=posting.TITLE_MAX, pattern=VISIBLE)
-Summary = text(min_length=10, max_length=posting.SUMMARY_MAX, pattern=VISIBLE)
+Title = trimmed_text(5, posting.TITLE_MAX)
+Summary = trimmed_text(10, posting.SUMMARY_MAX)
 LongText = text(max_length=posting.TEXT_MAX)
 Criteria = Annotated[
     list[CriterionIn],
     Field(
         min_length=1,
         max_length=posting.MAX_CRITERIA,
-        description=("Judging criteria with their weights; names unique."),
+        description="Judging criteria with their weights; no two names the same, ignoring case.",
     ),
 ]
 Split = Annotated[
@@ -297,6 +304,11 @@ RewardAmount = Annotated[
     ),
 ]
 
+Statement = Annotated[
+    trimmed_text(20, posting.TEXT_MAX), Field(description="The full problem, Markdown; at least 20 characters.")
+]
+Deadline = timestamp("At least a day from now. " + RFC3339_HINT)
+
 
 class ChallengeCreate(StrictInput):
     organisation: text(min_length=1, max_length=64) = Field(
@@ -304,11 +316,11 @@ class ChallengeCreate(StrictInput):
     )
     title: Title
     summary: Summary
-    statement: LongText = Field(description="The full problem, Markdown; at least 20 characters.")
+    statement: Statement
     type: ChallengeTypeCode = "ideation"
     reward_amount: RewardAmount
     currency: Currency = "usd"
-    deadline: Timestamp = Field(description="At least a day from now. " + RFC3339_HINT)
+    deadline: Deadline
     ip_terms: IPTermsCode = "non_exclusive"
     eligibility: LongText = ""
     confidential_material: LongText = Field(
@@ -326,11 +338,11 @@ class ChallengeUpdate(StrictInput):
 
     title: Title | None = None
     summary: Summary | None = None
-    statement: LongText | None = None
+    statement: Statement | None = None
     type: ChallengeTypeCode | None = None
     reward_amount: RewardAmount | None = None
     currency: Currency | None = None
-    deadline: Timestamp | None = None
+    deadline: Deadline | None = None
     ip_terms: IPTermsCode | None = None
     eligibility: LongText | None = None
     confidential_material: LongText | None = None
@@ -442,8 +454,8 @@ class FeedbackIn(StrictInput):
     )
 
 
-SubmissionTitle = text(min_length=3, max_length=solving.TITLE_MAX, pattern=VISIBLE)
-SubmissionBody = Annotated[text(max_length=solving.BODY_MAX), Field(description="Markdown; at least 20 characters.")]
+SubmissionTitle = trimmed_text(3, solving.TITLE_MAX)
+SubmissionBody = Annotated[trimmed_text(20, solving.BODY_MAX), Field(description="Markdown; at least 20 characters.")]
 
 
 class SubmissionCreate(StrictInput):
@@ -497,8 +509,7 @@ class QuestionList(BaseModel):
     data: list[QuestionOut] = Field(description="Oldest first.")
 
 
-# No pattern: on a text this long it makes fuzzing slow, and the service refuses a blank one anyway.
-QuestionText = text(min_length=10, max_length=5000)
+QuestionText = trimmed_text(10, 5000)
 
 
 class QuestionIn(StrictInput):
@@ -523,7 +534,9 @@ class ScoreIn(StrictInput):
 
 class ScorecardIn(StrictInput):
     scores: list[ScoreIn] = Field(
-        min_length=1, max_length=posting.MAX_CRITERIA, description="One score for every criterion of the challenge."
+        min_length=1,
+        max_length=posting.MAX_CRITERIA,
+        description="One score for every criterion of the challenge, each criterion once.",
     )
 
 

@@ -2,7 +2,7 @@
 
 Inputs are strict (a number is not a string, `true` is not 1) and say in their schema what the
 services will refuse where a schema can say it cheaply, so a client learns the rules from the
-OpenAPI document. NUL characters are dropped from every text input: no database column stores
+OpenAPI document (`app/api/fields.py`). NUL characters are dropped from every text input: no database column stores
 them (PostgreSQL refuses them outright).
 """
 
@@ -13,17 +13,15 @@ from typing import Annotated, Literal
 
 from annotated_types import Interval
 from flask import url_for
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from app.api.fields import text, trimmed_text
 from app.api.pagination import Page, PageQuery
 from app.markdown import render_markdown
 from ideas.models import Board, Category, Comment, Idea, Status, StatusChange
 from ideas.ranking import SORTS
 
 MAX_ID = 2**31 - 1  # the largest id a database integer column holds
-# Somewhere a character other than white space (and NUL). Long texts go without a pattern: the
-# service still refuses a blank one, but a pattern on them makes fuzzing the API very slow.
-VISIBLE = r"[^\s\x00]"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -41,15 +39,6 @@ def whole_number(low: int, high: int):
 
 
 Id = whole_number(1, MAX_ID)
-
-
-def _drop_nul(value: str) -> str:
-    return value.replace("\x00", "")
-
-
-def text(**constraints):
-    """A string input checked against `constraints` as sent, then without NUL characters."""
-    return Annotated[str, StringConstraints(**constraints), AfterValidator(_drop_nul)]
 
 
 IdeaStatus = Literal["open", "under_review", "planned", "in_progress", "delivered", "declined", "merged"]
@@ -162,9 +151,7 @@ class BoardCreate(StrictInput):
         description="The organisation: its id (a number) or its slug (a string). "
         "You need the product manager role there."
     )
-    name: text(min_length=2, max_length=120, pattern=VISIBLE) = Field(
-        description="2 to 120 characters, not counting spaces at either end."
-    )
+    name: trimmed_text(2, 120) = Field(description="2 to 120 characters, not counting spaces at either end.")
     slug: str = Field(
         min_length=2,
         max_length=64,
@@ -305,8 +292,8 @@ class SimilarQuery(BaseModel):
 
 
 Title = Annotated[
-    text(min_length=8, max_length=160, pattern=VISIBLE),
-    Field(description="8 to 160 characters; runs of white space count as one."),
+    trimmed_text(8, 160),
+    Field(description="8 to 160 characters, not counting white space at either end; runs of white space count as one."),
 ]
 IdeaBody = Annotated[text(max_length=20_000), Field(description="Markdown.")]
 Tags = Annotated[
@@ -330,7 +317,7 @@ class IdeaUpdate(StrictInput):
 
     title: Title | None = None
     body: IdeaBody | None = None
-    category_id: Id | None = None
+    category_id: Id | None = Field(default=None, description="One of the board's categories; null removes it.")
     tags: Tags | None = None
 
 
@@ -372,7 +359,7 @@ class CommentPage(Page[CommentOut]):
 
 
 class CommentCreate(StrictInput):
-    body: text(min_length=1, max_length=10_000) = Field(description="Markdown; not only white space.")
+    body: trimmed_text(1, 10_000) = Field(description="Markdown; not only white space.")
     parent_id: Id | None = Field(default=None, description="The comment you answer, on the same idea.")
 
 
@@ -380,7 +367,10 @@ class CommentCreate(StrictInput):
 
 
 class StatusChangeIn(StrictInput):
-    status: SettableStatus = Field(description="`merged` is set by merging only.")
+    status: SettableStatus = Field(
+        description="`merged` is set by merging only. The idea's current status again needs a message or a "
+        "release note: it answers the voters without changing the status."
+    )
     message: text(max_length=10_000) = Field(
         default="",
         description=(
@@ -418,7 +408,7 @@ class StatusHistory(BaseModel):
 
 
 class MergeIn(StrictInput):
-    target_id: Id = Field(description="The idea to keep, on the same board.")
+    target_id: Id = Field(description="The idea to keep: another idea, on the same board.")
 
 
 class MergeOut(BaseModel):

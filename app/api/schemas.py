@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.fields import trimmed_text
 from app.api.pagination import Page
 
 Role = Literal["admin", "pm", "judge"]
@@ -45,9 +46,7 @@ class MeUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str | None = Field(
-        default=None, min_length=1, max_length=80, pattern=r"\S", description="Shown next to everything you post."
-    )
+    display_name: trimmed_text(1, 80) | None = Field(default=None, description="Shown next to everything you post.")
     bio: str | None = Field(default=None, max_length=2000)
 
 

@@ -222,3 +222,10 @@ class PasswordReset:
     else speaks for them (sessions, API tokens) must stop."""
 
     user_id: int
+
+
+@dataclass(frozen=True)
+class ApiTokensDisowned:
+    """A member changing their password asked that their API tokens stop working too."""
+
+    user_id: int

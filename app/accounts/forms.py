@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 
@@ -14,4 +14,8 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(
         "Repeat the new password",
         [DataRequired(message="Repeat the password."), EqualTo("new_password", message="The two passwords differ.")],
+    )
+    revoke_api_tokens = BooleanField(
+        "Also revoke my personal API tokens",
+        description="Do this if someone else may have known the old password: scripts using the tokens stop working.",
     )

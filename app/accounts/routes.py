@@ -54,13 +54,15 @@ def change_password():
                 form.current_password.data,
                 form.new_password.data,
                 keep_session_id=current_user.auth_session_id,
+                revoke_api_tokens=form.revoke_api_tokens.data,
             )
         except DomainError as error:
             apply_errors(form, error)
         else:
             with contextlib.suppress(MailError):  # the change stands; the notice is a courtesy
                 emails.send_password_changed(current_user)
-            flash("Password changed. Your other sessions have been signed out.", "success")
+            revoked = " and your personal API tokens revoked" if form.revoke_api_tokens.data else ""
+            flash(f"Password changed. Your other sessions have been signed out{revoked}.", "success")
             return redirect_to(url_for("accounts.change_password"))
     return render_template("accounts/settings_password.html", form=form), 422 if form.errors else 200
 

@@ -65,14 +65,23 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
 @events.subscribe(events.PasswordReset)
 def _revoke_all_after_reset(event: events.PasswordReset) -> None:
     """A reset follows a lost or stolen password: a token made with it must not outlive it."""
+    _revoke_all(event.user_id, "api.tokens_revoked_by_reset")
+
+
+@events.subscribe(events.ApiTokensDisowned)
+def _revoke_all_on_request(event: events.ApiTokensDisowned) -> None:
+    _revoke_all(event.user_id, "api.tokens_revoked_by_owner")
+
+
+def _revoke_all(user_id: int, audit_event: str) -> None:
     revoked = db.session.execute(
         update(ApiToken)
-        .where(ApiToken.user_id == event.user_id, ApiToken.revoked_at.is_(None))
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     if revoked:
-        audit.event("api.tokens_revoked_by_reset", user_id=event.user_id, count=revoked)
+        audit.event(audit_event, user_id=user_id, count=revoked)
 
 
 def active_tokens(user: User) -> list[ApiToken]:

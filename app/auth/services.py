@@ -275,20 +275,25 @@ def end_session_by_id(user: User, session_id: int) -> bool:
 # --- passwords ----------------------------------------------------------------------------
 
 
-def change_password(user: User, current: str, new: str, keep_session_id: int | None) -> None:
-    """Raises ValidationFailed; on success every other session of the user is signed out."""
+def change_password(
+    user: User, current: str, new: str, keep_session_id: int | None, *, revoke_api_tokens: bool = False
+) -> None:
+    """Raises ValidationFailed; on success every other session of the user is signed out, and
+    their API tokens revoked if they ask (a voluntary change need not follow a leak)."""
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed("Your current password is not correct.", {"current_password": ["Not correct."]})
     check_new_password(new, user.email, user.display_name, field="new_password")
-    _set_password(user, passwords.hash_password(new), keep_session_id)
-    audit.event("auth.password_changed", user_id=user.id)
+    _set_password(user, passwords.hash_password(new), keep_session_id, revoke_api_tokens=revoke_api_tokens)
+    audit.event("auth.password_changed", user_id=user.id, api_tokens_revoked=revoke_api_tokens)
 
 
 @writes
-def _set_password(user: User, password_hash: str, keep_session_id: int | None) -> None:
+def _set_password(user: User, password_hash: str, keep_session_id: int | None, *, revoke_api_tokens=False) -> None:
     """The new hash (made before the write lock: Argon2 is slow on purpose) and the other sessions ended."""
     user.password_hash = password_hash
     end_other_sessions(user, keep_session_id)
+    if revoke_api_tokens:
+        events.publish(events.ApiTokensDisowned(user.id))  # revoked in this transaction
 
 
 def make_reset_token(user: User) -> str:

@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from app.auth.models import AuthSession
-from tests.support.factories import PASSWORD, login, make_user
+from tests.support.factories import PASSWORD, login, make_user, token_client
 
 NEW = "glacier-lantern-77"
 
@@ -39,6 +39,33 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(app, db, 
     assert ok.status_code == 303
     assert user_client.get("/settings/profile").status_code == 200  # this session stays
     assert other.get("/settings/profile").status_code == 303  # the other one is gone
+
+
+def test_a_password_change_keeps_api_tokens_unless_asked_to_revoke_them(app, user_client):
+    api = token_client(app, user_client.user)
+    form = user_client.get("/settings/password").get_data(as_text=True)
+    assert "Also revoke my personal API tokens" in form
+
+    kept = user_client.post(
+        "/settings/password",
+        data={"current_password": PASSWORD, "new_password": NEW, "confirm": NEW},
+        follow_redirects=True,
+    )
+    assert "API tokens revoked" not in kept.get_data(as_text=True)
+    assert api.get("/api/v1/me").status_code == 200
+
+    revoked = user_client.post(
+        "/settings/password",
+        data={
+            "current_password": NEW,
+            "new_password": PASSWORD + "-2",
+            "confirm": PASSWORD + "-2",
+            "revoke_api_tokens": "y",
+        },
+        follow_redirects=True,
+    )
+    assert "your personal API tokens revoked" in revoked.get_data(as_text=True)
+    assert api.get("/api/v1/me").status_code == 401
 
 
 def test_sessions_page_lists_devices_and_signs_one_out(app, db, user_client):

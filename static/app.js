@@ -14,6 +14,25 @@
     if (form && !window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
   }, true);
 
+  // Menus (<details data-menu>): Escape closes the open one and gives focus back to its button;
+  // a click elsewhere, or opening another, closes it too.
+  function closeMenus(except) {
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (menu !== except) { menu.removeAttribute("open"); }
+    });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var menu = document.activeElement && document.activeElement.closest("details[data-menu][open]");
+    menu = menu || document.querySelector("details[data-menu][open]");
+    if (!menu) { return; }
+    menu.removeAttribute("open");
+    menu.querySelector("summary").focus();
+  });
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest("details[data-menu]"));
+  });
+
   // Show <time data-local> in the reader's own time zone.
   function localiseTimes(root) {
     root.querySelectorAll("time[data-local]").forEach(function (el) {

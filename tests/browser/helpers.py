@@ -52,7 +52,8 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 
 def account_menu(page: Page, name: str):
-    return page.get_by_label(f"Account menu for {name}")
+    """The account menu's button, found by its accessible name as a screen reader announces it."""
+    return page.locator("details.menu > summary").filter(has_text=re.compile(rf"Account menu for\s+{re.escape(name)}"))
 
 
 def expect_signed_in(page: Page, name: str) -> None:

@@ -15,9 +15,9 @@ from app.reputation.levels import LEVELS
 from app.web import fragment, redirect_to, safe_next
 from ideas import bp, policy
 from ideas.forms import BlockForm, FlagForm
+from ideas.models import Idea, Visibility
 from ideas.moderation import allowance, community, privileges
 from ideas.moderation import services as moderation
-from ideas.models import Idea, Visibility
 from ideas.moderation.models import REASONS
 from ideas.routes.community import hide_votes_needed
 from ideas.urls import board_args

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, events
@@ -20,10 +20,9 @@ from ideas import policy
 from ideas.models import Idea, Status, Visibility
 from ideas.moderation import privileges
 from ideas.moderation import services as moderation
-from ideas.moderation.models import DuplicateSuggestion, Flag, HideVote
+from ideas.moderation.models import DuplicateSuggestion, HideVote
 
-HIDE_VOTES_NEEDED = 3  # COMMUNITY_HIDE_VOTES in the configuration overrides it
-COMMUNITY_REASON = "community"  # the flag that puts community-hidden content in the queue
+HIDE_VOTES_NEEDED = moderation.HIDE_VOTES_NEEDED
 
 
 def _visible_target(user: User, target_type: str, target_id: int):
@@ -34,22 +33,12 @@ def _visible_target(user: User, target_type: str, target_id: int):
     return target, idea.board
 
 
-def hide_votes(target_type: str, target_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(HideVote)
-            .where(HideVote.target_type == target_type, HideVote.target_id == target_id)
-        )
-        or 0
-    )
-
-
 @writes
 def vote_to_hide(
     user: User, target_type: str, target_id: int, needed: int = HIDE_VOTES_NEEDED, now: datetime | None = None
 ) -> bool:
-    """Record the member's vote; True when it was the vote that hid the content. Raises
+    """Record the member's vote; True when it hid the content (votes and members' reports weigh
+    together: ideas.moderation.services.hide_when_weighty). Raises
     NotAllowed (below the level), NotFound, ValidationFailed (own content) or Conflict (voted)."""
     target, board = _visible_target(user, target_type, target_id)
     privileges.require(user, board, privileges.VOTE_TO_HIDE)
@@ -68,21 +57,7 @@ def vote_to_hide(
     except IntegrityError:
         db.session.rollback()
         raise Conflict("You voted to hide this already.") from None
-    count = hide_votes(target_type, target_id)
-    hidden = count >= max(1, needed)
-    if hidden:
-        moderation.set_visibility(target, Visibility.PENDING)
-        db.session.add(
-            Flag(
-                board_id=board.id,
-                target_type=target_type,
-                target_id=target_id,
-                reporter_id=None,
-                reason=COMMUNITY_REASON,
-                note=f"{count} votes to hide",
-            )
-        )
-        moderation.log(board.id, user, "community_hide", target_type, target_id, f"{count} votes")
+    hidden = moderation.hide_when_weighty(user, target_type, target, board, needed)
     db.session.commit()
     audit.event("moderation.hide_vote", target_type=target_type, target_id=target_id, user_id=user.id, hidden=hidden)
     return hidden

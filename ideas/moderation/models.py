@@ -1,4 +1,4 @@
-"""Flags raised by members, and the log of every moderation action."""
+"""Flags (members' reports and the system's holds), and the log of every moderation action."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ class Flag(db.Model):
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(String(500), default="")
+    # The reporter's level when they reported, and what the report weighs towards hiding the
+    # content (ideas.moderation.privileges); 0 for the flags the system raises.
+    reporter_level: Mapped[int | None] = mapped_column()
+    weight: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,4 +1,4 @@
-"""Flags, the moderation queue, hiding and restoring content, blocking members from a board.
+"""Reports (flags), the moderation queue, hiding and restoring content, blocking members from a board.
 Every action a moderator takes is written to the moderation log."""
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
 from app.db_types import writes
-from app.errors_domain import NotAllowed, NotFound, ValidationFailed
+from app.errors_domain import Conflict, NotAllowed, NotFound, RateLimited, ValidationFailed
 from app.extensions import db
 from app.reputation import services as reputation
 from app.reputation.points import POINTS
 from ideas import counters, policy
 from ideas.models import Board, BoardBlock, Comment, Idea, Visibility
-from ideas.moderation import privileges, spam
+from ideas.moderation import allowance, privileges, spam
 from ideas.moderation.models import REASONS, Flag, HideVote, ModerationLog
 
 SYSTEM_REASON = "held"  # a flag raised by the spam filter, not by a member
@@ -83,17 +83,40 @@ def _board_of(target: Idea | Comment) -> Board:
     return target.board if isinstance(target, Idea) else target.idea.board
 
 
+HIDE_VOTES_NEEDED = 3  # trusted members' votes that hide content; COMMUNITY_HIDE_VOTES overrides it
+COMMUNITY_REASON = "community"  # the flag that puts community-hidden content in the queue
+
+
 @writes
-def flag(reporter: User, target_type: str, target_id: int, reason: str, note: str = "") -> Flag | None:
-    """Anyone signed in who can see the content may flag it once; None if already flagged."""
+def flag(
+    reporter: User,
+    target_type: str,
+    target_id: int,
+    reason: str,
+    note: str = "",
+    hide_votes_needed: int = HIDE_VOTES_NEEDED,
+) -> Flag:
+    """Report content to the moderators: any member with a confirmed address who can see it,
+    once, and not their own. The report weighs by the reporter's level; enough weight (with the
+    votes to hide) hides it until a moderator looks. Raises NotFound, NotAllowed (address not
+    confirmed), ValidationFailed (own content, no reason), Conflict (reported already) or
+    RateLimited (today's reports used up: nothing is written)."""
     target = load_target(target_type, target_id)
     board = _board_of(target)
     idea = target if isinstance(target, Idea) else target.idea
     if not policy.can_participate(reporter, board) or not policy.can_see_idea(reporter, idea):
         raise NotFound("That content no longer exists.")
-    privileges.require(reporter, board, privileges.FLAG)
+    if not reporter.email_verified:
+        raise NotAllowed("Confirm your email address to report posts.")
+    if target.author_id == reporter.id:
+        raise ValidationFailed("You cannot report what you wrote.")
     if reason not in REASONS:
         raise ValidationFailed("Choose a reason.", {"reason": ["Choose one of the reasons."]})
+    if reported_by(reporter, target_type, [target_id]):
+        raise Conflict(ALREADY_REPORTED)
+    standing = privileges.reporter(reporter, board)
+    if not allowance.take(reporter.id, board.organisation_id, standing.per_day):
+        raise RateLimited(standing.limit_message())
     item = Flag(
         board_id=board.id,
         target_type=target_type,
@@ -101,16 +124,87 @@ def flag(reporter: User, target_type: str, target_id: int, reason: str, note: st
         reporter_id=reporter.id,
         reason=reason,
         note=(note or "").strip()[:500],
+        reporter_level=standing.level.number,
+        weight=standing.weight,
     )
     try:
         with db.session.begin_nested():
             db.session.add(item)
     except IntegrityError:
-        db.session.commit()  # ends the write transaction: flagged already
-        return None
+        db.session.rollback()
+        raise Conflict(ALREADY_REPORTED) from None
+    hidden = hide_when_weighty(reporter, target_type, target, board, hide_votes_needed)
     db.session.commit()
-    audit.event("moderation.flagged", target_type=target_type, target_id=target_id, user_id=reporter.id)
+    audit.event("moderation.flagged", target_type=target_type, target_id=target_id, user_id=reporter.id, hidden=hidden)
     return item
+
+
+ALREADY_REPORTED = "You reported this already; the moderators will take a look."
+
+
+def reported_by(user: User | None, target_type: str, target_ids) -> dict[int, str]:
+    """The reason of each of these the member reported (open or decided), by target id."""
+    ids = [i for i in target_ids if i]
+    if not ids or user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    rows = db.session.execute(
+        select(Flag.target_id, Flag.reason).where(
+            Flag.reporter_id == user.id, Flag.target_type == target_type, Flag.target_id.in_(ids)
+        )
+    )
+    return dict(rows.all())  # a Result has keys(), so dict() would take it for a mapping
+
+
+def community_weight(target_type: str, target_id: int) -> tuple[int, int, int]:
+    """(weight, reports, votes to hide) of the open reports and votes on the content. Each member
+    counts once, at their heaviest: a trusted member who reports and votes to hide counts once."""
+    weights: dict[int, int] = {}
+    reports = db.session.execute(
+        select(Flag.reporter_id, Flag.weight).where(
+            Flag.target_type == target_type,
+            Flag.target_id == target_id,
+            Flag.resolved_at.is_(None),
+            Flag.reporter_id.is_not(None),
+        )
+    ).tuples()
+    for user_id, weight in reports:
+        weights[user_id] = max(weights.get(user_id, 0), weight)
+    report_count = len(weights)
+    voters = list(
+        db.session.scalars(
+            select(HideVote.user_id).where(HideVote.target_type == target_type, HideVote.target_id == target_id)
+        )
+    )
+    for user_id in voters:
+        weights[user_id] = max(weights.get(user_id, 0), privileges.HIDE_VOTE_WEIGHT)
+    return sum(weights.values()), report_count, len(voters)
+
+
+def hide_when_weighty(actor: User, target_type: str, target: Idea | Comment, board: Board, votes_needed: int) -> bool:
+    """Hide visible content until a moderator looks once the community's reports and votes to
+    hide weigh as much as `votes_needed` trusted members' votes; True if this hid it."""
+    if target.visibility != Visibility.VISIBLE:
+        return False
+    weight, reports, votes = community_weight(target_type, target.id)
+    needed = max(1, votes_needed) * privileges.HIDE_VOTE_WEIGHT
+    if weight < needed:
+        return False
+    _set_visibility(target, Visibility.PENDING)
+    said = [f"{votes} vote{'s' if votes != 1 else ''} to hide"] if votes else []
+    said += [f"{reports} report{'s' if reports != 1 else ''}"] if reports else []
+    note = f"{' and '.join(said)} (weight {weight} of {needed})"
+    db.session.add(
+        Flag(
+            board_id=board.id,
+            target_type=target_type,
+            target_id=target.id,
+            reporter_id=None,
+            reason=COMMUNITY_REASON,
+            note=note,
+        )
+    )
+    _log(board.id, actor, "community_hide", target_type, target.id, note)
+    return True
 
 
 @dataclass

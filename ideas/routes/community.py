@@ -17,6 +17,11 @@ from ideas.urls import board_args
 TARGETS = ("idea", "comment")
 
 
+def hide_votes_needed() -> int:
+    """Trusted members' votes (or reports of the same weight) that hide content."""
+    return current_app.config.get("COMMUNITY_HIDE_VOTES", community.HIDE_VOTES_NEEDED)
+
+
 def _refuse(error: DomainError):
     """Refusals of the rules are errors (403/404); anything else is told on the idea's page."""
     if isinstance(error, (NotAllowed, NotFound)):
@@ -41,7 +46,7 @@ def vote_to_hide(target_type: str, target_id: int):
             current_user,
             target_type,
             target_id,
-            needed=current_app.config.get("COMMUNITY_HIDE_VOTES", community.HIDE_VOTES_NEEDED),
+            needed=hide_votes_needed(),
         )
     except DomainError as error:
         _refuse(error)
@@ -86,3 +91,8 @@ def dismiss_duplicate(idea_id: int, duplicate_of_id: int):
 @bp.app_template_global()
 def community_privileges(user, board) -> dict[str, bool]:
     return privileges.unlocked(user, board)
+
+
+@bp.app_template_global()
+def privilege_hint(privilege: str) -> str:
+    return privileges.unlock_hint(privilege)

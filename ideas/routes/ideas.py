@@ -12,7 +12,7 @@ from app.forms import apply_errors
 from app.markdown import render_markdown
 from app.web import redirect_to, render
 from ideas import bp, budgets, policy
-from ideas.forms import CommentForm, FlagForm, IdeaForm, MergeForm, ProxyVoteForm, StatusForm
+from ideas.forms import CommentForm, IdeaForm, MergeForm, ProxyVoteForm, StatusForm
 from ideas.models import Idea, Status
 from ideas.moderation.forms import RetagForm
 from ideas.services import comments as comment_services
@@ -83,7 +83,6 @@ def show(idea_id: int):
         comment_form=CommentForm(),
         status_form=status_form,
         merge_form=MergeForm(),
-        flag_form=FlagForm(),
         can_manage=can_manage,
         can_participate=policy.can_participate(current_user, board),
         can_edit=idea_services.can_edit(current_user, idea),

@@ -1,20 +1,25 @@
-"""Flagging (members from reputation level 1) and the moderators' queue, actions, blocks and log."""
+"""Reporting (every member with a confirmed address) and the moderators' queue, actions, blocks and log."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.forms import ConfirmForm
 from app.auth.models import User
-from app.errors_domain import DomainError
-from app.extensions import db
-from app.web import redirect_to, safe_next
+from app.errors_domain import DomainError, NotFound
+from app.extensions import db, htmx
+from app.reputation.levels import LEVELS
+from app.web import fragment, redirect_to, safe_next
 from ideas import bp, policy
 from ideas.forms import BlockForm, FlagForm
-from ideas.moderation import community
+from ideas.models import Idea, Visibility
+from ideas.moderation import allowance, community, privileges
 from ideas.moderation import services as moderation
 from ideas.moderation.models import REASONS
+from ideas.routes.community import hide_votes_needed
 from ideas.urls import board_args
 
 TARGETS = ("idea", "comment")
@@ -27,22 +32,84 @@ def _target_idea_id(target_type: str, target_id: int) -> int:
     return policy.comment_or_404(current_user, target_id).idea_id
 
 
+@dataclass
+class ReportControls:
+    """What the idea page offers the viewer for reporting its idea and comments: worked out once
+    a page. `locked` or `limit_message` say why the form is not offered."""
+
+    offered: bool = False
+    locked: str | None = None
+    limit_message: str | None = None
+    reported: dict[tuple[str, int], str] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=lambda: REASONS)
+
+    def reason(self, target_type: str, target_id: int) -> str | None:
+        """The reason of the viewer's report of it, if they reported it."""
+        return self.reported.get((target_type, target_id))
+
+
+@bp.app_template_global()
+def report_controls(user, idea, thread=()) -> ReportControls:
+    board = idea.board
+    if not policy.can_participate(user, board):
+        return ReportControls()
+    if not user.email_verified:
+        return ReportControls(True, locked="Confirm your email address (we sent you a link) to report posts.")
+    comment_ids = [c.id for comment, replies in thread for c in (comment, *replies)]
+    reported = {("idea", i): r for i, r in moderation.reported_by(user, "idea", [idea.id]).items()}
+    reported |= {("comment", i): r for i, r in moderation.reported_by(user, "comment", comment_ids).items()}
+    standing = privileges.reporter(user, board)
+    spent = standing.per_day is not None and allowance.used(user.id, board.organisation_id) >= standing.per_day
+    return ReportControls(True, limit_message=standing.limit_message() if spent else None, reported=reported)
+
+
 @bp.post("/flag/<target_type>/<int:target_id>")
 @login_required
 def flag(target_type: str, target_id: int):
+    """Report an idea or comment: a 303 back to it (the page then shows the report beside the
+    control), or for htmx the control itself, saying what happened."""
     if target_type not in TARGETS:
         abort(404)
     idea_id = _target_idea_id(target_type, target_id)
     form = FlagForm()
-    if form.validate_on_submit():
-        try:
-            created = moderation.flag(current_user, target_type, target_id, form.reason.data, form.note.data)
-        except DomainError as error:
-            abort(error.status, error.message)
-        flash("Thanks, the moderators will take a look." if created else "You flagged this already.", "info")
+    done = False
+    if not form.validate_on_submit():
+        message = "Choose a reason for the report."
     else:
-        flash("Choose a reason for the flag.", "error")
-    return redirect_to(url_for("ideas.show", idea_id=idea_id))
+        try:
+            moderation.flag(
+                current_user,
+                target_type,
+                target_id,
+                form.reason.data,
+                form.note.data,
+                hide_votes_needed=hide_votes_needed(),
+            )
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            message = error.message
+        else:
+            done = True
+            message = f"Thanks: reported as {REASONS[form.reason.data].lower()}. The moderators will take a look."
+            if moderation.load_target(target_type, target_id).visibility != Visibility.VISIBLE:
+                message += " Enough members reported it: it is hidden until they do."
+    if htmx:
+        target = moderation.load_target(target_type, target_id)
+        idea = target if target_type == "idea" else target.idea
+        return fragment(
+            "moderation/_report.html",
+            target_type=target_type,
+            target=target,
+            reports=report_controls(current_user, idea, [(target, [])] if target_type == "comment" else ()),
+            message=message,
+            done=done,
+        )
+    flash(message, "success" if done else "error")
+    idea = db.session.get(Idea, idea_id)
+    if not policy.can_see_idea(current_user, idea):  # the report hid it until a moderator looks
+        return redirect_to(url_for("ideas.board", **board_args(idea.board)))
+    return redirect_to(url_for("ideas.show", idea_id=idea_id, _anchor=f"report-{target_type}-{target_id}"))
 
 
 def _moderated_board(org_slug: str, board_slug: str):
@@ -61,6 +128,7 @@ def queue(org_slug: str, board_slug: str):
         board=board,
         items=moderation.queue(board),
         reasons=REASONS,
+        level_names=[level.name for level in LEVELS],
         blocked=moderation.blocked_members(board),
         form=ConfirmForm(),
         block_form=BlockForm(),

@@ -96,7 +96,7 @@ def seed_hostile_board():
     author = factories.seasoned_user(name=DISPLAY_NAME)
     member = factories.seasoned_user(name="Mo Member")
     for flagger in (author, member):
-        give_points(flagger, board.organisation, 10)  # flagging opens at level 1
+        give_points(flagger, board.organisation, 2000)  # a Leader may send 100 reports a day
 
     ideas = [factories.make_idea(board, author, title=payload, body=payload, tags=TAGS) for payload in PAYLOADS]
     main = ideas[0]

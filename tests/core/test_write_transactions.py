@@ -16,7 +16,6 @@ from ideas.services.comments import post_comment
 from ideas.services.follows import follow, unfollow
 from ideas.services.ideas import IdeaInput, submit_idea
 from tests.support.factories import make_board, make_idea, make_org, seasoned_user
-from tests.support.reputation import give_points
 from tests.support.sqlite_lock import another_writer
 
 
@@ -35,7 +34,6 @@ def test_a_comment_waits_for_another_writer(sqlite_only, db, idea):
 
 def test_a_flag_waits_for_another_writer(sqlite_only, db, idea):
     reporter = seasoned_user()
-    give_points(reporter, idea.board.organisation, 10)  # flagging opens at level 1
     with another_writer(db):
         item = flag(reporter, "idea", idea.id, "spam")
     assert item is not None and db.session.scalar(select(Flag.reporter_id)) == reporter.id

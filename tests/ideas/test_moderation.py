@@ -6,7 +6,6 @@ from ideas.moderation.models import Flag, ModerationLog
 from ideas.services.comments import post_comment
 from ideas.services.ideas import IdeaInput, submit_idea
 from tests.support.factories import login, make_board, make_idea, make_org, make_user, seasoned_user
-from tests.support.reputation import give_points
 
 
 @pytest.fixture
@@ -16,7 +15,6 @@ def setup(app, db):
     login(pm, board.organisation.memberships[0].user)
     member = app.test_client()
     member.user = seasoned_user()
-    give_points(member.user, board.organisation, 10)  # flagging opens at level 1
     login(member, member.user)
     return board, pm, member
 

@@ -14,7 +14,6 @@ from ideas.services.ideas import delete_idea
 from ideas.services.merging import merge_ideas
 from ideas.services.statuses import change_status
 from tests.support.factories import invite_to_board, make_board, make_idea, seasoned_user
-from tests.support.reputation import give_points
 from voting.services import cast_vote, record_proxy_vote, remaining_votes, retract_vote
 
 
@@ -70,7 +69,6 @@ def test_hiding_an_idea_returns_its_votes_to_their_budgets(db):
 def test_deleting_an_idea_takes_its_flags_out_of_the_queue(db):
     idea = make_idea()
     flagger = seasoned_user()
-    give_points(flagger, idea.board.organisation, 10)  # flagging opens at level 1
     moderation.flag(flagger, "idea", idea.id, "spam")
     board = idea.board
     delete_idea(idea.author, idea)

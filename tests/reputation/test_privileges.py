@@ -1,5 +1,5 @@
 """Each privilege is refused on the server below its level (403 with the level it takes),
-even when posted directly, and allowed from it."""
+even when posted directly, and allowed from it; the page says what unlocks it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from ideas.models import Visibility
-from ideas.moderation.models import DuplicateSuggestion, Flag
+from ideas.moderation.models import DuplicateSuggestion
 from tests.support.factories import login, make_board, make_idea, make_org, seasoned_user
 from tests.support.reputation import give_points
 
@@ -34,15 +34,15 @@ def _refused(response, level: str) -> None:
     assert f"takes level {level}" in response.get_data(as_text=True)
 
 
-def test_flagging_needs_level_one(app, db, community):
+def test_locked_actions_say_what_unlocks_them_instead_of_offering_a_form(app, db, community):
     org, board = community
     idea = make_idea(board)
-    newcomer, member = _member(app, org, 9), _member(app, org, 10)
-    _refused(newcomer.post(f"/flag/idea/{idea.id}", data={"reason": "spam"}), "1 (Member")
-    assert db.session.scalar(select(Flag.id)) is None
-    assert "Flagging opens at level 1" in newcomer.get(f"/ideas/{idea.id}").get_data(as_text=True)
-    assert member.post(f"/flag/idea/{idea.id}", data={"reason": "spam"}).status_code == 303
-    assert db.session.scalar(select(Flag.reporter_id)) == member.user.id
+    newcomer = _member(app, org, 0)
+    page = newcomer.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "Reach level 2 (Contributor, 100 points) to mark ideas as duplicates." in page
+    assert "Reach level 3 (Trusted, 500 points) to vote to hide content." in page
+    assert "Suggest a merge" not in page and "Vote to hide</button>" not in page
+    assert "Send to moderators" in page  # reporting is open to everyone
 
 
 def test_marking_a_duplicate_needs_level_two_and_lists_it_for_the_pm(app, db, community):
@@ -79,7 +79,7 @@ def test_hiding_needs_level_three_and_three_trusted_votes(app, db, community):
     assert app.test_client().get(f"/ideas/{idea.id}").status_code == 404
     pm = app.test_client()
     login(pm, org.memberships[0].user)
-    assert "Hidden by trusted members: 3 votes to hide" in pm.get("/boards/acme/dash/moderation").get_data(as_text=True)
+    assert "Hidden by the community: 3 votes to hide" in pm.get("/boards/acme/dash/moderation").get_data(as_text=True)
 
 
 def test_editing_others_tags_needs_level_three(app, db, community):

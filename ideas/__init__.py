@@ -7,11 +7,12 @@ bp = Blueprint("ideas", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from app import events
-    from ideas import api, models, notify, routes  # noqa: F401  (tables; routes on bp)
+    from app import events, jobs
+    from ideas import api, invitations, models, notify, routes  # noqa: F401  (tables; routes on bp)
     from ideas.moderation import community
     from ideas.moderation import models as moderation_models  # noqa: F401  (tables)
 
     app.register_blueprint(bp)
     app.register_blueprint(api.ideas_api)
     events.connect(app, notify, community)
+    jobs.connect(app, invitations)

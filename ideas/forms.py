@@ -88,11 +88,16 @@ class BlockForm(FlaskForm):
 
 
 class ProxyVoteForm(FlaskForm):
-    """A product manager records a customer's vote (from a call or an email) on the idea's page."""
+    """A product manager records a customer's vote (from a call or an email) on the idea's page:
+    a person chosen among the suggestions (`customer_id`, the value of the button chosen, never a
+    rendered input), a known address, or a new customer, only when asked, with the address typed twice."""
 
-    email = EmailField("Customer email", [DataRequired(message="Enter the customer's email address."), Length(max=254)])
+    email = EmailField("Or their email address", [Optional(), Length(max=254)])
     note = StringField(
         "Where it came from",
         [Optional(), Length(max=500)],
         description="e.g. “Call with Globex, 12 May”. Shown to product managers only.",
     )
+    customer_id = WholeNumberField(validators=[Optional()])
+    new_customer = BooleanField("Add a new customer with this address")
+    confirm_email = EmailField("The new customer's address, again", [Optional(), Length(max=254)])

@@ -13,6 +13,7 @@ from ideas import policy
 from ideas.forms import ProxyVoteForm
 from ideas.models import Board, Idea
 from voting import bp, services
+from voting.demand import services as demand
 
 
 @bp.post("/ideas/<int:idea_id>/vote")
@@ -60,20 +61,58 @@ def _idea_with_board_or_404(idea_id: int) -> Idea:
     return row[0]
 
 
+def _managed_idea_or_404(idea_id: int) -> Idea:
+    """404 for those who may not see the idea; 403 for those who see it but do not manage it."""
+    idea = policy.idea_or_404(current_user, idea_id)
+    policy.require_manage(current_user, idea.board)
+    return idea
+
+
+@bp.get("/ideas/<int:idea_id>/proxy-vote/people")
+@login_required
+def proxy_people(idea_id: int):
+    """People of the idea's organisation matching `q`, each with their segment: the suggestions
+    htmx shows as the product manager types, or a page of them without JavaScript."""
+    idea = _managed_idea_or_404(idea_id)
+    query = (request.args.get("q") or "")[:100]
+    people = demand.find_people(idea.board.organisation, query)
+    return render(
+        "voting/proxy_people.html",
+        partial="voting/_proxy_people.html",
+        idea=idea,
+        people=people,
+        query=query,
+        proxy_form=ProxyVoteForm(),
+    )
+
+
 @bp.post("/ideas/<int:idea_id>/proxy-vote")
 @login_required
 def proxy_vote(idea_id: int):
     """A product manager records a customer's vote (from a call or an email)."""
-    idea = policy.idea_or_404(current_user, idea_id)
-    policy.require_manage(current_user, idea.board)
+    idea = _managed_idea_or_404(idea_id)
     form = ProxyVoteForm()
     if form.validate_on_submit():
+        chosen = form.customer_id.data
+        person = demand.known_person(idea.board.organisation, chosen) if chosen else None
+        email = person.email if person else (form.email.data or "").strip()
         try:
-            services.record_proxy_vote(current_user, idea, form.email.data, form.note.data)
+            if chosen and person is None:
+                raise DomainError("Choose someone among the suggestions.")
+            if not email:
+                raise DomainError("Choose a customer among the suggestions, or enter their email address.")
+            services.record_proxy_vote(
+                current_user,
+                idea,
+                email,
+                form.note.data,
+                new_customer=bool(form.new_customer.data) and person is None,
+                confirm_email=form.confirm_email.data or "",
+            )
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash(f"Vote recorded for {form.email.data}.", "success")
+            flash(f"Vote recorded for {person.display_name if person else email}.", "success")
     else:
-        flash("Enter the customer's email address.", "error")
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or "Check the form.", "error")
     return redirect_to(url_for("ideas.show", idea_id=idea_id) + "#proxy-votes")

@@ -275,12 +275,22 @@ def recount_budgets(board: Board) -> None:
     db.session.add_all(VoteBudget(board_id=board.id, user_id=user_id, used=count) for user_id, count in rows)
 
 
-def record_proxy_vote(pm: User, idea: Idea, email: str, note: str = "", now: datetime | None = None) -> VoteResult:
+def record_proxy_vote(
+    pm: User,
+    idea: Idea,
+    email: str,
+    note: str = "",
+    now: datetime | None = None,
+    *,
+    new_customer: bool = False,
+    confirm_email: str = "",
+) -> VoteResult:
     """A product manager records an up-vote for a customer who asked by phone or mail. The vote
     is the customer's (it counts once, spends their budget) and is marked with who recorded it.
-    A customer without an account gets one they can claim through a password reset; it is
-    created only once every check has passed. Raises NotAllowed, ValidationFailed,
-    VotingClosed or OverBudget."""
+    An address without an account is refused unless the product manager says to add a new
+    customer (`new_customer`) and types the address again (`confirm_email`), so a typo makes no
+    phantom customer; the account, claimed later through a password reset, is created only once
+    every check has passed. Raises NotAllowed, ValidationFailed, VotingClosed or OverBudget."""
     import secrets
 
     from app.auth import passwords
@@ -294,7 +304,22 @@ def record_proxy_vote(pm: User, idea: Idea, email: str, note: str = "", now: dat
     if idea.visibility != Visibility.VISIBLE or not idea.voting_open:
         raise VotingClosed(f"Voting is closed: this idea is {idea.status_label.lower()}.")
     customer = find_user_by_email(address)
+    if customer is None and not new_customer:
+        raise ValidationFailed(
+            f"Nobody has the address {address} yet: choose a person from the suggestions, or add a new "
+            "customer with this address.",
+            {"email": ["No customer has this address. Check it, or add a new customer with it."]},
+        )
     if customer is None:
+        try:
+            confirmed = normalise_email(confirm_email)
+        except ValidationFailed:
+            confirmed = ""
+        if confirmed != address:
+            raise ValidationFailed(
+                "Type the new customer's address a second time, the same, to add them.",
+                {"confirm_email": ["The two addresses differ."]},
+            )
         customer = User(
             email=address,
             display_name=address.split("@")[0][:80],

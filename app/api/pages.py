@@ -12,6 +12,7 @@ from app.api.openapi import document_for
 from app.auth.forms import ConfirmForm
 from app.errors_domain import DomainError
 from app.forms import apply_errors
+from app.once import keep_once, take_once
 from app.web import redirect_to
 
 
@@ -42,10 +43,14 @@ def _tokens_page(form: CreateTokenForm, new_secret: str | None = None, status: i
     return response
 
 
+NEW_TOKEN = "api-token"
+
+
 @bp.get("/settings/tokens")
 @login_required
 def tokens():
-    return _tokens_page(CreateTokenForm())
+    """The token list; right after creating one, its secret, once (reloading finds it gone)."""
+    return _tokens_page(CreateTokenForm(), new_secret=take_once(NEW_TOKEN, current_user.id))
 
 
 @bp.post("/settings/tokens")
@@ -58,8 +63,9 @@ def create_token():
         except DomainError as error:
             apply_errors(form, error)
         else:
-            # Rendered, not redirected: the secret must not travel through the session cookie.
-            return _tokens_page(CreateTokenForm(formdata=None), new_secret=secret)
+            # Post/redirect/get: the secret waits, sealed, in the session for the one page showing it.
+            keep_once(NEW_TOKEN, current_user.id, secret)
+            return redirect_to(url_for("api_pages.tokens"))
     return _tokens_page(form, status=422)
 
 

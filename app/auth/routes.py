@@ -11,7 +11,7 @@ from app.auth import bp, emails, services, tokens
 from app.auth.forms import ConfirmForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from app.errors_domain import DomainError
 from app.extensions import limiter
-from app.forms import apply_errors
+from app.forms import apply_errors, validate_all
 from app.mail import MailError
 from app.web import redirect_to, safe_next
 
@@ -48,7 +48,9 @@ def signup():
     if current_user.is_authenticated:
         return redirect_to(url_for("main.home"))
     form = SignupForm()
-    if form.validate_on_submit():
+    if validate_all(
+        form, lambda: services.check_registration(form.email.data, form.password.data, form.display_name.data)
+    ):
         try:
             result = services.register(form.email.data, form.password.data, form.display_name.data)
         except DomainError as error:

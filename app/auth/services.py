@@ -78,12 +78,29 @@ def register(email: str, password: str, display_name: str) -> Registration:
     """Create an unverified account. An address that is already registered is not an error
     (the caller sends that owner a notice instead), so sign-up reveals nothing: not by its
     answer, nor by its time (the password is hashed either way, before the write lock is taken)."""
-    address = normalise_email(email)
-    display_name = (display_name or "").strip()
-    if not display_name:
-        raise ValidationFailed("Enter your name.", {"display_name": ["Enter your name."]})
-    check_new_password(password, address, display_name)
-    return _register(address, passwords.hash_password(password), display_name)
+    address = check_registration(email, password, display_name)
+    return _register(address, passwords.hash_password(password), display_name.strip())
+
+
+def check_registration(email: str, password: str, display_name: str) -> str:
+    """The normalised address, or ValidationFailed naming every field at fault at once (name,
+    email and password), not only the first."""
+    errors: dict[str, list[str]] = {}
+    if not (display_name or "").strip():
+        errors["display_name"] = ["Enter your name."]
+    try:
+        address = normalise_email(email)
+    except ValidationFailed as error:
+        errors.update(error.fields)
+        address = (email or "").strip().lower()
+    problems = passwords.password_problems(
+        password or "", current_app.config["PASSWORD_MIN_LENGTH"], email=address, name=(display_name or "").strip()
+    )
+    if problems:
+        errors["password"] = problems
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors)
+    return address
 
 
 @writes

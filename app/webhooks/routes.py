@@ -10,6 +10,7 @@ from app.auth.forms import ConfirmForm
 from app.errors_domain import DomainError
 from app.extensions import db, htmx
 from app.forms import apply_errors
+from app.once import keep_once, take_once
 from app.orgs import policy
 from app.orgs.models import Organisation
 from app.orgs.services import get_by_slug
@@ -45,12 +46,15 @@ def _input(form: EndpointForm) -> services.EndpointInput:
     )
 
 
-def _secret_page(endpoint: WebhookEndpoint, secret: str, rotated: bool):
-    response = render(
-        "webhooks/secret.html", organisation=endpoint.organisation, endpoint=endpoint, secret=secret, rotated=rotated
+SECRET = "webhook-secret"
+
+
+def _show_secret_once(endpoint: WebhookEndpoint, secret: str, rotated: bool):
+    """Post/redirect/get: the secret waits in the session for the page that shows it once."""
+    keep_once(SECRET, endpoint.id, secret)
+    return redirect_to(
+        url_for("webhooks.secret", slug=endpoint.organisation.slug, endpoint_id=endpoint.id, rotated=int(rotated))
     )
-    response.headers["Cache-Control"] = "no-store"  # the secret is shown once
-    return response
 
 
 @bp.get("/")
@@ -77,7 +81,7 @@ def create(slug: str):
         except DomainError as error:
             apply_errors(form, error)
         else:
-            return _secret_page(endpoint, secret, rotated=False)
+            return _show_secret_once(endpoint, secret, rotated=False)
     return render_template(
         "webhooks/form.html", organisation=organisation, form=form, endpoint=None
     ), 422 if form.errors or form.form_errors else 200
@@ -136,7 +140,27 @@ def rotate(slug: str, endpoint_id: int):
     endpoint = endpoint_or_404(slug, endpoint_id)
     if not ConfirmForm().validate_on_submit():
         return redirect_to(url_for("webhooks.show", slug=slug, endpoint_id=endpoint_id))
-    return _secret_page(endpoint, services.rotate_secret(endpoint), rotated=True)
+    return _show_secret_once(endpoint, services.rotate_secret(endpoint), rotated=True)
+
+
+@bp.get("/<int:endpoint_id>/secret")
+@login_required
+def secret(slug: str, endpoint_id: int):
+    """The signing secret, once: reloading finds it gone (rotating gives a new one)."""
+    endpoint = endpoint_or_404(slug, endpoint_id)
+    value = take_once(SECRET, endpoint.id)
+    if value is None:
+        flash("The signing secret was shown once and is not shown again. Rotate it to get a new one.", "info")
+        return redirect_to(url_for("webhooks.show", slug=slug, endpoint_id=endpoint.id))
+    response = render(
+        "webhooks/secret.html",
+        organisation=endpoint.organisation,
+        endpoint=endpoint,
+        secret=value,
+        rotated=request.args.get("rotated") == "1",
+    )
+    response.headers["Cache-Control"] = "no-store"  # the secret is shown once
+    return response
 
 
 @bp.post("/<int:endpoint_id>/test")

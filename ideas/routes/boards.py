@@ -231,8 +231,14 @@ def add_customer(org_slug: str, board_slug: str):
     form = CustomerForm()
     if form.validate_on_submit():
         try:
-            member = board_services.invite_customer(current_user, board, form.email.data)
-            flash(f"{member.email} can see this board once signed in with that confirmed address.", "success")
+            member, new = board_services.invite_customer(current_user, board, form.email.data)
+            flash(
+                f"{member.email} is invited: we are mailing them a link to this board, which they see once "
+                "signed in with that confirmed address."
+                if new
+                else f"{member.email} was invited already.",
+                "success",
+            )
         except DomainError as error:
             flash(error.message, "error")
     return redirect_to(url_for("ideas.settings", **board_args(board)))

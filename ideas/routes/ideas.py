@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app.errors_domain import DomainError
 from app.extensions import db, htmx
-from app.forms import apply_errors
+from app.forms import apply_errors, validate_all
 from app.markdown import render_markdown
 from app.web import redirect_to, render
 from ideas import bp, budgets, policy
@@ -33,10 +33,10 @@ def new_idea(org_slug: str, board_slug: str):
         abort(403, "You cannot post on this board.")
     form = IdeaForm(title=request.args.get("title", ""))
     _category_choices(form, board)
-    if form.validate_on_submit():
-        data = idea_services.IdeaInput(
-            form.title.data, form.body.data, form.category_id.data, idea_services.parse_tags(form.tags.data)
-        )
+    data = idea_services.IdeaInput(
+        form.title.data, form.body.data, form.category_id.data, idea_services.parse_tags(form.tags.data)
+    )
+    if validate_all(form, lambda: idea_services.check_idea(board, data)):
         try:
             idea = idea_services.submit_idea(current_user, board, data)
         except DomainError as error:

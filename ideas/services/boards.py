@@ -13,6 +13,7 @@ from app.errors_domain import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.orgs.services import SLUG_RE, slugify
+from ideas.invitations import enqueue_invitation
 from ideas.models import Board, BoardMember, Category
 
 
@@ -122,20 +123,24 @@ def remove_category(board: Board, category_id: int) -> None:
 
 
 @writes
-def invite_customer(actor: User, board: Board, email: str) -> BoardMember:
-    """Give an address access to a private board (once its owner confirms it)."""
+def invite_customer(actor: User, board: Board, email: str) -> tuple[BoardMember, bool]:
+    """Give an address access to a private board (once its owner confirms it) and mail it the
+    invitation (after the commit). Returns the member and whether it is new: inviting an address
+    again changes and sends nothing. Raises ValidationFailed for an impossible address."""
     address = normalise_email(email)
     existing = db.session.scalar(
         select(BoardMember).where(BoardMember.board_id == board.id, BoardMember.email == address)
     )
     if existing is not None:
         db.session.commit()  # ends the write transaction: invited already
-        return existing
+        return existing, False
     member = BoardMember(board_id=board.id, email=address, added_by_id=actor.id)
     db.session.add(member)
+    db.session.flush()
+    enqueue_invitation(member)  # mailed once this commits
     db.session.commit()
     audit.event("board.customer_added", board_id=board.id, actor_id=actor.id, email=audit.email_fingerprint(address))
-    return member
+    return member, True
 
 
 @writes

@@ -57,6 +57,12 @@ def _clean(board: Board, data: IdeaInput) -> IdeaInput:
     return IdeaInput(title, body, category_id, tags)
 
 
+def check_idea(board: Board, data: IdeaInput) -> IdeaInput:
+    """The idea's fields cleaned, or ValidationFailed naming every field at fault (for forms that
+    show all their errors at once)."""
+    return _clean(board, data)
+
+
 def parse_tags(raw) -> list[str]:
     """Tags from a list or a comma-separated string: lower case, letters, digits and - + # ."""
     if isinstance(raw, str):

@@ -19,7 +19,9 @@ def _shown_secret(page: str) -> str:
 
 
 def test_creating_a_token_shows_it_once_and_it_works(user_client, client):
-    response = user_client.post("/settings/tokens", data={"name": "Weekly report"})
+    posted = user_client.post("/settings/tokens", data={"name": "Weekly report"})
+    assert posted.status_code == 303 and posted.headers["Location"] == "/settings/tokens"  # post/redirect/get
+    response = user_client.get("/settings/tokens")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     secret = _shown_secret(response.get_data(as_text=True))
@@ -36,13 +38,22 @@ def test_creating_a_token_shows_it_once_and_it_works(user_client, client):
 
 
 def test_the_database_keeps_only_a_digest_and_a_prefix(user_client, db):
-    secret = _shown_secret(user_client.post("/settings/tokens", data={"name": "ci"}).get_data(as_text=True))
+    posted = user_client.post("/settings/tokens", data={"name": "ci"}, follow_redirects=True)
+    secret = _shown_secret(posted.get_data(as_text=True))
 
     token = db.session.scalar(select(ApiToken))
     assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert token.prefix == secret[:12]
     rows = db.session.execute(text("SELECT * FROM api_tokens")).all()
     assert rows and not any(secret in str(value) for row in rows for value in row)
+
+
+def test_reloading_after_creating_a_token_creates_no_second_one(user_client, db):
+    posted = user_client.post("/settings/tokens", data={"name": "ci"}, follow_redirects=True)
+    secret = _shown_secret(posted.get_data(as_text=True))
+    reloaded = user_client.get("/settings/tokens").get_data(as_text=True)  # what a reload sends now
+    assert secret not in reloaded and 'id="new-token"' not in reloaded
+    assert db.session.query(ApiToken).count() == 1
 
 
 def test_an_empty_name_gets_a_default_and_a_long_one_is_refused(user_client, db):

@@ -37,7 +37,14 @@ def test_private_ideas_are_not_notified_to_customers_removed_from_the_board(db):
 def test_proxy_vote_on_a_private_board_for_a_new_customer_works(db):
     board = make_board(private=True)
     idea = make_idea(board)
-    record_proxy_vote(_pm(board), idea, "fresh@client.example.com", "Email")
+    record_proxy_vote(
+        _pm(board),
+        idea,
+        "fresh@client.example.com",
+        "Email",
+        new_customer=True,
+        confirm_email="fresh@client.example.com",
+    )
     assert idea.score == 1
     assert db.session.scalar(select(BoardMember.id).where(BoardMember.email == "fresh@client.example.com")) is None
 
@@ -48,7 +55,13 @@ def test_proxy_vote_on_a_closed_idea_creates_no_account(db):
     idea = make_idea()
     change_status(_pm(idea.board), idea, Status.DECLINED, "No")
     with pytest.raises(Conflict):
-        record_proxy_vote(_pm(idea.board), idea, "nobody-yet@client.example.com")
+        record_proxy_vote(
+            _pm(idea.board),
+            idea,
+            "nobody-yet@client.example.com",
+            new_customer=True,
+            confirm_email="nobody-yet@client.example.com",
+        )
     assert db.session.scalar(select(User).where(User.email == "nobody-yet@client.example.com")) is None
 
 

@@ -3,9 +3,11 @@ rotating, deleting, and "Send test" with and without htmx."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+from flask.sessions import SecureCookieSessionInterface
 
 from app.extensions import db
 from app.webhooks.models import WebhookEndpoint
@@ -19,23 +21,31 @@ def _client(app, user):
     return client
 
 
+def _session_of(client) -> dict:
+    """What the browser's session cookie holds, as anyone holding the cookie could read it."""
+    app = client.application
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return SecureCookieSessionInterface().get_signing_serializer(app).loads(cookie.value)
+
+
 def _secret_in(html: str) -> str:
     return re.search(r'value="(whsec_[^"]+)"', html).group(1)
 
 
+NEW_ENDPOINT = {"description": "CRM sync", "events": ["idea.created", "idea.status_changed"], "active": "y"}
+
+
 def test_admins_add_a_webhook_and_see_its_secret_once(org, org_admin_client, receiver):
-    response = org_admin_client.post(
-        "/orgs/acme/webhooks/new",
-        data={
-            "url": receiver.url + "/in",
-            "description": "CRM sync",
-            "events": ["idea.created", "idea.status_changed"],
-            "active": "y",
-        },
-    )
+    posted = org_admin_client.post("/orgs/acme/webhooks/new", data={"url": receiver.url + "/in", **NEW_ENDPOINT})
+    endpoint = db.session.query(WebhookEndpoint).one()
+    # Post/redirect/get: the secret is on the page the post redirects to, shown once.
+    assert posted.status_code == 303
+    assert posted.headers["Location"] == f"/orgs/acme/webhooks/{endpoint.id}/secret?rotated=0"
+    assert endpoint.secret not in json.dumps(_session_of(org_admin_client))  # kept sealed, not in clear
+    response = org_admin_client.get(posted.headers["Location"])
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     secret = _secret_in(response.get_data(as_text=True))
-    endpoint = db.session.query(WebhookEndpoint).one()
+    assert secret == endpoint.secret and "Webhook added" in response.get_data(as_text=True)
     assert (endpoint.url, endpoint.event_list, endpoint.active) == (
         receiver.url + "/in",
         ["idea.created", "idea.status_changed"],
@@ -45,6 +55,20 @@ def test_admins_add_a_webhook_and_see_its_secret_once(org, org_admin_client, rec
     listing = org_admin_client.get("/orgs/acme/webhooks/").get_data(as_text=True)
     assert receiver.url + "/in" in listing and "CRM sync" in listing and secret not in listing
     assert secret not in org_admin_client.get(f"/orgs/acme/webhooks/{endpoint.id}").get_data(as_text=True)
+
+
+def test_reloading_the_secret_page_creates_nothing_and_shows_the_secret_no_more(org, org_admin_client, receiver):
+    posted = org_admin_client.post("/orgs/acme/webhooks/new", data={"url": receiver.url + "/in", **NEW_ENDPOINT})
+    assert "whsec_" in org_admin_client.get(posted.headers["Location"]).get_data(as_text=True)
+    again = org_admin_client.get(posted.headers["Location"], follow_redirects=True)
+    page = again.get_data(as_text=True)
+    assert again.request.path.endswith(f"/webhooks/{db.session.query(WebhookEndpoint).one().id}")
+    assert "whsec_" not in page and "shown once and is not shown again" in page
+    assert db.session.query(WebhookEndpoint).count() == 1
+    # Another admin's browser has nothing kept for it either.
+    other = org_admin_client.application.test_client()
+    login(other, org.memberships[0].user)
+    assert "whsec_" not in other.get(posted.headers["Location"], follow_redirects=True).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -91,8 +115,10 @@ def test_edit_pause_and_delete(org, org_admin_client, receiver):
 
 def test_rotating_the_secret_signs_with_the_new_one(org, org_admin_client, receiver):
     endpoint, old = add_endpoint(org, receiver)
-    response = org_admin_client.post(f"/orgs/acme/webhooks/{endpoint.id}/rotate")
+    response = org_admin_client.post(f"/orgs/acme/webhooks/{endpoint.id}/rotate", follow_redirects=True)
     new = _secret_in(response.get_data(as_text=True))
+    db.session.refresh(endpoint)
+    assert new == endpoint.secret and response.history[0].status_code == 303
     assert new != old and "The old secret no longer signs anything" in response.get_data(as_text=True)
 
     org_admin_client.post(f"/orgs/acme/webhooks/{endpoint.id}/test")
@@ -154,7 +180,7 @@ def test_pages_are_404_to_outsiders_and_403_to_members_who_are_not_admins(org, a
     pm = _client(app, add_member(org, None, "pm", "judge"))
     stranger = _client(app, make_user())
     base = f"/orgs/acme/webhooks/{endpoint.id}"
-    gets = ["/orgs/acme/webhooks/", "/orgs/acme/webhooks/new", base, base + "/edit"]
+    gets = ["/orgs/acme/webhooks/", "/orgs/acme/webhooks/new", base, base + "/edit", base + "/secret"]
     posts = ["/orgs/acme/webhooks/new", base + "/edit", base + "/delete", base + "/rotate", base + "/test"]
     for client, status in ((stranger, 404), (other_admin, 404), (pm, 403)):
         for path in gets:

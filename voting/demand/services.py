@@ -209,28 +209,93 @@ def customer_values_of(organisation: Organisation) -> list[CustomerValue]:
     )
 
 
-def _known_customer(organisation: Organisation, email: str) -> User | None:
-    """The account behind `email` if it is known to the organisation: a member, invited to one of
-    its boards, or someone who voted, posted or commented there. Anyone else stays unknown, so
-    this form cannot tell whether an arbitrary address has an account."""
+def _known_to(organisation: Organisation):
+    """Whether a user is known to the organisation: a member, invited to one of its boards, or
+    someone who voted, posted or commented there."""
     boards = select(Board.id).where(Board.organisation_id == organisation.id)
     board_ideas = select(Idea.id).where(Idea.board_id.in_(boards))
-    return db.session.scalar(
-        select(User).where(
-            User.email == email,
-            or_(
-                select(Membership.id)
-                .where(Membership.organisation_id == organisation.id, Membership.user_id == User.id)
-                .exists(),
-                select(BoardMember.id)
-                .where(BoardMember.board_id.in_(boards), BoardMember.email == User.email)
-                .exists(),
-                select(Vote.id).where(Vote.user_id == User.id, Vote.idea_id.in_(board_ideas)).exists(),
-                select(Idea.id).where(Idea.author_id == User.id, Idea.board_id.in_(boards)).exists(),
-                select(Comment.id).where(Comment.author_id == User.id, Comment.idea_id.in_(board_ideas)).exists(),
-            ),
+    return or_(
+        select(Membership.id)
+        .where(Membership.organisation_id == organisation.id, Membership.user_id == User.id)
+        .exists(),
+        select(BoardMember.id).where(BoardMember.board_id.in_(boards), BoardMember.email == User.email).exists(),
+        select(Vote.id).where(Vote.user_id == User.id, Vote.idea_id.in_(board_ideas)).exists(),
+        select(Idea.id).where(Idea.author_id == User.id, Idea.board_id.in_(boards)).exists(),
+        select(Comment.id).where(Comment.author_id == User.id, Comment.idea_id.in_(board_ideas)).exists(),
+    )
+
+
+def _known_customer(organisation: Organisation, email: str) -> User | None:
+    """The account behind `email` if it is known to the organisation (`_known_to`). Anyone else
+    stays unknown, so this form cannot tell whether an arbitrary address has an account."""
+    return db.session.scalar(select(User).where(User.email == email, _known_to(organisation)))
+
+
+@dataclass(frozen=True)
+class Person:
+    user: User
+    segment: str | None  # the segment their votes count in, if any
+
+
+PEOPLE_LIMIT = 8
+
+
+def find_people(organisation: Organisation, query: str, limit: int = PEOPLE_LIMIT) -> list[Person]:
+    """Active people known to the organisation whose name or email contains `query` (two
+    characters at least), by name, each with their segment (their own, else their domain's)."""
+    words = " ".join((query or "").replace("\x00", "").split()).lower()[:100]
+    if len(words) < 2:
+        return []
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    users = list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.active.is_(True),
+                or_(
+                    func.lower(User.display_name).like(pattern, escape="\\"),
+                    func.lower(User.email).like(pattern, escape="\\"),
+                ),
+                _known_to(organisation),
+            )
+            .order_by(func.lower(User.display_name), User.id)
+            .limit(limit)
         )
     )
+    segments = _segment_names(organisation, users)
+    return [Person(user, segments.get(user.id)) for user in users]
+
+
+def known_person(organisation: Organisation, user_id: int) -> User | None:
+    """The active user `user_id` if the organisation knows them (`_known_to`), else None."""
+    return db.session.scalar(select(User).where(User.id == user_id, User.active.is_(True), _known_to(organisation)))
+
+
+def _segment_names(organisation: Organisation, users: list[User]) -> dict[int, str]:
+    """Each user's segment name: the one set for them, else their email domain's (two queries)."""
+    if not users:
+        return {}
+    own = dict(
+        db.session.execute(
+            select(CustomerValue.user_id, Segment.name)
+            .join(Segment, Segment.id == CustomerValue.segment_id)
+            .where(CustomerValue.organisation_id == organisation.id, CustomerValue.user_id.in_([u.id for u in users]))
+        ).all()
+    )
+    domains = {u.email.rsplit("@", 1)[-1] for u in users}
+    by_domain = dict(
+        db.session.execute(
+            select(CustomerDomain.domain, Segment.name)
+            .join(Segment, Segment.id == CustomerDomain.segment_id)
+            .where(CustomerDomain.organisation_id == organisation.id, CustomerDomain.domain.in_(domains))
+        ).all()
+    )
+    names = {}
+    for user in users:
+        name = own.get(user.id) or by_domain.get(user.email.rsplit("@", 1)[-1])
+        if name:
+            names[user.id] = name
+    return names
 
 
 def set_customer_value(

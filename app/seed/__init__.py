@@ -16,20 +16,38 @@ from app.auth.passwords import hash_password
 from app.auth.services import create_user
 from app.clock import utcnow
 from app.extensions import db
-from app.orgs.models import Organisation
+from app.orgs.models import Membership, Organisation
 from app.orgs.services import add_member, create_organisation
 
 DEMO_PASSWORD = "demo-ideas-2026"
 
 PEOPLE = [
-    # email, name, site admin, bio
-    ("admin@ideaforge.example.com", "Ada Admin", True, "Runs this Ideaforge site."),
-    ("priya@acme.example.com", "Priya Patel", False, "Head of product at Acme Analytics."),
-    ("jonas@acme.example.com", "Jonas Berg", False, "Staff engineer; judges Acme's challenges."),
-    ("mei@northwind.example.com", "Mei Tanaka", False, "Product manager at Northwind Logistics."),
-    ("carlos@retail.example.com", "Carlos Romero", False, "Data lead at a retail chain; heavy Acme user."),
-    ("sam@solvers.example.com", "Sam Okafor", False, "Independent ML engineer who enjoys a hard problem."),
-    ("lena@solvers.example.com", "Lena Fischer", False, "Operations researcher; route optimisation nerd."),
+    # email, name, site admin, bio, what the login list says of someone without a role in an organisation
+    ("admin@ideaforge.example.com", "Ada Admin", True, "Runs this Ideaforge site.", ""),
+    ("priya@acme.example.com", "Priya Patel", False, "Head of product at Acme Analytics.", ""),
+    ("jonas@acme.example.com", "Jonas Berg", False, "Staff engineer; judges Acme's challenges.", ""),
+    ("mei@northwind.example.com", "Mei Tanaka", False, "Product manager at Northwind Logistics.", ""),
+    (
+        "carlos@retail.example.com",
+        "Carlos Romero",
+        False,
+        "Data lead at a retail chain; heavy Acme user.",
+        "customer of Acme, invited to its private Enterprise board",
+    ),
+    (
+        "sam@solvers.example.com",
+        "Sam Okafor",
+        False,
+        "Independent ML engineer who enjoys a hard problem.",
+        "solver: enters challenges and wins awards",
+    ),
+    (
+        "lena@solvers.example.com",
+        "Lena Fischer",
+        False,
+        "Operations researcher; route optimisation nerd.",
+        "solver: enters challenges and wins awards",
+    ),
 ]
 
 CUSTOMERS = [
@@ -115,7 +133,7 @@ def seed() -> Iterator[str]:
     current_app.config["NOTIFICATION_MAIL"] = False
     users = {}
     created = 0
-    for email, name, admin, bio in PEOPLE:
+    for email, name, admin, bio, _role in PEOPLE:
         users[email], new = _user(email, name, admin, bio)
         created += new
     for email, name, _admin, bio in CUSTOMERS:
@@ -128,6 +146,9 @@ def seed() -> Iterator[str]:
             created += 1
         for email, roles in members:
             add_member(organisation, users[email], roles)
+    from app.seed.demand import seed_segments
+
+    created += seed_segments()
     from app.seed.ideas import seed_boards
 
     created += seed_boards(users)
@@ -140,9 +161,24 @@ def seed() -> Iterator[str]:
     yield f"Demo data ready ({created} new records)."
     yield ""
     yield f"Demo accounts (password for all: {DEMO_PASSWORD}):"
-    for email, name, admin, _bio in PEOPLE:
-        yield f"  {email:<30} {name}{' - site administrator' if admin else ''}"
+    for email, _name, _admin, _bio, role in PEOPLE:
+        yield f"  {email} / {DEMO_PASSWORD} — {'; '.join(roles_of(users[email])) or role}"
     yield f"  plus {len(CUSTOMERS)} customer accounts (see app/seed/__init__.py)"
+
+
+ROLE_NAMES = (("is_admin", "admin"), ("is_pm", "product manager"), ("is_judge", "judge"))
+
+
+def roles_of(user: User) -> list[str]:
+    """What the account is, read from the database: "site administrator", and per organisation
+    its roles ("admin and product manager, Acme Analytics")."""
+    roles = ["site administrator"] if user.is_site_admin else []
+    for membership in db.session.scalars(
+        select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+    ):
+        held = [label for flag, label in ROLE_NAMES if getattr(membership, flag)]
+        roles.append(f"{' and '.join(held) or 'member'}, {membership.organisation.name}")
+    return roles
 
 
 @click.command("seed-demo")

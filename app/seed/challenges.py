@@ -2,6 +2,10 @@
 submissions, questions, scores and awards, all through the real services with a `now` in the past.
 Running it again adds nothing: a challenge is found by its organisation and title.
 
+Rewards are paid in through the payments package's funding outside Stripe (the seed runs with no
+Stripe to call): the same receipt, ledger journals and opening of the challenge as a Checkout, so
+Billing, the ledger and the winners' Earnings tell the story the notifications tell.
+
 The story is data (CHALLENGES below); the code underneath only plays it back.
 """
 
@@ -18,7 +22,8 @@ from app.clock import utcnow
 from app.extensions import db
 from app.orgs.models import Organisation
 from challenges.models import Challenge, ChallengeType, IPTerms
-from challenges.services import awards, funding, judging, posting, questions, solving
+from challenges.payments import funding
+from challenges.services import awards, judging, posting, questions, solving
 
 
 def md(text: str) -> str:
@@ -68,6 +73,9 @@ class Story:
     # (solver email, amount in major units); the award page's choice
     awards: list[tuple[str, int]] = field(default_factory=list)
     accepted: tuple[str, ...] = ()
+    # Days from today when the awards were made: recent enough that an exclusive offer not yet
+    # accepted is still open (the challenge's acceptance_days, 14, after it).
+    awarded: float = -4
 
 
 FORECAST = Story(
@@ -363,13 +371,7 @@ def _play(story: Story, organisation: Organisation, users: dict[str, User], now:
     posting.request_funding(pm, challenge, now=posted_at)
     if story.state == "awaiting_funding":
         return challenge
-    funding.mark_funded(
-        challenge.id,
-        challenge.reward_amount,
-        challenge.currency,
-        f"demo-{challenge.id}",
-        now=posted_at + timedelta(hours=2),
-    )
+    funding.record_outside_stripe(pm, challenge, now=posted_at + timedelta(hours=2))
     submissions = {}
     for _i, entry in enumerate(story.entries):
         at = deadline - timedelta(days=entry.days_before_deadline)
@@ -381,7 +383,7 @@ def _play(story: Story, organisation: Organisation, users: dict[str, User], now:
         posting.start_judging(pm, challenge, now=deadline + timedelta(hours=1))
         _judge(story, challenge, submissions, users, deadline + timedelta(days=1))
     if story.state == "awarded":
-        _award(story, challenge, pm, submissions, users, deadline + timedelta(days=10))
+        _award(story, challenge, pm, submissions, users, now + timedelta(days=story.awarded))
     return challenge
 
 
@@ -415,4 +417,4 @@ def _award(
     )
     for award in made:
         if award.solver.email in story.accepted:
-            awards.accept_award(award.solver, award, now=at + timedelta(days=2))
+            awards.accept_award(award.solver, award, now=at + timedelta(days=1))

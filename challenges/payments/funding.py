@@ -52,12 +52,7 @@ def start_checkout(actor: User, challenge: Challenge, success_url: str, cancel_u
     """Create a Checkout Session for the reward plus fee and return its URL.
 
     Raises NotAllowed (not a manager), Conflict (not awaiting funding) or a gateway error."""
-    if not policy.can_manage(actor, challenge):
-        raise NotAllowed("Only the organisation's admins and product managers can fund a challenge.")
-    if challenge.state != State.AWAITING_FUNDING:
-        raise Conflict("Only a challenge awaiting funding can be funded.")
-    if challenge.deadline <= utcnow():
-        raise Conflict("The deadline has passed; extend it before funding.")
+    _check_fundable(actor, challenge, utcnow())
     terms = quote(challenge)
     attempt = (db.session.scalar(select(func.count(Payment.id)).where(Payment.challenge_id == challenge.id)) or 0) + 1
     session = gateway.create_checkout_session(
@@ -76,12 +71,49 @@ def start_checkout(actor: User, challenge: Challenge, success_url: str, cancel_u
     return session.url
 
 
+def _check_fundable(actor: User, challenge: Challenge, now) -> None:
+    if not policy.can_manage(actor, challenge):
+        raise NotAllowed("Only the organisation's admins and product managers can fund a challenge.")
+    if challenge.state != State.AWAITING_FUNDING:
+        raise Conflict("Only a challenge awaiting funding can be funded.")
+    if challenge.deadline <= now:
+        raise Conflict("The deadline has passed; extend it before funding.")
+
+
+# Payments made outside Stripe carry this reference prefix and no charge.
+OUTSIDE_STRIPE = "outside_stripe_"
+
+
+def is_outside_stripe(payment: Payment) -> bool:
+    """Paid in without Stripe (the demo data): there is no charge to pay winners from or refund."""
+    return payment.session_id.startswith(OUTSIDE_STRIPE) and not payment.charge_id
+
+
+def record_outside_stripe(actor: User, challenge: Challenge, now=None) -> Payment:
+    """Funding paid in outside Stripe, as the demo data is (it is seeded with no Stripe to call):
+    the same receipt, ledger journals and opening of the challenge as a confirmed Checkout, without
+    a charge at Stripe. Raises NotAllowed or Conflict like `start_checkout`."""
+    now = now or utcnow()
+    _check_fundable(actor, challenge, now)
+    terms = quote(challenge)
+    payment = _record_session(
+        challenge.id,
+        actor.id,
+        f"{OUTSIDE_STRIPE}{challenge.id}",
+        terms["reward"],
+        terms["fee"],
+        challenge.currency,
+        now=now,
+    )
+    return _open(payment, intent_id="", charge_id="", stripe_fee=0, now=now)
+
+
 def transfer_group(challenge_id: int) -> str:
     return f"challenge_{challenge_id}"
 
 
 @writes
-def _record_session(challenge_id, payer_id, session_id, reward, fee, currency) -> Payment:
+def _record_session(challenge_id, payer_id, session_id, reward, fee, currency, now=None) -> Payment:
     existing = db.session.scalar(select(Payment).where(Payment.session_id == session_id))
     if existing:  # the same idempotency key replayed the same session
         db.session.rollback()
@@ -93,6 +125,7 @@ def _record_session(challenge_id, payer_id, session_id, reward, fee, currency) -
         reward_amount=reward,
         fee_amount=fee,
         currency=currency,
+        created_at=now or utcnow(),
     )
     db.session.add(payment)
     try:
@@ -169,16 +202,21 @@ def _paid(payment_id: int, session) -> Payment:
     charge = gateway.retrieve_charge(intent.latest_charge)
     txn = charge.balance_transaction
     stripe_fee = int(getattr(txn, "fee", 0) or 0) if txn and not isinstance(txn, str) else 0
+    return _open(payment, intent_id=intent.id, charge_id=charge.id, stripe_fee=stripe_fee)
+
+
+def _open(payment: Payment, *, intent_id: str, charge_id: str, stripe_fee: int, now=None) -> Payment:
+    """The money is in: open the challenge, then book the payment (unused when it cannot open)."""
     usable, message = True, ""
     try:  # idempotent by reference: safe to call again when this handler is retried
-        seam.mark_funded(payment.challenge_id, payment.reward_amount, payment.currency, session.id)
+        seam.mark_funded(payment.challenge_id, payment.reward_amount, payment.currency, payment.session_id, now=now)
     except DomainError as error:
         usable, message = False, f"Paid, but the challenge could not open ({error.message}); it is refunded."
-    return _book_payment(payment_id, intent.id, charge.id, stripe_fee, usable, message)
+    return _book_payment(payment.id, intent_id, charge_id, stripe_fee, usable, message, now)
 
 
 @writes
-def _book_payment(payment_id, intent_id, charge_id, stripe_fee, usable, message) -> Payment:
+def _book_payment(payment_id, intent_id, charge_id, stripe_fee, usable, message, now=None) -> Payment:
     payment = db.session.scalars(
         select(Payment).where(Payment.id == payment_id).with_for_update().execution_options(populate_existing=True)
     ).one()
@@ -187,7 +225,7 @@ def _book_payment(payment_id, intent_id, charge_id, stripe_fee, usable, message)
         return payment
     payment.state = PaymentState.PAID if usable else PaymentState.UNUSED
     payment.payment_intent_id, payment.charge_id, payment.stripe_fee = intent_id, charge_id, stripe_fee
-    payment.message, payment.paid_at = message, utcnow()
+    payment.message, payment.paid_at = message, now or utcnow()
     cur, cid = payment.currency, payment.challenge_id
     ledger.post(
         f"payment:{payment.id}:paid",
@@ -199,7 +237,7 @@ def _book_payment(payment_id, intent_id, charge_id, stripe_fee, usable, message)
         ],
         cur,
         cid,
-        f"Checkout {payment.session_id}",
+        f"Checkout {payment.session_id}" if payment.charge_id else "Paid in outside Stripe",
     )
     ledger.post(
         f"payment:{payment.id}:stripe_fee",

@@ -19,12 +19,13 @@ from app.extensions import db
 from challenges import policy
 from challenges.models import Award, Challenge
 from challenges.payments import gateway, ledger
-from challenges.payments.funding import funding_payment, transfer_group
+from challenges.payments.funding import funding_payment, is_outside_stripe, transfer_group
 from challenges.payments.models import Account, Payout, PayoutAccount, PayoutState
 from challenges.services import funding as seam
 
 log = logging.getLogger(__name__)
 WAITING = "Waiting for the winner to connect a payout account."
+OUTSIDE = "The reward was paid in outside Stripe (demo data), so Stripe cannot pay it out."
 
 
 def ensure_payout(award: Award) -> Payout:
@@ -71,6 +72,10 @@ def _claim(payout_id: int) -> tuple[Payout, dict | None]:
     source = funding_payment(challenge)
     if account is None or not account.payouts_enabled or source is None:
         payout.state, payout.message = PayoutState.PENDING, WAITING if source else "Waiting for the funding payment."
+        db.session.commit()
+        return payout, None
+    if is_outside_stripe(source):
+        payout.state, payout.message = PayoutState.PENDING, OUTSIDE
         db.session.commit()
         return payout, None
     payout.state, payout.destination, payout.updated_at = PayoutState.IN_TRANSIT, account.account_id, utcnow()

@@ -16,6 +16,7 @@ from app.extensions import db
 from challenges import policy
 from challenges.models import Award, AwardState, Challenge, State
 from challenges.payments import gateway, ledger
+from challenges.payments.funding import is_outside_stripe
 from challenges.payments.models import Account, Payment, PaymentState, Refund, RefundState
 from challenges.services import funding as seam
 
@@ -74,6 +75,10 @@ def process(refund_id: int) -> Refund:
     refund = db.session.get(Refund, refund_id)
     if refund.state != RefundState.PENDING:
         return refund
+    if is_outside_stripe(refund.payment):
+        return _finish(
+            refund_id, "", RefundState.FAILED, "Paid in outside Stripe (demo data): Stripe cannot refund it."
+        )
     try:
         made = gateway.create_refund(
             key=refund.idempotency_key,

@@ -7,20 +7,42 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.extensions import db
-from challenges.models import Challenge
+from challenges.models import Award, AwardState, Challenge
 from challenges.payments import gateway, ledger
 from challenges.payments.models import Payment, PaymentState, Payout, PayoutState, Refund, RefundState
+from challenges.services import awards
 
 
 def earnings(user_id: int) -> dict:
+    """The winner's payouts, and the awards they won that have no payout yet: offers waiting for
+    their acceptance, and accepted awards of a challenge whose funding payment is not here."""
     rows = list(db.session.scalars(select(Payout).where(Payout.user_id == user_id).order_by(Payout.id.desc())))
+    unpaid = list(
+        db.session.scalars(
+            select(Award)
+            .where(
+                Award.solver_id == user_id,
+                Award.state.in_((AwardState.OFFERED, AwardState.ACCEPTED)),
+                ~select(Payout.id).where(Payout.award_id == Award.id).exists(),
+            )
+            .order_by(Award.id.desc())
+        )
+    )
+    now = utcnow()
     return {
         "payouts": rows,
         "states": PayoutState,
+        "awards": [(award, awards.phase(award, now)) for award in unpaid],
+        "award_states": AwardState,
         "challenges": {
             c.id: c
-            for c in db.session.scalars(select(Challenge).where(Challenge.id.in_({p.challenge_id for p in rows})))
+            for c in db.session.scalars(
+                select(Challenge).where(
+                    Challenge.id.in_({p.challenge_id for p in rows} | {a.challenge_id for a in unpaid})
+                )
+            )
         },
     }
 

@@ -116,8 +116,9 @@ def _unsent_refunds(challenge_id: int) -> list[int]:
 
 @events.subscribe(events.AwardAccepted)
 def _award_accepted(event: events.AwardAccepted) -> None:
-    # In the accepting transaction: the payout exists exactly when the acceptance does. Challenges
-    # funded outside Stripe (demo data) have no escrow here and nothing to pay.
+    # In the accepting transaction: the payout exists exactly when the acceptance does. A challenge
+    # opened without a funding payment has no escrow here and nothing to pay (the winner's Earnings
+    # page still lists the award).
     award = db.session.get(Award, event.award_id)
     if funding_payment(award.challenge) is not None:
         payouts.ensure_payout(award)

@@ -40,11 +40,13 @@ def long_date(value: datetime | None) -> str:
 
 def register(app: Flask) -> None:
     from app.markdown import render_markdown
+    from app.web import refusal_for
 
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(time_ago, "ago")
     app.add_template_filter(iso, "iso")
     app.add_template_filter(long_date, "long_date")
+    app.add_template_global(refusal_for, "refusal_for")
 
     @app.context_processor
     def site_context():

@@ -1,5 +1,9 @@
 """Error pages in the site's look, and one JSON error shape for API and JSON clients:
-`{"error": {"code": ..., "message": ..., "fields": {...}}}`."""
+`{"error": {"code": ..., "message": ..., "fields": {...}}}`.
+
+htmx requests get the JSON shape too: htmx swaps no error page, and static/app.js shows the
+message beside the control that sent the request. (A route that answers an htmx refusal with
+an HTML fragment, a control re-rendered with its message, sends that instead.)"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from app import audit
 from app.errors_domain import DomainError
-from app.extensions import db
+from app.extensions import db, htmx
 from app.web import wants_json
 
 MESSAGES = {
@@ -91,9 +95,13 @@ def handle_http_error(error: HTTPException):
         message = MESSAGES[429]
     # Keep what the exception says beyond the body: Allow on 405, Retry-After on 429.
     headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
-    if wants_json():
+    if _answers_json():
         return error_response(status, code, message, headers=headers)
     return _error_page(status, message), status, headers
+
+
+def _answers_json() -> bool:
+    return wants_json() or bool(htmx)
 
 
 def _error_page(status: int, message: str) -> str:
@@ -134,7 +142,7 @@ def handle_domain_error(error: DomainError):
     db.session.rollback()
     if error.status == 403:
         audit.event("authz.denied", logging.WARNING, reason=error.message)
-    if wants_json():
+    if _answers_json():
         return error_response(error.status, error.code, error.message, error.fields)
     return _error_page(error.status, error.message), error.status
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
@@ -54,6 +54,32 @@ def act(action: Callable[[], object], done: str | Callable[[object], tuple[str, 
         message, category = done(result) if callable(done) else (done, "success")
         flash(message, category)
     return redirect_to(back)
+
+
+REFUSAL = "refusal:"  # the flash category of a refusal shown beside its control, not at the top
+
+
+def refuse_beside(control: str, message: str) -> None:
+    """Keep a refusal for the next page, to be shown beside `control` (the id of the element
+    that sent the request, which the page renders with `refusal_for(control)`), not among the
+    messages at the top."""
+    flash(message, REFUSAL + control)
+
+
+def refusal_for(control: str) -> str | None:
+    """The refusal kept for `control` by refuse_beside (a template global). Never read in an
+    htmx request: its fragment is not the page the message was kept for."""
+    if htmx:
+        return None
+    wanted = REFUSAL + control
+    return next(
+        (message for category, message in get_flashed_messages(with_categories=True) if category == wanted), None
+    )
+
+
+def with_anchor(path: str, anchor: str) -> str:
+    """`path` (a local address) pointing at the element `anchor` instead of any other."""
+    return path.split("#", 1)[0].rstrip("?") + "#" + anchor
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:

@@ -46,27 +46,111 @@
   document.addEventListener("DOMContentLoaded", function () { localiseTimes(document); });
   document.addEventListener("htmx:afterSwap", function (event) { localiseTimes(event.target); });
 
-  // htmx does not swap error responses; say something instead of failing silently.
+  // ---- Refusals beside the control that asked ------------------------------------------------
+  // The server answers an htmx request's errors as JSON ({"error": {"message"}}); the message
+  // goes into the error slot ([data-error-slot]) of the control's scope ([data-error-scope], else
+  // its form), made after the control when it has none. A route that answers a refusal with an
+  // HTML fragment (the control re-rendered with its message) has that fragment swapped instead.
+  // Polls (hx-trigger "every ...") have no control: their errors go to the messages at the top.
+  function errorSlot(elt) {
+    var scope = elt.closest("[data-error-scope]") || elt.closest("form") || elt;
+    var slot = scope.querySelector("[data-error-slot]");
+    if (!slot) {
+      slot = document.createElement("p");
+      slot.className = "control-error";
+      slot.setAttribute("role", "alert");
+      slot.setAttribute("data-error-slot", "");
+      scope.after(slot);
+    }
+    return slot;
+  }
   function flash(message) {
     var box = document.getElementById("flashes");
     if (!box) { return; }
+    var same = Array.prototype.some.call(box.querySelectorAll(".flash-error"), function (el) {
+      return el.textContent === message;
+    });
+    if (same) { return; }
     var div = document.createElement("div");
     div.className = "flash flash-error";
     div.setAttribute("role", "alert");
     div.textContent = message;
     box.appendChild(div);
   }
-  document.addEventListener("htmx:responseError", function (event) {
-    var xhr = event.detail.xhr, message = "Something went wrong. Please try again.";
-    try { message = JSON.parse(xhr.responseText).error.message || message; } catch (e) {
-      if (xhr.status === 429) { message = "Too many requests. Please wait a moment and try again."; }
-      if (xhr.status === 403) { message = "You do not have permission to do that."; }
+  function refused(elt, message) {
+    if (!elt || !document.body.contains(elt) || /\bevery\b/.test(elt.getAttribute("hx-trigger") || "")) {
+      flash(message);
+      return;
     }
-    flash(message);
+    errorSlot(elt).textContent = message;
+  }
+  function messageOf(xhr) {
+    try { return JSON.parse(xhr.responseText).error.message || null; } catch (e) { return null; }
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt, scope = elt.closest("[data-error-scope]") || elt.closest("form") || elt;
+    var slot = scope.querySelector("[data-error-slot]") ||
+      (scope.nextElementSibling && scope.nextElementSibling.matches("[data-error-slot]") ? scope.nextElementSibling : null);
+    if (slot) { slot.textContent = ""; }
   });
-  document.addEventListener("htmx:sendError", function () {
-    flash("The server could not be reached. Check your connection and try again.");
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && /^text\/html/.test(xhr.getResponseHeader("Content-Type") || "")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
   });
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr, message = messageOf(xhr);
+    if (!message) {
+      message = xhr.status === 429 ? "Too many requests. Please wait a moment and try again."
+        : xhr.status === 403 ? "You do not have permission to do that."
+        : "Something went wrong. Please try again.";
+    }
+    refused(event.detail.elt, message);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    refused(event.detail.elt, "The server could not be reached. Check your connection and try again.");
+  });
+
+  // htmx puts focus back on the element with the same id after a swap; when that one is now
+  // disabled (the last vote was used), focus goes to the message that says why, not to <body>.
+  var swappedFocus = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target, active = document.activeElement;
+    swappedFocus = target && target.id && active && active !== document.body && target.contains(active) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var id = swappedFocus;
+    swappedFocus = null;
+    if (!id || (document.activeElement && document.activeElement !== document.body)) { return; }
+    var root = document.getElementById(id);
+    if (!root) { return; }
+    var target = root.querySelector("[data-error-slot]:not(:empty)") || root.querySelector("[data-budget-note]:not([hidden])") ||
+      root.querySelector("button:not([disabled]), a[href], input:not([disabled]):not([type=hidden])");
+    if (!target) { return; }
+    if (!target.matches("button, a[href], input")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  });
+
+  // ---- Vote budgets ----------------------------------------------------------------------------
+  // After a vote the budget line (#vote-budget) comes again out of band; the buttons of the other
+  // rows that would spend a vote follow it: disabled, with their reason, while none are left.
+  function syncVoteBudget() {
+    var budget = document.getElementById("vote-budget");
+    if (!budget || !budget.hasAttribute("data-votes-left")) { return; }
+    var empty = budget.getAttribute("data-votes-left") === "0";
+    document.querySelectorAll(".vote").forEach(function (widget) {
+      var note = widget.querySelector("[data-budget-note]");
+      widget.querySelectorAll("button[data-spends-vote]").forEach(function (button) {
+        button.disabled = empty;
+        if (empty && note) { button.setAttribute("aria-describedby", note.id + " vote-budget"); }
+        else { button.removeAttribute("aria-describedby"); }
+      });
+      if (note) { note.hidden = !empty; }
+    });
+  }
+  document.addEventListener("htmx:afterSettle", syncVoteBudget);
 
   // ---- Challenges ----------------------------------------------------------------------------
   // Deadline fields are read in the poster's time zone: tell the server which one. A field that

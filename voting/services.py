@@ -18,7 +18,7 @@ from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
 from app.db_types import write_transaction
-from app.errors_domain import Conflict, NotAllowed, ValidationFailed
+from app.errors_domain import Conflict, DomainError, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy, ranking
 from ideas.models import Board, Idea, Status, Visibility, Vote
@@ -116,6 +116,18 @@ def _refund(board: Board, user_id: int) -> int:
     if used is None:
         used = _run(statements.USED, of_board=board.id, of_user=user_id).scalar() or 0
     return max(board.vote_budget - used, 0)
+
+
+def why_not(user: User, idea: Idea, value: int, my_vote: int) -> str | None:
+    """What would refuse `user`'s vote `value` (1 or -1) on `idea` now, or None when cast_vote
+    would take it; `my_vote` is the vote they hold. Reads only, for a page that offers the vote."""
+    try:
+        _check_can_vote(user, idea, value)
+    except DomainError as error:
+        return error.message
+    if my_vote == 0 and remaining_votes(user, idea.board) == 0:
+        return OverBudget(idea.board.vote_budget).message
+    return None
 
 
 def remaining_votes(user: User | None, board: Board) -> int | None:

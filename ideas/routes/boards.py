@@ -16,7 +16,7 @@ from app.forms import apply_errors
 from app.orgs import policy as org_policy
 from app.orgs.services import get_by_slug
 from app.page_cache import cached_page
-from app.web import redirect_to, render
+from app.web import current_page_path, redirect_to, render
 from ideas import bp, budgets, policy
 from ideas.forms import BoardForm, CategoryForm, CustomerForm
 from ideas.models import Status
@@ -53,11 +53,12 @@ class RowLinks:
 
     _ID = 2147483647  # a stand-in id, replaced by each row's own
 
-    def __init__(self, board_url: str):
+    def __init__(self, board_url: str, here: str):
         self.board_url = board_url
         self._idea = url_for("ideas.show", idea_id=self._ID).replace(str(self._ID), "{}")
         self._vote = url_for("voting.vote", idea_id=self._ID).replace(str(self._ID), "{}")
         self._login = url_for("auth.login")
+        self._back = _query_value(here)
 
     def idea(self, idea_id: int) -> str:
         return self._idea.format(idea_id)
@@ -65,8 +66,10 @@ class RowLinks:
     def vote(self, idea_id: int) -> str:
         return self._vote.format(idea_id)
 
-    def login_to_vote(self, idea_id: int) -> str:
-        return f"{self._login}?next={_query_value(self.idea(idea_id))}"
+    def sign_in_to_vote(self, idea_id: int, value: int) -> str:
+        """Sign in, then confirm the vote (voting.confirm_vote) and come back to this page."""
+        confirm = f"{self.vote(idea_id)}?back={self._back}&value={value}"
+        return f"{self._login}?next={_query_value(confirm)}"
 
     def filtered(self, key: str, value: str) -> str:
         return f"{self.board_url}?{key}={_query_value(value)}"
@@ -105,7 +108,7 @@ def board(org_slug: str, board_slug: str):
         remaining=budgets.votes_left(current_user, board),
         **board_args(board),
     )
-    context["links"] = RowLinks(url_for("ideas.board", **board_args(board)))
+    context["links"] = RowLinks(url_for("ideas.board", **board_args(board)), current_page_path())
     # "Load more" asks for the next rows only; the filter form swaps the whole list.
     partial = "ideas/_idea_rows.html" if request.args.get("cursor") else "ideas/_idea_list.html"
     return render("boards/show.html", partial=partial, **context)

@@ -42,8 +42,9 @@ class BrowserProblems:
     console_errors: list[tuple[str, str]] = field(default_factory=list)  # (text, source url)
     page_errors: list[str] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)
-    # Pages answered with 4xx on purpose (a form with errors, a used link): Chromium logs
-    # "Failed to load resource" for those documents, which is not a fault of the page.
+    # Pages answered with 4xx on purpose (a form with errors, a used link), and htmx requests
+    # refused on purpose (the page shows why): Chromium logs "Failed to load resource" for
+    # those, which is not a fault of the page.
     client_error_documents: set[str] = field(default_factory=set)
 
     def watch(self, context) -> None:
@@ -60,7 +61,7 @@ class BrowserProblems:
     def _on_response(self, response) -> None:
         if response.status >= 500:
             self.server_errors.append(f"{response.status} {response.request.method} {response.url}")
-        elif response.status >= 400 and response.request.resource_type == "document":
+        elif response.status >= 400 and response.request.resource_type in ("document", "xhr", "fetch"):
             self.client_error_documents.add(response.url)
 
     def flush(self) -> None:

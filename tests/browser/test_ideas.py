@@ -114,7 +114,7 @@ def test_customer_suggests_an_idea_and_a_pm_plans_it_and_merges_a_duplicate(new_
     # Three voters on the duplicate, one (the customer) also on the kept idea: three votes, not four.
     customer.reload()
     expect(vote_widget.locator(".vote-count")).to_have_text("3")
-    expect(customer.locator(f"#idea-{idea_id}-tally")).to_contain_text("3 up")
+    expect(customer.locator(f"#idea-{idea_id}-tally")).to_have_text("3 votes")
     expect(vote_widget.get_by_role("button", name=f"Take back your vote for {NEW_TITLE}")).to_have_attribute(
         "aria-pressed", "true"
     )

@@ -79,10 +79,10 @@ def test_tampered_cursor_is_a_clear_400(client, board):
     assert response.status_code == 400 and "not valid" in response.get_data(as_text=True)
 
 
-def test_vote_without_javascript_redirects_back(customer, board):
+def test_vote_without_javascript_redirects_back_to_the_row(customer, board):
     idea = make_idea(board)
     response = customer.post(f"/ideas/{idea.id}/vote", data={"value": "1", "next": "/boards/acme/dash"})
-    assert response.status_code == 303 and response.headers["Location"] == "/boards/acme/dash"
+    assert response.status_code == 303 and response.headers["Location"] == f"/boards/acme/dash#idea-row-{idea.id}"
     assert idea.score == 1
 
 
@@ -91,7 +91,10 @@ def test_vote_with_htmx_returns_the_widget_and_out_of_band_tally(customer, board
     response = customer.post(f"/ideas/{idea.id}/vote", data={"value": "1", "context": "page"}, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and f'id="vote-{idea.id}"' in html
-    assert 'aria-pressed="true"' in html and '<span class="vote-count" aria-live="polite">1</span>' in html
+    assert (
+        'aria-pressed="true"' in html
+        and '<span class="vote-count" aria-live="polite" aria-label="1 vote">1</span>' in html
+    )
     assert f'id="idea-{idea.id}-tally" hx-swap-oob="true"' in html
     on_list = customer.post(f"/ideas/{idea.id}/vote", data={"value": "0"}, headers=HX).get_data(as_text=True)
     assert "hx-swap-oob" not in on_list  # the board list has no tally to update

@@ -434,8 +434,9 @@ class DayCount:
     down: int
 
 
-def _vote_rows(board: Board):
-    """Every vote on the board with its voter's resolved segment, weight and account, as a CTE.
+def vote_rows(board: Board, idea_id: int | None = None):
+    """Every vote on the board (or on one of its ideas) with its voter's resolved segment,
+    weight and account, as a CTE.
 
     One-by-one values (cv) override the domain rule (dom) field by field; segments are joined
     through the organisation, so a stray id from elsewhere counts as no segment."""
@@ -449,6 +450,7 @@ def _vote_rows(board: Board):
             Vote.user_id,
             Vote.value,
             Vote.created_at,
+            Vote.proxy_by_id.is_not(None).label("recorded"),
             seg.id.label("segment_id"),
             func.coalesce(seg.weight, DEFAULT_WEIGHT).label("weight"),
             case((company_account, dom.id), else_=None).label("account_domain_id"),
@@ -462,7 +464,7 @@ def _vote_rows(board: Board):
         .outerjoin(dom, and_(dom.organisation_id == org_id, User.email.like(literal("%@") + dom.domain)))
         .outerjoin(seg, and_(seg.organisation_id == org_id, seg.id == func.coalesce(cv.segment_id, dom.segment_id)))
         .outerjoin(dom_seg, and_(dom_seg.organisation_id == org_id, dom_seg.id == dom.segment_id))
-        .where(Idea.board_id == board.id)
+        .where(Idea.board_id == board.id, *([Vote.idea_id == idea_id] if idea_id is not None else []))
         .cte("demand_votes")
     )
 
@@ -490,7 +492,7 @@ def board_demand(board: Board, mode: str = WEIGHT, limit: int | None = 50) -> Bo
     customers. Five queries whatever the number of ideas, voters or segments."""
     if mode not in MODES:
         raise ValidationFailed("The mode is weight or revenue.", {"mode": ["weight or revenue"]})
-    rows = _vote_rows(board)
+    rows = vote_rows(board)
     up = func.sum(case((rows.c.value == 1, 1), else_=0))
     per_idea = (
         select(

@@ -71,6 +71,18 @@ def test_reloading_the_secret_page_creates_nothing_and_shows_the_secret_no_more(
     assert "whsec_" not in other.get(posted.headers["Location"], follow_redirects=True).get_data(as_text=True)
 
 
+def test_an_old_copy_of_the_cookie_no_longer_reveals_the_secret(org, org_admin_client, receiver):
+    import time_machine
+
+    from app.clock import utcnow
+    from app.once import MAX_AGE_SECONDS
+
+    posted = org_admin_client.post("/orgs/acme/webhooks/new", data={"url": receiver.url + "/in", **NEW_ENDPOINT})
+    with time_machine.travel(utcnow().timestamp() + MAX_AGE_SECONDS + 60):
+        page = org_admin_client.get(posted.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert "whsec_" not in page and "shown once and is not shown again" in page
+
+
 @pytest.mark.parametrize(
     "url, message",
     [

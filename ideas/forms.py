@@ -75,7 +75,8 @@ class BoardForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
-    name = StringField("New category", [DataRequired(message="Enter a name."), Length(max=60)])
+    # Its own id: the board form on the same page has a "name" too.
+    name = StringField("New category", [DataRequired(message="Enter a name."), Length(max=60)], id="category-name")
 
 
 class CustomerForm(FlaskForm):

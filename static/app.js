@@ -33,6 +33,30 @@
     closeMenus(event.target.closest("details[data-menu]"));
   });
 
+  // A table wider than the screen scrolls sideways inside itself (a long code sample, downwards);
+  // the keyboard must reach it too, so one that scrolls (and has nothing focusable inside) becomes
+  // a focusable, named region.
+  var SCROLLERS = ".table, .payments-table, .demand-table-wrap, .judging-table-wrap, .my-challenges-wrap, pre";
+  function keyboardScrollable(root) {
+    root.querySelectorAll(SCROLLERS).forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      var focusable = el.querySelector("a[href], button, input, select, textarea, [tabindex]");
+      if (scrolls && !focusable && !el.hasAttribute("tabindex")) {
+        var section = el.closest("section[aria-labelledby]");
+        var heading = section && document.getElementById(section.getAttribute("aria-labelledby"));
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("role", "region");
+        el.setAttribute("aria-label", (heading ? heading.textContent.trim() + ": " : "") + "scrolls");
+        el.setAttribute("data-made-scrollable", "");
+      } else if (!scrolls && el.hasAttribute("data-made-scrollable")) {
+        ["tabindex", "role", "aria-label", "data-made-scrollable"].forEach(function (name) { el.removeAttribute(name); });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { keyboardScrollable(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { keyboardScrollable(event.target); });
+  window.addEventListener("resize", function () { keyboardScrollable(document); });
+
   // Show <time data-local> in the reader's own time zone.
   function localiseTimes(root) {
     root.querySelectorAll("time[data-local]").forEach(function (el) {

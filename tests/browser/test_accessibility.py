@@ -57,3 +57,29 @@ def test_signup_errors_are_announced_with_their_fields(page):
     expect(name).to_have_attribute("aria-invalid", "true")
     expect(name).to_have_accessible_description("Enter your name.")
     expect(page.get_by_label("Email")).to_have_accessible_description("Enter your email address.")
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_menus_open_by_keyboard_and_close_with_escape(page, live_server, width):
+    from tests.browser.helpers import account_menu, sign_in_as
+    from tests.support.factories import make_user
+
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in_as(page, live_server, make_user(name="Casey Customer"))
+    page.goto("/")
+    menus = [account_menu(page, "Casey Customer")]
+    if width == 375:  # the main links fold into a Menu button on a phone
+        menus.append(page.locator("summary.nav-toggle"))
+        expect(page.get_by_role("link", name="My ideas")).to_be_hidden()
+    for menu in menus:
+        menu.focus()
+        page.keyboard.press("Enter")
+        item = page.locator("details[data-menu][open]").get_by_role("link").first
+        expect(item).to_be_visible()
+        page.keyboard.press("Tab")
+        page.keyboard.press("Escape")
+        expect(page.locator("details[data-menu][open]")).to_have_count(0)
+        expect(menu).to_be_focused()
+    menus[-1].click()
+    page.mouse.click(5, 790)  # a tap elsewhere (the page's bottom left corner) closes it too
+    expect(page.locator("details[data-menu][open]")).to_have_count(0)

@@ -1,11 +1,12 @@
-"""Every page that a visitor, a customer, a product manager and a solver can reach from the home
-page, on the demo data, at a phone's width (375 px) and a laptop's (1366 px): none scrolls
-sideways, every control can be reached and tapped (on screen once scrolled to, not covered by
-another element, menus opened), and axe-core finds no serious or critical WCAG 2.1 A/AA
-violation."""
+"""Every page that a visitor, a customer, a product manager, a solver and a judge can reach from
+the home page, on the demo data, at a phone's width (375 px) and a laptop's (1366 px): none
+scrolls sideways, every control can be reached and tapped (on screen once scrolled to, not
+covered by another element, menus opened), no id is used twice, and axe-core finds no serious or
+critical WCAG 2.1 A/AA violation, nor a heading that skips a level."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections import deque
 from pathlib import Path
@@ -30,11 +31,22 @@ NOT_A_PAGE = re.compile(
     r"^/(api/|static/|payments/webhook|notifications/bell)|\.(atom|csv|json|txt|xml)$|/download|/export|/attachments?/|/files/"
 )
 
+# With UPDATE_SCREENSHOTS=1 the product manager's phone pages become the README's pictures.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "static" / "img"
+PHONE_PICTURES = {
+    "/": "phone-home.png",
+    "/boards/acme/acme-dashboards": "phone-board.png",
+    "/ideas/<id>": "phone-idea.png",
+    "/challenges/<id>": "phone-challenge.png",
+    "/boards/acme/acme-dashboards/demand": "phone-demand.png",
+}
+
 PEOPLE = {
     "visitor": None,
     "customer": "hannah.weber@brightmart.example.com",
     "product manager": "priya@acme.example.com",
     "solver": "sam@solvers.example.com",
+    "judge": "jonas@acme.example.com",  # the judging pages, which only judges reach
 }
 
 # For each visible control: scrolled into view (its scrolling containers too), is it inside the
@@ -45,6 +57,11 @@ CHECK_PAGE = """(scope) => {
   const name = (el) => el ? (el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
       + " '" + (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 40) + "'") : "nothing";
   if (root.scrollWidth > width + 1) { problems.push(`scrolls sideways: ${root.scrollWidth} px wide in ${width} px`); }
+  const ids = new Map();
+  if (!scope) {
+    for (const el of document.querySelectorAll("[id]")) { ids.set(el.id, (ids.get(el.id) || 0) + 1); }
+    for (const [id, count] of ids) { if (count > 1) { problems.push(`id "${id}" used ${count} times`); } }
+  }
   const controls = (scope ? document.querySelector(scope) : document).querySelectorAll(
     "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])");
   for (const el of controls) {
@@ -72,7 +89,9 @@ CHECK_PAGE = """(scope) => {
 
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+  // Serious and critical ones, and headings that skip a level (moderate, but they break the outline
+  // screen-reader users move by).
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical" || v.id === "heading-order")
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
 }"""
 
@@ -152,6 +171,9 @@ def test_every_reachable_page_fits_a_phone_and_a_laptop(demo, new_page, live_ser
             faults[f"{width} px, the header's menus"] = found
         for path in paths:
             page.goto(path)
+            picture = PHONE_PICTURES.get(route(path))
+            if picture and width == 375 and kind == "product manager" and os.environ.get("UPDATE_SCREENSHOTS") == "1":
+                page.screenshot(path=str(SCREENSHOTS / picture))
             for problem in problems_on(page):
                 faults.setdefault(f"{width} px {path}", []).append(problem)
         page.context.close()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from ideas.models import Idea, Vote
-from tests.browser.helpers import expect_same_page, mark_page, sign_in_as
+from tests.browser.helpers import expect_same_page, mark_page, read_link, sign_in_as, sign_up
 from tests.support import factories
 from voting.services import cast_vote
 
@@ -149,6 +149,25 @@ def test_a_visitor_who_votes_signs_in_and_the_vote_is_cast_on_confirming(page, l
     expect(page.get_by_role("heading", name=f"You have voted for “{TITLE}”")).to_be_visible()
     db.session.commit()
     assert db.session.scalar(select(Idea.upvotes).where(Idea.id == idea.id)) == 3
+
+
+def test_a_visitor_who_votes_signs_up_confirms_and_the_vote_is_cast_on_confirming(
+    page, live_server, board_with_votes, mailbox
+):
+    board, idea = board_with_votes
+    page.goto("/boards/acme/dash")
+    page.locator(f"#idea-row-{idea.id}").get_by_role("link", name=f"Sign in to vote for {TITLE}").click()
+    page.get_by_role("link", name="Create an account").click()
+    sign_up(page, "Nia Newcomer", "nia@example.com", "harbour-lantern-42")
+
+    page.goto(read_link(mailbox, "nia@example.com"))  # the confirmation link in her mail
+    page.get_by_role("button", name="Confirm my email address").click()
+    expect(page.get_by_role("heading", name=f"Vote for “{TITLE}”?")).to_be_visible()
+    nia = db.session.scalar(select(factories.User).where(factories.User.email == "nia@example.com"))
+    assert stored_vote(nia, idea) is None
+    page.get_by_role("button", name="Cast my vote").click()
+    expect(page).to_have_url(f"{live_server.url}/boards/acme/dash#idea-row-{idea.id}")
+    assert stored_vote(nia, idea) == 1
 
 
 @pytest.fixture

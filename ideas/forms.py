@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from app.forms import WholeNumberField
 from ideas.models import Status
@@ -42,8 +43,10 @@ class StatusForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
+    """The confirmation of a merge: the idea to keep, chosen among the search's candidates."""
+
     target_id = WholeNumberField(
-        "Merge into idea number", [DataRequired(message="Enter the number of the idea to keep.")]
+        "Idea to keep", [DataRequired(message="Choose the idea to merge into.")], widget=HiddenInput()
     )
 
 

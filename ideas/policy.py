@@ -123,6 +123,15 @@ def idea_or_404(user: User, idea_id: int) -> Idea:
     return idea
 
 
+def managed_idea_or_404(user: User, idea_id: int) -> Idea:
+    """The idea, for its board's product managers only: 404 for everyone else, members of the
+    organisation included (for pages that exist only for managing, such as finding a merge target)."""
+    idea = idea_or_404(user, idea_id)
+    if not can_manage(user, idea.board):
+        abort(404)
+    return idea
+
+
 def comment_or_404(user: User, comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
     if comment is None or not can_see_idea(user, comment.idea):

@@ -15,8 +15,6 @@ from challenges.forms.judging import FeedbackForm, NoWinnerForm, award_form, sco
 from challenges.models import Award, AwardState, IPTerms, State
 from challenges.services import awards, funding, judging
 
-CHART_WIDTH, CHART_ROW, CHART_LABEL = 640, 28, 220
-
 
 def _page(template: str, challenge, partial: str | None = None, status: int = 200, **context):
     response = render(
@@ -56,26 +54,18 @@ def panel(challenge) -> dict | None:
 # --------------------------------------------------------------------------- judges
 
 
-def _chart(results) -> dict:
-    """Horizontal bars of weighted totals, laid out here so the SVG needs no script or style."""
-    scale = (CHART_WIDTH - CHART_LABEL - 50) / 10
-    bars = [
+def _chart(results) -> list[dict]:
+    """A bar per submission: its whole label, and its weighted total as a share of 10 (the bar's
+    width in the 0–100 units of its SVG, so the page needs no script or style attribute)."""
+    return [
         {
-            "y": i * CHART_ROW,
-            "label": f"#{r.rank} {r.submission.title}"[:34],
-            "width": round((r.total or 0) * scale, 1),
+            "label": f"#{r.rank} {r.submission.title}",
+            "width": round((r.total or 0) * 10, 1),
             "total": r.total,
             "shortlisted": r.submission.shortlisted,
         }
-        for i, r in enumerate(results)
+        for r in results
     ]
-    return {
-        "width": CHART_WIDTH,
-        "height": max(len(bars), 1) * CHART_ROW,
-        "label": CHART_LABEL,
-        "bars": bars,
-        "row": CHART_ROW,
-    }
 
 
 @bp.get("/challenges/<int:challenge_id>/judging")

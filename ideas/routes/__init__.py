@@ -1,3 +1,3 @@
 """Routes of the ideas blueprint, one module a topic."""
 
-from ideas.routes import boards, comments, community, feeds, ideas, me, moderation  # noqa: F401
+from ideas.routes import boards, comments, community, feeds, ideas, me, merging, moderation  # noqa: F401

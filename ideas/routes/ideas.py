@@ -1,5 +1,5 @@
 """An idea's life: submit (with similar ideas while typing), read, edit, delete, follow, and
-the product managers' status changes and merges."""
+the product managers' status changes (merging is in ideas/routes/merging.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from app.forms import apply_errors, validate_all
 from app.markdown import render_markdown
 from app.web import redirect_to, render
 from ideas import bp, budgets, policy
-from ideas.forms import CommentForm, IdeaForm, MergeForm, ProxyVoteForm, StatusForm
+from ideas.forms import CommentForm, IdeaForm, ProxyVoteForm, StatusForm
 from ideas.models import Idea, Status
 from ideas.moderation.forms import RetagForm
 from ideas.services import comments as comment_services
@@ -82,7 +82,6 @@ def show(idea_id: int):
         thread=comment_services.thread(idea, current_user),
         comment_form=CommentForm(),
         status_form=status_form,
-        merge_form=MergeForm(),
         can_manage=can_manage,
         can_participate=policy.can_participate(current_user, board),
         can_edit=idea_services.can_edit(current_user, idea),
@@ -207,41 +206,3 @@ def change_status(idea_id: int):
     else:
         flash("Choose a status.", "error")
     return redirect_to(url_for("ideas.show", idea_id=idea_id))
-
-
-@bp.post("/ideas/<int:idea_id>/merge")
-@login_required
-def merge(idea_id: int):
-    idea = policy.idea_or_404(current_user, idea_id)
-    policy.require_manage(current_user, idea.board)
-    form = MergeForm()
-    if not form.validate_on_submit():
-        flash("Enter the number of the idea to merge into.", "error")
-        return redirect_to(url_for("ideas.show", idea_id=idea_id))
-    target = db.session.get(Idea, form.target_id.data)
-    if target is None or not policy.can_see_idea(current_user, target):
-        flash("There is no idea with that number on this board.", "error")
-        return redirect_to(url_for("ideas.show", idea_id=idea_id))
-    try:
-        merging.merge_ideas(current_user, idea, target)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect_to(url_for("ideas.show", idea_id=idea_id))
-    flash(f"Merged into #{target.id}. Its voters, followers and comments moved there.", "success")
-    return redirect_to(url_for("ideas.show", idea_id=target.id))
-
-
-@bp.post("/ideas/<int:idea_id>/merge/undo")
-@login_required
-def undo_merge(idea_id: int):
-    idea = policy.idea_or_404(current_user, idea_id)
-    policy.require_manage(current_user, idea.board)
-    merge = merging.undoable_merge(idea)
-    if merge is None:
-        abort(409, "This merge can no longer be undone.")
-    try:
-        merging.undo_merge(current_user, merge)
-    except DomainError as error:
-        abort(error.status, error.message)
-    flash("The merge is undone; votes, followers and comments are back.", "success")
-    return redirect_to(url_for("ideas.show", idea_id=idea_id, stay=1))

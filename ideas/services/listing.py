@@ -77,9 +77,13 @@ def votes_of(user: User | None, ideas: list[Idea]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def similar_ideas(board: Board, text: str, limit: int = 5, exclude_id: int | None = None) -> list[Idea]:
-    """Ideas on the board sharing words with `text`, best match first (for 'did you mean')."""
-    found = search.matches(text, any_term=True)
+def similar_ideas(
+    board: Board, text: str, limit: int = 5, exclude_id: int | None = None, *, any_term: bool = True
+) -> list[Idea]:
+    """Ideas on the board (not merged ones) sharing words with `text` (any word, or with
+    `any_term` False every word, the last one as a prefix), best match first: 'did you mean'
+    while an idea is written, and the ideas a duplicate can be merged into."""
+    found = search.matches(text, any_term=any_term)
     if found is None:
         return []
     stmt = (

@@ -20,9 +20,11 @@ from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import counters, policy
-from ideas.models import Comment, Follow, Idea, IdeaMerge, Status, StatusChange, Vote
+from ideas.models import Comment, Follow, Idea, IdeaMerge, Status, StatusChange, Visibility, Vote
+from ideas.services import listing
 
 UNDO_WINDOW = timedelta(days=7)
+CANDIDATES = 8  # ideas the merge picker offers at once
 
 
 def _lock(*idea_ids: int) -> dict[int, Idea]:
@@ -120,6 +122,32 @@ def merge_ideas(pm: User, source: Idea, target: Idea, now: datetime | None = Non
         votes_dropped=len(dropped),
     )
     return merge
+
+
+def merge_target(source: Idea, target_id: int | None) -> Idea | None:
+    """The idea numbered `target_id` when `source` can be merged into it: another visible idea
+    of the same board that is not merged itself; None otherwise."""
+    target = db.session.get(Idea, target_id) if target_id else None
+    if (
+        target is None
+        or target.id == source.id
+        or target.board_id != source.board_id
+        or target.status == Status.MERGED
+        or target.visibility != Visibility.VISIBLE
+    ):
+        return None
+    return target
+
+
+def merge_candidates(source: Idea, query: str, limit: int = CANDIDATES) -> list[Idea]:
+    """The ideas `source` can be merged into that match `query`, best first: the board's search
+    (every word typed, the last one as a prefix), led by the idea numbered `query` when it is a
+    number ("7" or "#7"). Never `source` itself nor a merged idea."""
+    query = query.strip()
+    number = query.removeprefix("#")
+    exact = merge_target(source, int(number)) if number.isdigit() and len(number) < 10 else None
+    found = listing.similar_ideas(source.board, query, limit, exclude_id=source.id, any_term=False)
+    return ([exact] if exact else []) + [idea for idea in found if idea is not exact][: limit - bool(exact)]
 
 
 def undoable_merge(idea: Idea, now: datetime | None = None) -> IdeaMerge | None:

@@ -106,8 +106,10 @@ def test_customer_suggests_an_idea_and_a_pm_plans_it_and_merges_a_duplicate(new_
     # The product manager merges the duplicate, which the customer had voted for too.
     pm.goto(f"/ideas/{duplicate_id}")
     expect(pm.get_by_role("heading", level=1)).to_contain_text(DUPLICATE)
-    pm.get_by_label("Merge into idea number").fill(str(idea_id))
-    pm.get_by_role("button", name="Merge this idea").click()
+    pm.get_by_label("Merge into another idea").press_sequentially("pdf monday")
+    pm.get_by_role("button", name=re.compile(rf"^#{idea_id} {NEW_TITLE}")).click()
+    expect(pm.get_by_text(f"into #{idea_id} “{NEW_TITLE}”?")).to_be_visible()
+    pm.get_by_role("button", name=f"Merge into #{idea_id}").click()
     expect(pm.get_by_text(f"Merged into #{idea_id}.")).to_be_visible()
     expect(pm.get_by_role("heading", level=1)).to_contain_text(NEW_TITLE)
 

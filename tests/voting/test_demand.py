@@ -282,7 +282,10 @@ def test_dashboard_shows_the_ranking_breakdown_chart_and_toggle(app, voted_board
     # The tab, the toggle (a GET form), the export link.
     assert 'aria-current="page">Demand</a>' in html
     assert 'method="get"' in html and 'name="mode" value="revenue"' in html
-    assert 'href="/boards/acme/dash/demand.csv?mode=weight"' in html
+    assert (
+        'href="/boards/acme/dash/demand.csv?mode=weight&amp;status=open&amp;status=under_review'
+        '&amp;status=planned&amp;status=in_progress"' in html
+    )
     # The chart: server-drawn SVG with a title, a summary and a data table; no inline style or script.
     assert '<svg viewBox="0 0 900 240" role="img"' in html and '<title id="demand-chart-title">' in html
     assert "4 up-votes and 1 down-vote" in html and "<caption>Votes per day, last 90 days</caption>" in html
@@ -303,7 +306,7 @@ def test_board_tab_is_for_product_managers_only(app, voted_board, pm):
 
 def test_empty_dashboard_explains_itself(app, board, pm):
     html = client_for(app, pm).get("/boards/acme/dash/demand").get_data(as_text=True)
-    assert "No votes on this board yet" in html and "No customer segments yet" in html
+    assert "No votes on this board's ideas of these statuses yet" in html and "No customer segments yet" in html
 
 
 def test_permissions(app, client, board, org):
@@ -551,3 +554,71 @@ def test_api_demand_permissions(app, board, org):
     assert app.test_client().get(f"/api/v1/boards/{board.id}/demand").status_code == 401
     document = app.test_client().get("/api/v1/openapi.json").get_json()
     assert "/api/v1/boards/{board_id}/demand" in document["paths"]
+
+
+# ---------------------------------------------------------------- the status filter
+
+
+@pytest.fixture
+def staged_board(board, pm):
+    """Four voted ideas: open (2 votes), planned (1), delivered (3, today), declined (1)."""
+    from ideas.services.statuses import change_status
+
+    ideas = {}
+    for title, status, votes in (
+        ("Open idea", "open", 2),
+        ("Planned idea", "planned", 1),
+        ("Delivered idea", "delivered", 3),
+        ("Declined idea", "declined", 1),
+    ):
+        ideas[status] = make_idea(board, title=title)
+        for _ in range(votes):
+            cast_vote(seasoned_user(), ideas[status], 1)
+        if status != "open":
+            change_status(pm, ideas[status], status)
+    return ideas
+
+
+def _ranked(html: str) -> list[str]:
+    return [
+        title for title in ("Open idea", "Planned idea", "Delivered idea", "Declined idea") if f">{title}</a>" in html
+    ]
+
+
+def test_the_dashboard_shows_the_ideas_not_closed_unless_told(app, staged_board, pm):
+    client = client_for(app, pm)
+    html = client.get("/boards/acme/dash/demand").get_data(as_text=True)
+    assert _ranked(html) == ["Open idea", "Planned idea"]
+    assert "3 up-votes and 0 down-votes" in html  # the chart counts the same ideas (2 + 1, not 7)
+    for status in ("open", "under_review", "planned", "in_progress"):
+        assert f'name="status" value="{status}" checked' in html
+    assert 'name="status" value="delivered">' in html and 'name="status" value="declined">' in html
+
+
+def test_the_filter_in_the_url_applies_to_ranking_chart_and_csv(app, staged_board, pm):
+    client = client_for(app, pm)
+    html = client.get("/boards/acme/dash/demand?status=delivered&status=planned").get_data(as_text=True)
+    assert _ranked(html) == ["Planned idea", "Delivered idea"]
+    assert "4 up-votes and 0 down-votes" in html
+    assert 'name="status" value="delivered" checked' in html and 'name="status" value="open">' in html
+    assert 'href="/boards/acme/dash/demand.csv?mode=weight&amp;status=planned&amp;status=delivered"' in html
+    rows = _csv(client.get("/boards/acme/dash/demand.csv?status=delivered&status=planned"))
+    assert [row[2] for row in rows[1:]] == ["Delivered idea", "Planned idea"]  # ranked by demand
+    default = _csv(client.get("/boards/acme/dash/demand.csv"))
+    assert [row[2] for row in default[1:]] == ["Open idea", "Planned idea"]
+    revenue = client.get("/boards/acme/dash/demand?mode=revenue&status=declined").get_data(as_text=True)
+    assert _ranked(revenue) == ["Declined idea"] and 'value="revenue" id="mode-revenue" checked' in revenue
+
+
+def test_an_unknown_status_says_so_instead_of_failing(app, staged_board, pm):
+    client = client_for(app, pm)
+    page = client.get("/boards/acme/dash/demand?status=open&status=closed")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "Unknown status “closed”: the statuses are open, under_review, planned, in_progress, delivered" in html
+    assert _ranked(html) == ["Open idea", "Planned idea"]  # the default, said as much
+    export = client.get("/boards/acme/dash/demand.csv?status=%3Dcmd")
+    assert export.status_code == 400 and "Unknown status “=cmd”" in export.get_data(as_text=True)
+    with pytest.raises(ValidationFailed):
+        demand.parse_statuses(["merged"])
+    assert demand.parse_statuses(["", " "]) == demand.DEFAULT_STATUSES

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_login import current_user, login_required
 
 from app.auth.forms import ConfirmForm
-from app.errors_domain import DomainError
+from app.errors_domain import DomainError, ValidationFailed
 from app.forms import apply_errors
 from app.orgs import policy as org_policy
 from app.orgs.models import Organisation
@@ -18,6 +18,7 @@ from app.orgs.services import get_by_slug
 from app.urls import external_url
 from app.web import redirect_to
 from ideas import policy
+from ideas.models import Status
 from ideas.services.boards import boards_of
 from ideas.urls import board_args
 from voting.demand import services as demand
@@ -35,6 +36,12 @@ def _mode() -> str:
     return mode if mode in demand.MODES else demand.WEIGHT
 
 
+def _statuses() -> tuple[str, ...]:
+    """The statuses of the `status` query values (not closed, without any). Raises
+    ValidationFailed for an unknown one."""
+    return demand.parse_statuses(request.args.getlist("status"))
+
+
 def _managed_board(org_slug: str, board_slug: str):
     board = policy.board_or_404(current_user, org_slug, board_slug)
     policy.require_manage(current_user, board)
@@ -46,21 +53,28 @@ def _managed_board(org_slug: str, board_slug: str):
 def board(org_slug: str, board_slug: str):
     board = _managed_board(org_slug, board_slug)
     mode = _mode()
-    result = demand.board_demand(board, mode, limit=PAGE_LIMIT)
-    days = demand.vote_history(board)
+    try:
+        statuses, status_error = _statuses(), None
+    except ValidationFailed as error:  # the page still answers, for the default statuses
+        statuses, status_error = demand.DEFAULT_STATUSES, error.message
+    result = demand.board_demand(board, mode, limit=PAGE_LIMIT, statuses=statuses)
+    days = demand.vote_history(board, statuses=statuses)
     return render_template(
         "demand/board.html",
         board=board,
         result=result,
         mode=mode,
         modes=demand.MODES,
+        statuses=statuses,
+        status_choices={status: Status.LABELS[status] for status in demand.STATUSES},
+        status_error=status_error,
         chart=vote_chart(days),
         days=days,
         default_weight=demand.DEFAULT_WEIGHT,
         can_manage=True,
         can_manage_segments=True,
         **board_args(board),
-    )
+    ), 400 if status_error else 200
 
 
 def csv_cell(value) -> object:
@@ -74,10 +88,15 @@ def csv_cell(value) -> object:
 @bp.get("/boards/<org_slug>/<board_slug>/demand.csv")
 @login_required
 def board_csv(org_slug: str, board_slug: str):
-    """Every voted idea (not only the first page), ranked as on the dashboard."""
+    """Every voted idea of the chosen statuses (not only the first page), ranked as on the
+    dashboard. An unknown status is a 400 that says which."""
     board = _managed_board(org_slug, board_slug)
     mode = _mode()
-    result = demand.board_demand(board, mode, limit=None)
+    try:
+        statuses = _statuses()
+    except ValidationFailed as error:
+        abort(400, error.message)
+    result = demand.board_demand(board, mode, limit=None, statuses=statuses)
     order = result.segment_order
     header = ["rank", "idea_id", "title", "status", "url", "upvotes", "downvotes", "weighted_demand", "revenue_demand"]
     for segment_id in order:

@@ -47,6 +47,10 @@ WEIGHT, REVENUE = "weight", "revenue"
 MODES = {WEIGHT: "Segment weight", REVENUE: "Revenue"}
 TOP_CUSTOMERS = 3
 HISTORY_DAYS = 90
+# The statuses the dashboard filters by (a merged idea hands its votes on, so it has none), and
+# those it shows unless told otherwise: the ideas not closed yet.
+STATUSES = Status.SETTABLE
+DEFAULT_STATUSES = tuple(status for status in STATUSES if status not in Status.CLOSED)
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 
 
@@ -434,9 +438,27 @@ class DayCount:
     down: int
 
 
-def vote_rows(board: Board, idea_id: int | None = None):
-    """Every vote on the board (or on one of its ideas) with its voter's resolved segment,
-    weight and account, as a CTE.
+def parse_statuses(values: list[str]) -> tuple[str, ...]:
+    """The statuses named in `values` (as the dashboard's URL gives them), in workflow order;
+    `DEFAULT_STATUSES` when none is. Raises ValidationFailed naming the first unknown one."""
+    wanted = {value.strip() for value in values if value.strip()}
+    unknown = sorted(wanted - set(STATUSES))
+    if unknown:
+        known = ", ".join(STATUSES[:-1]) + " and " + STATUSES[-1]
+        raise ValidationFailed(
+            f"Unknown status “{unknown[0][:40]}”: the statuses are {known}.", {"status": ["Unknown status."]}
+        )
+    return tuple(status for status in STATUSES if status in wanted) or DEFAULT_STATUSES
+
+
+def _of_statuses(statuses) -> list:
+    """The WHERE clause keeping ideas of `statuses` (None: every status)."""
+    return [Idea.status.in_(list(statuses))] if statuses is not None else []
+
+
+def vote_rows(board: Board, idea_id: int | None = None, statuses=None):
+    """Every vote on the board (or on one of its ideas; on its ideas of `statuses`, when given)
+    with its voter's resolved segment, weight and account, as a CTE.
 
     One-by-one values (cv) override the domain rule (dom) field by field; segments are joined
     through the organisation, so a stray id from elsewhere counts as no segment."""
@@ -464,7 +486,11 @@ def vote_rows(board: Board, idea_id: int | None = None):
         .outerjoin(dom, and_(dom.organisation_id == org_id, User.email.like(literal("%@") + dom.domain)))
         .outerjoin(seg, and_(seg.organisation_id == org_id, seg.id == func.coalesce(cv.segment_id, dom.segment_id)))
         .outerjoin(dom_seg, and_(dom_seg.organisation_id == org_id, dom_seg.id == dom.segment_id))
-        .where(Idea.board_id == board.id, *([Vote.idea_id == idea_id] if idea_id is not None else []))
+        .where(
+            Idea.board_id == board.id,
+            *([Vote.idea_id == idea_id] if idea_id is not None else []),
+            *_of_statuses(statuses),
+        )
         .cte("demand_votes")
     )
 
@@ -486,13 +512,13 @@ def _accounts(rows):
     )
 
 
-def board_demand(board: Board, mode: str = WEIGHT, limit: int | None = 50) -> BoardDemand:
-    """The board's voted ideas ranked by demand in `mode` (ties: more up-votes, then older
-    first), at most `limit` of them (None: all), with their per-segment breakdown and top
-    customers. Five queries whatever the number of ideas, voters or segments."""
+def board_demand(board: Board, mode: str = WEIGHT, limit: int | None = 50, statuses=None) -> BoardDemand:
+    """The board's voted ideas (of `statuses`, when given) ranked by demand in `mode` (ties: more
+    up-votes, then older first), at most `limit` of them (None: all), with their per-segment
+    breakdown and top customers. Five queries whatever the number of ideas, voters or segments."""
     if mode not in MODES:
         raise ValidationFailed("The mode is weight or revenue.", {"mode": ["weight or revenue"]})
-    rows = vote_rows(board)
+    rows = vote_rows(board, statuses=statuses)
     up = func.sum(case((rows.c.value == 1, 1), else_=0))
     per_idea = (
         select(
@@ -659,9 +685,10 @@ def _day(column):
     return func.date(column)  # SQLite keeps UTC text
 
 
-def vote_history(board: Board, days: int = HISTORY_DAYS, now: datetime | None = None) -> list[DayCount]:
-    """Up- and down-votes standing on the board, by the UTC day they were cast, for the last
-    `days` days including today (days without votes included, as zeros). One query."""
+def vote_history(board: Board, days: int = HISTORY_DAYS, now: datetime | None = None, statuses=None) -> list[DayCount]:
+    """Up- and down-votes standing on the board's ideas (of `statuses`, when given), by the UTC
+    day they were cast, for the last `days` days including today (days without votes included,
+    as zeros). One query."""
     today = (now or utcnow()).astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
     since = datetime.combine(first, time.min, tzinfo=UTC)
@@ -674,7 +701,7 @@ def vote_history(board: Board, days: int = HISTORY_DAYS, now: datetime | None = 
             func.sum(case((Vote.value == -1, 1), else_=0)).label("down"),
         )
         .join(Idea, Idea.id == Vote.idea_id)
-        .where(Idea.board_id == board.id, Vote.created_at >= since)
+        .where(Idea.board_id == board.id, Vote.created_at >= since, *_of_statuses(statuses))
         .group_by(day)
     )
     for row in db.session.execute(query):

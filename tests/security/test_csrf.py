@@ -69,7 +69,7 @@ def test_a_valid_token_is_accepted(csrf_app, db):
     client = csrf_app.test_client()
     login(client, user)
     page = client.get("/settings/profile").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post("/settings/profile", data={"csrf_token": token, "display_name": "Renamed", "bio": ""})
     assert response.status_code == 303
 

@@ -60,7 +60,8 @@ def report_controls(user, idea, thread=()) -> ReportControls:
     reported |= {("comment", i): r for i, r in moderation.reported_by(user, "comment", comment_ids).items()}
     standing = privileges.reporter(user, board)
     spent = standing.per_day is not None and allowance.used(user.id, board.organisation_id) >= standing.per_day
-    return ReportControls(True, limit_message=standing.limit_message() if spent else None, reported=reported)
+    wait = allowance.resets_in(user.id, board.organisation_id) if spent else 0
+    return ReportControls(True, limit_message=standing.limit_message(wait) if spent else None, reported=reported)
 
 
 @bp.post("/flag/<target_type>/<int:target_id>")

@@ -124,8 +124,10 @@ def test_the_daily_limit_grows_with_trust_and_says_so_beside_the_control(app, db
     limit = f"You have sent {per_day} reports today, the most a Newcomer (level 0) can."
     assert limit in page and "Reach level 1 (10 points) for 10 a day." in page
     assert "Send to moderators" not in page
+    assert "Try again in 24 hours." in page  # a day from the first report
     refused = newcomer.post(f"/flag/idea/{last.id}", data={"reason": "spam"}, headers=HX)
     assert refused.status_code == 200 and limit in refused.get_data(as_text=True)
+    assert "Try again in 24 hours." in refused.get_data(as_text=True)
     assert _flags(db) == per_day  # nothing written
     # A member of a higher level has more: the same count leaves them room.
     give_points(newcomer.user, board.organisation, 10)

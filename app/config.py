@@ -115,7 +115,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_RESET_MAX_AGE": _int(env.get("PASSWORD_RESET_MAX_AGE"), 60 * 60),
         "EMAIL_VERIFY_MAX_AGE": _int(env.get("EMAIL_VERIFY_MAX_AGE"), 60 * 60 * 24 * 3),
         "INVITATION_MAX_AGE_DAYS": _int(env.get("INVITATION_MAX_AGE_DAYS"), 14),
-        # Mail: "smtp" sends through MAIL_SERVER; "console" prints and writes instance/mail/*.eml.
+        # Mail: "smtp" sends through MAIL_SERVER; "console" prints and writes instance/mail/*.eml
+        # (and a readable .txt beside each).
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "smtp" if production else "console"),
         "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": _int(env.get("MAIL_PORT"), 25),

@@ -8,16 +8,18 @@ an HTML fragment, a control re-rendered with its message, sends that instead.)""
 from __future__ import annotations
 
 import logging
+import time
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, g, jsonify, render_template
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from app import audit
-from app.errors_domain import DomainError
-from app.extensions import db, htmx
+from app.errors_domain import DomainError, wait_phrase, wait_seconds
+from app.extensions import db, htmx, limiter
 from app.web import wants_json
 
 MESSAGES = {
@@ -90,14 +92,48 @@ def handle_http_error(error: HTTPException):
             message = error.description
     if status == 403:
         audit.event("authz.denied", logging.WARNING)
+    wait = _wait_asked_by(error)
     if status == 429:
         audit.event("ratelimit.exceeded", logging.WARNING, limit=str(error.description))
-        message = MESSAGES[429]
-    # Keep what the exception says beyond the body: Allow on 405, Retry-After on 429.
+        message = too_many_requests(wait)
+    # Keep what the exception says beyond the body: Allow on 405, Retry-After on 429 and 503.
     headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+    if wait is not None:
+        headers.update(retry_after(wait))
     if _answers_json():
         return error_response(status, code, message, headers=headers)
     return _error_page(status, message), status, headers
+
+
+def too_many_requests(wait: int | None) -> str:
+    """The words of a 429: how long to wait, when the limit says."""
+    if wait is None:
+        return MESSAGES[429]
+    return f"Too many requests. Try again in {wait_phrase(wait)}."
+
+
+def _wait_asked_by(error: HTTPException) -> int | None:
+    """Seconds until the request may be tried again: for a rate limit, until the limit that
+    refused it resets (the limiter's own reset time); otherwise the exception's `retry_after`."""
+    if isinstance(error, RateLimitExceeded) and limiter.current_limit is not None:
+        return wait_seconds(limiter.current_limit.window.reset_time - time.time())
+    wait = getattr(error, "retry_after", None)
+    return wait if isinstance(wait, int) else None
+
+
+def retry_after(seconds: int) -> dict[str, str]:
+    """The `Retry-After` header of an answer asking to wait `seconds` (a 429 or a 503).
+    Flask-Limiter writes that header on every answer from its own clock, rounded down; the
+    value given here is the one sent (see `_keep_retry_after`), so it says what the page says."""
+    g.retry_after = seconds
+    return {"Retry-After": str(seconds)}
+
+
+def _keep_retry_after(response):
+    seconds = g.get("retry_after")
+    if seconds is not None and response.status_code in (429, 503):
+        response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _answers_json() -> bool:
@@ -142,12 +178,17 @@ def handle_domain_error(error: DomainError):
     db.session.rollback()
     if error.status == 403:
         audit.event("authz.denied", logging.WARNING, reason=error.message)
+    wait = getattr(error, "retry_after", None)
+    headers = retry_after(wait) if wait is not None else {}
     if _answers_json():
-        return error_response(error.status, error.code, error.message, error.fields)
-    return _error_page(error.status, error.message), error.status
+        return error_response(error.status, error.code, error.message, error.fields, headers)
+    return _error_page(error.status, error.message), error.status, headers
 
 
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected)
+    # After-request functions run last to first: this one, first in the list, runs after
+    # Flask-Limiter's (registered before it), which would otherwise rewrite Retry-After.
+    app.after_request_funcs.setdefault(None, []).insert(0, _keep_retry_after)

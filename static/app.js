@@ -124,10 +124,21 @@
       event.detail.isError = false;
     }
   });
+  // The wait a 429 asks for (its Retry-After, in seconds), in words: "42 seconds", "3 minutes".
+  function waitOf(xhr) {
+    var seconds = parseInt(xhr.getResponseHeader("Retry-After") || "", 10), count, unit;
+    if (!(seconds > 0)) { return null; }
+    if (seconds < 120) { count = seconds; unit = "second"; }
+    else if (seconds < 7200) { count = Math.ceil(seconds / 60); unit = "minute"; }
+    else { count = Math.ceil(seconds / 3600); unit = "hour"; }
+    return count + " " + unit + (count === 1 ? "" : "s");
+  }
   document.addEventListener("htmx:responseError", function (event) {
-    var xhr = event.detail.xhr, message = messageOf(xhr);
+    var xhr = event.detail.xhr, message = messageOf(xhr), wait;
     if (!message) {
-      message = xhr.status === 429 ? "Too many requests. Please wait a moment and try again."
+      wait = xhr.status === 429 ? waitOf(xhr) : null;
+      message = wait ? "Too many requests. Try again in " + wait + "."
+        : xhr.status === 429 ? "Too many requests. Please wait a moment and try again."
         : xhr.status === 403 ? "You do not have permission to do that."
         : "Something went wrong. Please try again.";
     }

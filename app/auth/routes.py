@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from app import audit
 from app.auth import bp, emails, services, tokens
 from app.auth.forms import ConfirmForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from app.errors import retry_after
 from app.errors_domain import DomainError
 from app.extensions import limiter
 from app.forms import apply_errors, validate_all
@@ -84,7 +85,7 @@ def login():
             user = services.authenticate(form.email.data, form.password.data)
         except services.LoginLocked as error:
             form.form_errors.append(error.message)
-            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(error.retry_after)}
+            return render_template("auth/login.html", form=form), 429, retry_after(error.retry_after)
         except DomainError as error:
             form.form_errors.append(error.message)
         else:

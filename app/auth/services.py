@@ -20,7 +20,7 @@ from app.auth.lifetimes import lifetimes
 from app.auth.models import AuthSession, LoginThrottle, User, token_digest
 from app.clock import utcnow
 from app.db_types import writes
-from app.errors_domain import DomainError, ValidationFailed
+from app.errors_domain import DomainError, RateLimited, ValidationFailed, wait_phrase
 from app.extensions import db
 
 
@@ -29,17 +29,14 @@ class InvalidCredentials(DomainError):
     code = "invalid_credentials"
 
 
-class LoginLocked(DomainError):
-    status = 429
+class LoginLocked(RateLimited):
     code = "locked"
 
     def __init__(self, retry_after: int):
-        minutes = max(1, (retry_after + 59) // 60)
         super().__init__(
-            f"Too many failed sign-in attempts. Try again in {minutes} minute"
-            f"{'s' if minutes != 1 else ''}, or reset your password."
+            f"Too many failed sign-in attempts. Try again in {wait_phrase(retry_after)}, or reset your password.",
+            retry_after=retry_after,
         )
-        self.retry_after = retry_after
 
 
 GENERIC_LOGIN_ERROR = "That email and password do not match an account."

@@ -9,11 +9,9 @@ from app.auth.forms import ConfirmForm
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.forms import apply_errors
-from app.mail import MailError, send_template
 from app.orgs import bp, policy, services
 from app.orgs.forms import InviteForm, OrganisationForm, RolesForm
 from app.orgs.models import ROLE_LABELS, Invitation, Membership, Organisation
-from app.urls import external_url
 from app.web import redirect_to, render
 
 
@@ -78,11 +76,10 @@ def members(slug: str):
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            invitation, token = services.invite(current_user, organisation, form.email.data, form.roles.data)
+            invitation = services.invite(current_user, organisation, form.email.data, form.roles.data)
         except DomainError as error:
             apply_errors(form, error)
         else:
-            _mail_invitation(invitation, token)
             flash(f"Invitation sent to {invitation.email}.", "success")
             return redirect_to(url_for("orgs.members", slug=slug))
     return render(
@@ -95,20 +92,6 @@ def members(slug: str):
         roles_form=RolesForm(),
         confirm_form=ConfirmForm(),
     ), 422 if form.errors else 200
-
-
-def _mail_invitation(invitation: Invitation, token: str) -> None:
-    try:
-        send_template(
-            invitation.email,
-            f"Join {invitation.organisation.name}",
-            "invitation",
-            invitation=invitation,
-            inviter=current_user,
-            link=external_url("orgs.invitation", token=token),
-        )
-    except MailError:
-        flash("The invitation is saved but the mail could not be sent; try again later.", "warning")
 
 
 def _membership_or_404(organisation: Organisation, membership_id: int) -> Membership:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 import unicodedata
 from datetime import timedelta
 
@@ -19,6 +18,8 @@ from app.clock import utcnow
 from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
+from app.jobs import enqueue
+from app.orgs import invitations
 from app.orgs.models import ROLES, Invitation, Membership, Organisation
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -155,8 +156,9 @@ def remove_member(actor: User, membership: Membership) -> None:
     audit.event("org.member_removed", org_id=membership.organisation_id, actor_id=actor.id, user_id=membership.user_id)
 
 
-def invite(actor: User, organisation: Organisation, email: str, roles) -> tuple[Invitation, str]:
-    """A new invitation and its token (to put in the mailed link; only its digest is kept).
+def invite(actor: User, organisation: Organisation, email: str, roles) -> Invitation:
+    """A new invitation, mailed by a job once it is committed (`app.orgs.invitations`, which
+    makes the link's token; only its digest is kept).
 
     Inviting an address again replaces its pending invitation, so one link works at a time.
     Raises ValidationFailed (bad address or roles) or Conflict (already a member)."""
@@ -177,22 +179,23 @@ def invite(actor: User, organisation: Organisation, email: str, roles) -> tuple[
         )
     ):
         pending.revoked_at = now
-    token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organisation_id=organisation.id,
         email=address,
-        token_hash=token_digest(token),
+        token_hash=invitations.unmailed_token_digest(),
         invited_by_id=actor.id,
         expires_at=now + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]),
     )
     invitation.set_roles(roles)
     db.session.add(invitation)
     _notify_invitee(actor, organisation, address)
+    db.session.flush()
+    enqueue(invitations.KIND, invitation_id=invitation.id)
     db.session.commit()
     audit.event(
         "org.invited", org_id=organisation.id, actor_id=actor.id, email=audit.email_fingerprint(address), roles=roles
     )
-    return invitation, token
+    return invitation
 
 
 def _notify_invitee(actor: User, organisation: Organisation, address: str) -> None:

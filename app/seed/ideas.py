@@ -1422,12 +1422,10 @@ def _comment(
     if spec.flagged_by:
         from app.community.rebuild import rebuild
 
-        rebuild()  # record the points the flagger has earned so far: flagging needs level 1
-    if (
-        spec.flagged_by
-        and flag(people[spec.flagged_by], "comment", comment.id, "spam", "Selling consulting in the comments.")
-        is not None
-    ):
+        # Any member with a confirmed address may report; a report weighs by its reporter's level
+        # (shown in the moderators' queue), so the points they have earned so far count first.
+        rebuild()
+        flag(people[spec.flagged_by], "comment", comment.id, "spam", "Selling consulting in the comments.")
         count += 1
     for reply in spec.replies:
         count += _comment(idea, reply, pm, people, now, at, key, parent=comment)

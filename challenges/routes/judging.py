@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.errors_domain import DomainError
 from app.extensions import db, htmx
 from app.forms import apply_errors
-from app.web import act, redirect_to, render
+from app.web import act, redirect_to, refuse_beside, render, with_anchor
 from challenges import bp, money, policy
 from challenges.forms.judging import FeedbackForm, NoWinnerForm, award_form, scorecard_form
 from challenges.models import Award, AwardState, IPTerms, State
@@ -102,9 +102,10 @@ def shortlist(submission_id: int):
     except DomainError as error:
         if htmx:
             abort(error.status, error.message)
-        flash(error.message, "error")
+        refuse_beside(f"shortlist-{submission_id}", error.message)
     if not htmx:
-        return redirect_to(url_for("challenges.judging_board", challenge_id=submission.challenge_id))
+        board = url_for("challenges.judging_board", challenge_id=submission.challenge_id)
+        return redirect_to(with_anchor(board, f"shortlist-{submission_id}"))
     submission = db.session.get(type(submission), submission_id)
     return render(
         "challenges/judging/_shortlist.html", partial="challenges/judging/_shortlist.html", submission=submission

@@ -10,18 +10,24 @@ from flask_login import current_user, login_required
 
 from app.errors_domain import DomainError
 from app.extensions import htmx, limiter
-from app.web import redirect_to, render
+from app.web import redirect_to, refuse_beside, render
 from challenges import bp, policy
 from challenges.forms.questions import AnswerForm, AskForm, ClarificationForm
 from challenges.routes.browse import question_context
 from challenges.services import questions as question_services
 
 ASK_LIMIT = "5 per minute;30 per day"
+ASK_CONTROL, CLARIFY_CONTROL = "ask-question", "post-clarification"  # the forms' ids
 
 
-def _done(challenge, message: str | None = None, category: str = "success", anchor: str = "questions"):
-    """A redirect to the questions without htmx; the section itself with it."""
-    if message:
+def _done(challenge, message: str | None = None, category: str = "success", control: str | None = None):
+    """A redirect to the questions without htmx (a refusal kept beside `control`, the form that
+    was refused); the section itself with it."""
+    anchor = "questions"
+    if message and category == "error" and control and not htmx:
+        refuse_beside(control, message)
+        anchor = control
+    elif message:
         flash(message, category)
     if not htmx:
         return redirect_to(url_for("challenges.show", challenge_id=challenge.id) + f"#{anchor}")
@@ -34,14 +40,15 @@ def _done(challenge, message: str | None = None, category: str = "success", anch
     )
 
 
-def _call(challenge, form, service, success: str):
+def _call(challenge, form, service, success: str, control: str):
+    """`control` is the id of the form (its refusal is shown beside it)."""
     if not form.validate_on_submit():
         errors = [e for field in form for e in field.errors]
-        return _done(challenge, " ".join(errors) or "Please check the form.", "error")
+        return _done(challenge, " ".join(errors) or "Please check the form.", "error", control)
     try:
         service()
     except DomainError as error:
-        return _done(challenge, error.message, "error")
+        return _done(challenge, error.message, "error", control)
     return _done(challenge, success)
 
 
@@ -56,6 +63,7 @@ def ask(challenge_id: int):
         form,
         lambda: question_services.ask(current_user, challenge, form.body.data),
         "Your question is sent. You will be notified when it is answered.",
+        ASK_CONTROL,
     )
 
 
@@ -73,6 +81,7 @@ def answer(challenge_id: int, question_id: int):
         form,
         lambda: question_services.answer(current_user, question, form.answer.data, public),
         "Answer published as a clarification." if public else "Answer sent to the person who asked.",
+        f"answer-form-{question_id}",
     )
 
 
@@ -86,4 +95,5 @@ def clarify(challenge_id: int):
         form,
         lambda: question_services.post_clarification(current_user, challenge, form.answer.data),
         "Clarification published; solvers who accepted the terms are notified.",
+        CLARIFY_CONTROL,
     )

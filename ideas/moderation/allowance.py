@@ -4,6 +4,8 @@ limit holds across workers. With rate limiting switched off nothing is counted."
 
 from __future__ import annotations
 
+import time
+
 from app.extensions import limiter
 
 DAY_SECONDS = 24 * 60 * 60
@@ -29,3 +31,11 @@ def take(user_id: int, organisation_id: int, per_day: int | None) -> bool:
     if per_day is None or storage is None:
         return True
     return storage.incr(_key(user_id, organisation_id), DAY_SECONDS) <= per_day
+
+
+def resets_in(user_id: int, organisation_id: int) -> float:
+    """Seconds until the count starts again: the day counted from the first report ends."""
+    storage = _storage()
+    if storage is None:
+        return 0.0
+    return max(0.0, storage.get_expiry(_key(user_id, organisation_id)) - time.time())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.auth.models import User
-from app.errors_domain import NotAllowed
+from app.errors_domain import NotAllowed, wait_phrase
 from app.reputation import levels, services
 
 MARK_DUPLICATE = "mark_duplicate"
@@ -89,7 +89,8 @@ class Reporter:
         """Reports a day; None for the moderators, who act on content directly."""
         return None if self.moderator else REPORTS_PER_DAY[self.level.number]
 
-    def limit_message(self) -> str:
+    def limit_message(self, wait: float) -> str:
+        """Why no more reports today, and when they may report again (`wait` seconds)."""
         message = (
             f"You have sent {self.per_day} reports today, the most a {self.level.name} (level {self.level.number}) can."
         )
@@ -98,7 +99,7 @@ class Reporter:
             message += (
                 f" Reach level {better.number} ({better.threshold} points) for {REPORTS_PER_DAY[better.number]} a day."
             )
-        return message + " Try again tomorrow."
+        return message + f" Try again in {wait_phrase(wait)}."
 
 
 def reporter(user: User, board) -> Reporter:

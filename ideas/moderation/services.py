@@ -13,7 +13,7 @@ from app import audit, events
 from app.auth.models import User
 from app.clock import utcnow
 from app.db_types import writes
-from app.errors_domain import Conflict, NotAllowed, NotFound, RateLimited, ValidationFailed
+from app.errors_domain import Conflict, NotAllowed, NotFound, RateLimited, ValidationFailed, wait_seconds
 from app.extensions import db
 from app.reputation import services as reputation
 from app.reputation.points import POINTS
@@ -116,7 +116,8 @@ def flag(
         raise Conflict(ALREADY_REPORTED)
     standing = privileges.reporter(reporter, board)
     if not allowance.take(reporter.id, board.organisation_id, standing.per_day):
-        raise RateLimited(standing.limit_message())
+        wait = allowance.resets_in(reporter.id, board.organisation_id)
+        raise RateLimited(standing.limit_message(wait), retry_after=wait_seconds(wait))
     item = Flag(
         board_id=board.id,
         target_type=target_type,

@@ -10,7 +10,7 @@ from app.errors_domain import DomainError
 from app.extensions import db, htmx
 from app.forms import apply_errors, validate_all
 from app.markdown import render_markdown
-from app.web import redirect_to, render
+from app.web import redirect_to, refuse_beside, render, with_anchor
 from ideas import bp, budgets, policy
 from ideas.forms import CommentForm, IdeaForm, ProxyVoteForm, StatusForm
 from ideas.models import Idea, Status
@@ -179,9 +179,13 @@ def follow(idea_id: int):
         else:
             follows.follow(current_user, idea)
     except DomainError as error:
-        abort(error.status, error.message)
+        if htmx:
+            abort(error.status, error.message)
+        refuse_beside(f"follow-{idea_id}", error.message)
     if not htmx:
-        return redirect_to(url_for("ideas.show", idea_id=idea_id))
+        # A merged idea's page is shown (with its button) only when asked to stay on it.
+        stay = 1 if idea.status == Status.MERGED else None
+        return redirect_to(with_anchor(url_for("ideas.show", idea_id=idea_id, stay=stay), f"follow-{idea_id}"))
     idea = db.session.get(Idea, idea_id)
     return render(
         "ideas/_follow.html",

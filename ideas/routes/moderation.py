@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.errors_domain import DomainError, NotFound
 from app.extensions import db, htmx
 from app.reputation.levels import LEVELS
-from app.web import fragment, redirect_to, safe_next
+from app.web import fragment, redirect_to, refuse_beside, safe_next
 from ideas import bp, policy
 from ideas.forms import BlockForm, FlagForm
 from ideas.models import Idea, Visibility
@@ -60,7 +60,8 @@ def report_controls(user, idea, thread=()) -> ReportControls:
     reported |= {("comment", i): r for i, r in moderation.reported_by(user, "comment", comment_ids).items()}
     standing = privileges.reporter(user, board)
     spent = standing.per_day is not None and allowance.used(user.id, board.organisation_id) >= standing.per_day
-    return ReportControls(True, limit_message=standing.limit_message() if spent else None, reported=reported)
+    wait = allowance.resets_in(user.id, board.organisation_id) if spent else 0
+    return ReportControls(True, limit_message=standing.limit_message(wait) if spent else None, reported=reported)
 
 
 @bp.post("/flag/<target_type>/<int:target_id>")
@@ -105,7 +106,10 @@ def flag(target_type: str, target_id: int):
             message=message,
             done=done,
         )
-    flash(message, "success" if done else "error")
+    if done or moderation.load_target(target_type, target_id).author_id == current_user.id:
+        flash(message, "success" if done else "error")  # no Report control beside one's own post
+    else:
+        refuse_beside(f"report-{target_type}-{target_id}", message)
     idea = db.session.get(Idea, idea_id)
     if not policy.can_see_idea(current_user, idea):  # the report hid it until a moderator looks
         return redirect_to(url_for("ideas.board", **board_args(idea.board)))

@@ -61,7 +61,8 @@ def test_too_many_writes_get_429_in_the_error_shape(app, api):
     assert statuses == [200, 200, 429]
     response = api.patch("/api/v1/me", json={"bio": "again"})
     assert _error(response)["code"] == "rate_limited"
-    assert response.headers.get("Retry-After")
+    wait = response.headers["Retry-After"]
+    assert _error(response)["message"] == f"Too many requests. Try again in {wait} seconds."
     assert api.get("/api/v1/me").status_code == 200  # reads are not limited
 
 

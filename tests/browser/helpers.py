@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import Page, expect
 
@@ -14,8 +15,14 @@ LINK = re.compile(r"https?://\S+")
 
 def read_link(mailbox, address: str, subject: str | None = None) -> str:
     """The first http(s) link in the last message to `address` (whose subject contains
-    `subject`, if given). Raises AssertionError when there is none."""
-    messages = [m for m in mailbox.to(address) if subject is None or subject in m["Subject"]]
+    `subject`, if given), waiting a few seconds for mail that a job sends after the commit.
+    Raises AssertionError when there is none."""
+    deadline = time.monotonic() + 10
+    while True:
+        messages = [m for m in mailbox.to(address) if subject is None or subject in m["Subject"]]
+        if messages or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert messages, (
         f"no mail to {address} about {subject!r}; got {[(m['To'], m['Subject']) for m in mailbox.messages]}"
     )

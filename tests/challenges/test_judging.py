@@ -14,6 +14,7 @@ from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.notifications.models import Notification
 from challenges.models import Score, State
 from challenges.services import judging, posting, solving
+from tests.support import refusals
 from tests.support.challenges import make_challenge, make_submission
 from tests.support.factories import add_member, login, make_user
 from tests.support.judging import closed_challenge, give_scores, make_judge, owner_of
@@ -233,6 +234,22 @@ def test_shortlist_toggle_with_and_without_htmx_and_the_filter(app, db):
     client.post(f"/submissions/{second.id}/shortlist", data={"shortlisted": "0"})
     html = client.get(f"/challenges/{challenge.id}/judging?shortlisted=1").get_data(as_text=True)
     assert "Solution number 1" in html and "Solution number 2" not in html
+
+
+def test_a_refused_shortlist_without_javascript_says_why_beside_its_control(app, db):
+    challenge, (entry,) = closed_challenge(1)
+    client = _client(app, make_judge(challenge))
+    assert "Shortlist" in client.get(f"/challenges/{challenge.id}/judging").get_data(as_text=True)
+    challenge.state = State.AWARDED  # the awards were made meanwhile
+    db.session.commit()
+    response = client.post(f"/submissions/{entry.id}/shortlist", data={"shortlisted": "1"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/challenges/{challenge.id}/judging#shortlist-{entry.id}"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    refusal = "The shortlist is made after the deadline and before the awards."
+    assert refusals.beside(html, f"shortlist-{entry.id}") == refusal
+    assert refusal not in refusals.at_top(html)
+    assert not db.session.get(type(entry), entry.id).shortlisted
 
 
 def test_the_scorecard_saves_and_shows_other_judges_only_afterwards(app, db):

@@ -14,6 +14,7 @@ from app.notifications.models import Notification
 from challenges import policy
 from challenges.models import Question, State
 from challenges.services import questions
+from tests.support import refusals
 from tests.support.challenges import make_challenge, make_submission
 from tests.support.factories import add_member, login, make_org, make_user
 
@@ -201,3 +202,25 @@ def test_asking_is_rate_limited(app, setting):
     ]
     assert codes[:5] == [303] * 5 and codes[-1] == 429
     assert db.session.query(Question).count() == 5
+
+
+def test_without_javascript_a_refused_question_says_why_beside_its_form(app, setting):
+    _org, challenge, asker, _other = setting
+    client = _client(app, asker)
+    empty = client.post(f"/challenges/{challenge.id}/questions", data={"body": ""})
+    assert empty.status_code == 303 and empty.headers["Location"].endswith("#ask-question")
+    html = client.get(empty.headers["Location"]).get_data(as_text=True)
+    assert refusals.beside(html, "ask-question") == "Write your question first."
+    assert "Write your question first." not in refusals.at_top(html)
+
+
+def test_without_javascript_a_refused_answer_says_why_beside_its_form(app, setting):
+    org, challenge, asker, _other = setting
+    question = questions.ask(asker, challenge, "Is a liquid cooling design acceptable?")
+    owner = _client(app, org.memberships[0].user)
+    response = owner.post(f"/challenges/{challenge.id}/questions/{question.id}/answer", data={"answer": ""})
+    assert response.headers["Location"].endswith(f"#answer-form-{question.id}")
+    html = owner.get(response.headers["Location"]).get_data(as_text=True)
+    assert refusals.beside(html, f"answer-form-{question.id}")
+    assert refusals.beside(html, "ask-question") == ""
+    assert 'class="flash flash-error"' not in refusals.at_top(html)

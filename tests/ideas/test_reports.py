@@ -11,6 +11,7 @@ from ideas.models import Visibility
 from ideas.moderation import privileges
 from ideas.moderation.models import Flag
 from ideas.services.comments import post_comment
+from tests.support import refusals
 from tests.support.factories import login, make_board, make_idea, make_org, make_user, seasoned_user
 from tests.support.reputation import give_points
 
@@ -124,8 +125,10 @@ def test_the_daily_limit_grows_with_trust_and_says_so_beside_the_control(app, db
     limit = f"You have sent {per_day} reports today, the most a Newcomer (level 0) can."
     assert limit in page and "Reach level 1 (10 points) for 10 a day." in page
     assert "Send to moderators" not in page
+    assert "Try again in 24 hours." in page  # a day from the first report
     refused = newcomer.post(f"/flag/idea/{last.id}", data={"reason": "spam"}, headers=HX)
     assert refused.status_code == 200 and limit in refused.get_data(as_text=True)
+    assert "Try again in 24 hours." in refused.get_data(as_text=True)
     assert _flags(db) == per_day  # nothing written
     # A member of a higher level has more: the same count leaves them room.
     give_points(newcomer.user, board.organisation, 10)
@@ -162,3 +165,14 @@ def test_what_a_member_may_not_see_is_404(app, db, newcomer):
     assert newcomer.post(f"/flag/board/{private.id}", data={"reason": "spam"}).status_code == 404
     assert newcomer.post("/flag/idea/999999", data={"reason": "spam"}).status_code == 404
     assert _flags(db) == 0
+
+
+def test_without_javascript_a_refused_report_says_why_beside_its_control(app, db, board, newcomer):
+    idea = make_idea(board)
+    newcomer.post(f"/flag/idea/{idea.id}", data={"reason": "spam"})
+    again = newcomer.post(f"/flag/idea/{idea.id}", data={"reason": "abuse"})
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"#report-idea-{idea.id}")
+    html = newcomer.get(again.headers["Location"]).get_data(as_text=True)
+    box = html[html.index(f'id="report-idea-{idea.id}"') :]
+    assert box.split("</div>")[0].count("You reported this already; the moderators will take a look.") == 1
+    assert "You reported this already" not in refusals.at_top(html)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.audit import logger as audit_logger
 from app.auth.models import User
+from app.errors_domain import wait_phrase
 from app.extensions import db as _db
 from app.logs import JsonFormatter
 from tests.support.factories import make_user
@@ -48,9 +49,40 @@ def test_writes_are_rate_limited_with_a_clear_429_page(app, user_client):
     ]
     assert statuses == [303, 303, 303, 429]
     page = user_client.post("/settings/profile", data={"display_name": "N", "bio": ""})
-    assert "Too many requests" in page.get_data(as_text=True)
-    assert page.headers.get("Retry-After")
+    wait = int(page.headers["Retry-After"])
+    assert 0 < wait <= 60  # the minute of the limit, counted from its first write
+    assert f"Too many requests. Try again in {wait} seconds." in page.get_data(as_text=True)
     assert user_client.get("/settings/profile").status_code == 200  # reading is not limited
+
+
+def test_an_htmx_request_over_the_limit_is_told_the_same_wait(app, user_client):
+    app.config["RATELIMIT_WRITE"] = "1 per hour"
+    user_client.post("/settings/profile", data={"display_name": "N", "bio": ""})
+    answer = user_client.post(
+        "/settings/profile", data={"display_name": "M", "bio": ""}, headers={"HX-Request": "true"}
+    )
+    assert answer.status_code == 429
+    wait = int(answer.headers["Retry-After"])
+    assert 3500 < wait <= 3600
+    minutes = -(-wait // 60)
+    assert answer.get_json()["error"]["message"] == f"Too many requests. Try again in {minutes} minutes."
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (0.2, "1 second"),
+        (42, "42 seconds"),
+        (119, "119 seconds"),
+        (120, "2 minutes"),
+        (150, "3 minutes"),
+        (7199, "120 minutes"),
+        (7200, "2 hours"),
+        (86399.5, "24 hours"),
+    ],
+)
+def test_waits_are_said_in_words_rounded_up(seconds, words):
+    assert wait_phrase(seconds) == words
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from sqlalchemy import select
 
+from app.jobs import wait_idle
 from ideas.models import Board, BoardMember, Category
 from tests.support.factories import add_member, login, make_board, make_idea, make_org, seasoned_user
 from voting.models import VoteBudget
@@ -58,6 +59,9 @@ def test_settings_update_categories_and_customers(app, db):
     client.post("/boards/acme/dash/settings", data={"name": "Dashboards", "description": "", "is_private": "y"})
     client.post("/boards/acme/dash/categories", data={"name": "Alerts"})
     client.post("/boards/acme/dash/customers", data={"email": "Buyer@Globex.example.com"})
+    # The invitation's mail goes out in a job, which writes its own state: on SQLite this test's
+    # read-then-write (refresh, then make_idea) would fail if that write landed in between.
+    assert wait_idle(20), "the invitation mail's job is still running"
     db.session.refresh(board)
     assert board.name == "Dashboards" and board.is_private
     assert sorted(c.name for c in board.categories) == ["Alerts", "Reporting"]

@@ -229,3 +229,61 @@ class ApiTokensDisowned:
     """A member changing their password asked that their API tokens stop working too."""
 
     user_id: int
+
+
+# -- peer support (ideas.questions) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionAsked:
+    question_id: int
+    board_id: int
+    actor_id: int | None
+    visible: bool  # False while the spam filter holds it for a moderator
+
+
+@dataclass(frozen=True)
+class AnswerPosted:
+    answer_id: int
+    question_id: int
+    actor_id: int | None
+    official: bool
+
+
+@dataclass(frozen=True)
+class KudosGiven:
+    """`kudos_id` is the row given (kept by KudosRevoked), `receiver_id` the answer's author."""
+
+    kudos_id: int
+    answer_id: int
+    giver_id: int
+    receiver_id: int | None
+    organisation_id: int
+
+
+@dataclass(frozen=True)
+class KudosRevoked:
+    kudos_id: int
+    answer_id: int
+    giver_id: int
+    receiver_id: int | None
+    organisation_id: int
+
+
+@dataclass(frozen=True)
+class SolutionAccepted:
+    """A question without a solution got one."""
+
+    question_id: int
+    answer_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class SolutionChanged:
+    """The accepted solution moved to another answer, or was taken back (`new_answer_id` None)."""
+
+    question_id: int
+    old_answer_id: int
+    new_answer_id: int | None
+    actor_id: int | None

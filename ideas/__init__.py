@@ -1,5 +1,5 @@
 """The ideas exchange: boards, ideas and their votes' record, comments, statuses, ranking,
-merging, search and community moderation."""
+merging, search, community moderation, and peer support (questions and answers)."""
 
 from flask import Blueprint, Flask
 
@@ -11,8 +11,10 @@ def init_app(app: Flask) -> None:
     from ideas import api, invitations, models, notify, routes  # noqa: F401  (tables; routes on bp)
     from ideas.moderation import community
     from ideas.moderation import models as moderation_models  # noqa: F401  (tables)
+    from ideas.questions import init_app as init_questions
 
     app.register_blueprint(bp)
     app.register_blueprint(api.ideas_api)
     events.connect(app, notify, community)
     jobs.connect(app, invitations)
+    init_questions(app)

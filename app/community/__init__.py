@@ -6,8 +6,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app import events
-    from app.community import cli, routes, rules
+    from app.community import cli, question_rules, routes, rules
 
     app.register_blueprint(routes.bp)
     app.cli.add_command(cli.reputation_cli)
-    events.connect(app, rules)
+    events.connect(app, rules, question_rules)

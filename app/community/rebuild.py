@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from app.community import rules
+from app.community import question_rules, rules
 from app.db_types import writes
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -44,7 +44,7 @@ def _recorded(kind: str, subject_type: str) -> dict[int, tuple[int, dict[int, in
 
 
 def _regenerate(report: Report) -> None:
-    for kind, subject_type, derive in rules.DERIVED:
+    for kind, subject_type, derive in rules.DERIVED + question_rules.DERIVED:
         expected, recorded = derive(), _recorded(kind, subject_type)
         for subject_id in sorted(set(expected) | set(recorded)):
             org_id, want = expected.get(subject_id) or (recorded[subject_id][0], {})

@@ -10,7 +10,12 @@ POINTS = {
     "awarded": 100,  # you won an award in a challenge
     "spam_removed": -50,  # a moderator removed your content as spam
     "flag_rejected": -10,  # a moderator rejected your flag
+    "solution": 25,  # your answer was accepted as the solution to someone else's question
+    "accepting": 2,  # you accepted an answer (by someone else) to your own question
+    "kudos": 5,  # kudos received on an answer (at most KUDOS_DAILY_CAP a day)
 }
+# Points from kudos a member may earn in one community per day (UTC): thanks, not a currency.
+KUDOS_DAILY_CAP = 50
 REASONS = {
     "vote": "Votes on an idea",
     "delivered": "Idea delivered",
@@ -19,4 +24,7 @@ REASONS = {
     "awarded": "Challenge award",
     "spam_removed": "Removed as spam",
     "flag_rejected": "Flag rejected",
+    "solution": "Solution accepted",
+    "accepting": "Accepted a solution",
+    "kudos": "Kudos received",
 }

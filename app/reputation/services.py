@@ -66,6 +66,12 @@ def _one_writer_per_community(organisation_id: int) -> None:
         _run(_COMMUNITY_LOCK, {"space": _LOCK_SPACE, "key": organisation_id})
 
 
+def lock_community(organisation_id: int) -> None:
+    """For a rule that reads the ledger before it writes (a daily cap): take the community's turn
+    first, as `record` would, so two changes cannot both read the sum before either writes."""
+    _one_writer_per_community(organisation_id)
+
+
 _LOCK_SPACE = 7301  # the advisory-lock namespace of reputation (per organisation within it)
 _COMMUNITY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")  # every vote on PostgreSQL: built once
 

@@ -224,7 +224,9 @@ def queue(board: Board) -> list[QueueItem]:
         grouped.setdefault((item.target_type, item.target_id), []).append(item)
     items = []
     for (target_type, target_id), flags in grouped.items():
-        model = Idea if target_type == "idea" else Comment
+        model = {"idea": Idea, "comment": Comment}.get(target_type)
+        if model is None:  # questions and answers held by the spam filter get their own queue later
+            continue
         target = db.session.get(model, target_id)
         if target is not None:
             items.append(QueueItem(target_type, target, flags))

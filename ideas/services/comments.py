@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 
@@ -16,8 +16,8 @@ from ideas import counters, policy, ranking
 from ideas.models import Comment, Idea, Status, Visibility
 from ideas.moderation.services import hold_for_review, moderation_state
 from ideas.services.follows import follow
+from ideas.tags import within_edit_window
 
-EDIT_WINDOW = timedelta(minutes=30)
 BODY_MAX = 10_000
 
 
@@ -82,7 +82,7 @@ def can_edit_comment(user: User | None, comment: Comment, now: datetime | None =
         return False
     if policy.can_moderate(user, comment.idea.board):
         return True
-    return comment.author_id == user.id and (now or utcnow()) - comment.created_at <= EDIT_WINDOW
+    return comment.author_id == user.id and within_edit_window(comment.created_at, now)
 
 
 @writes

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, exists, select, update
-from sqlalchemy.exc import IntegrityError
 
 from app import audit, events
 from app.auth.models import User
@@ -16,13 +14,11 @@ from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy, ranking
-from ideas.models import Board, Category, Comment, Follow, Idea, IdeaRevision, IdeaTag, Status, Tag, Visibility, Vote
+from ideas.models import Board, Category, Comment, Follow, Idea, IdeaRevision, IdeaTag, Status, Visibility, Vote
 from ideas.moderation.services import forget_flags, hold_for_review, moderation_state
+from ideas.tags import board_tags, parse_tags, too_many, within_edit_window
 
-EDIT_WINDOW = timedelta(minutes=30)
 TITLE_MIN, TITLE_MAX, BODY_MAX = 8, 160, 20_000
-MAX_TAGS = 5
-TAG_RE = re.compile(r"[^a-z0-9+#.-]+")
 
 
 @dataclass
@@ -50,8 +46,8 @@ def _clean(board: Board, data: IdeaInput) -> IdeaInput:
     ):
         errors["category_id"] = ["Choose one of this board's categories."]
     tags = parse_tags(data.tags)
-    if len(tags) > MAX_TAGS:
-        errors["tags"] = [f"Use at most {MAX_TAGS} tags."]
+    if too_many(tags):
+        errors["tags"] = too_many(tags)
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors)
     return IdeaInput(title, body, category_id, tags)
@@ -63,31 +59,8 @@ def check_idea(board: Board, data: IdeaInput) -> IdeaInput:
     return _clean(board, data)
 
 
-def parse_tags(raw) -> list[str]:
-    """Tags from a list or a comma-separated string: lower case, letters, digits and - + # ."""
-    if isinstance(raw, str):
-        raw = raw.split(",")
-    result = []
-    for item in raw or []:
-        tag = TAG_RE.sub("-", (item or "").strip().lower()).strip("-.")[:40]
-        if tag and tag not in result:
-            result.append(tag)
-    return result
-
-
 def _set_tags(idea: Idea, names: list[str]) -> None:
-    tags = []
-    for name in names:
-        tag = db.session.scalar(select(Tag).where(Tag.board_id == idea.board_id, Tag.name == name))
-        if tag is None:
-            try:
-                with db.session.begin_nested():
-                    tag = Tag(board_id=idea.board_id, name=name)
-                    db.session.add(tag)
-            except IntegrityError:  # another idea created the same tag a moment ago
-                tag = db.session.scalar(select(Tag).where(Tag.board_id == idea.board_id, Tag.name == name))
-        tags.append(tag)
-    idea.tags = tags
+    idea.tags = board_tags(idea.board_id, names)
 
 
 @writes
@@ -137,7 +110,7 @@ def can_edit(user: User | None, idea: Idea, now: datetime | None = None) -> bool
         return True
     if idea.author_id != user.id or policy.is_blocked(user, idea.board):
         return False
-    return (now or utcnow()) - idea.created_at <= EDIT_WINDOW and not has_votes(idea)
+    return within_edit_window(idea.created_at, now) and not has_votes(idea)
 
 
 @writes

@@ -1,0 +1,1 @@
+"""The rules of peer support, one module a topic: questions, answers, kudos, solutions, lists."""

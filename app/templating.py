@@ -41,6 +41,7 @@ def long_date(value: datetime | None) -> str:
 def register(app: Flask) -> None:
     from app.forms import note_field_errors, takes_focus
     from app.markdown import render_markdown
+    from app.urls import site_url
     from app.web import refusal_for
 
     app.add_template_filter(render_markdown, "markdown")
@@ -50,6 +51,7 @@ def register(app: Flask) -> None:
     app.add_template_global(takes_focus, "takes_focus")
     app.add_template_global(note_field_errors, "note_field_errors")
     app.add_template_global(refusal_for, "refusal_for")
+    app.add_template_global(site_url, "site_url")
 
     @app.context_processor
     def site_context():

@@ -16,3 +16,9 @@ def path_for(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         return url_for(endpoint, **values)
+
+
+def site_url(path: str) -> str:
+    """The absolute address of a site path on the configured BASE_URL, whatever host a request
+    came through: what canonical links, OpenGraph tags and the sitemap name."""
+    return current_app.config["BASE_URL"].rstrip("/") + path

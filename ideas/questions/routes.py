@@ -11,9 +11,10 @@ from app.errors_domain import DomainError
 from app.extensions import db, htmx
 from app.forms import apply_errors, validate_all
 from app.markdown import render_markdown
+from app.urls import site_url
 from app.web import redirect_to, render
 from ideas import policy as board_policy
-from ideas.questions import bp, policy
+from ideas.questions import bp, policy, seo
 from ideas.questions.forms import AnswerForm, QuestionForm
 from ideas.questions.models import Answer, Question
 from ideas.questions.services import answers as answer_services
@@ -94,11 +95,19 @@ def ask(org_slug: str, board_slug: str):
 def _show(question: Question, answer_form: AnswerForm, status: int = 200):
     board = question.board
     answers = answer_services.answers_for(question, current_user)
+    canonical = site_url(question_url(question))
+    indexable = seo.is_indexable(question)
     return render_template(
         "questions/show.html",
         question=question,
         board=board,
         answers=answers,
+        canonical_url=canonical,
+        description=seo.description(question),
+        indexable=indexable,
+        structured_data=seo.qa_page(question, answers, canonical, lambda a: f"{canonical}#answer-{a.id}")
+        if indexable
+        else None,
         given=kudos.given_by(current_user, answers),
         answer_form=answer_form,
         body_html=render_markdown(question.body),

@@ -6,6 +6,6 @@ bp = Blueprint("main", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from app.main import routes  # noqa: F401  (routes on bp)
+    from app.main import routes, seo  # noqa: F401  (routes on bp)
 
     app.register_blueprint(bp)

@@ -20,6 +20,11 @@ from app.orgs.services import slugify
 from ideas.models import Board, Category, Tag, Visibility
 
 
+def question_slug(title: str) -> str:
+    """The readable part of a question's address, from its title."""
+    return slugify(title)[:60].strip("-") or "question"
+
+
 class Question(db.Model):
     __tablename__ = "questions"
     __table_args__ = (
@@ -57,7 +62,7 @@ class Question(db.Model):
 
     @property
     def slug(self) -> str:
-        return slugify(self.title)[:60].strip("-") or "question"
+        return question_slug(self.title)
 
     @property
     def is_solved(self) -> bool:

@@ -66,3 +66,32 @@ def test_ask_answer_kudos_accept(new_page, live_server, db):
     expect(first).to_contain_text("Accepted solution")
     visitor.goto(f"/boards/acme/{board.slug}/questions?view=solved")
     expect(visitor.get_by_role("link", name=TITLE)).to_be_visible()
+
+
+def test_a_public_question_page_carries_its_structured_data_without_a_csp_violation(page, live_server, db):
+    import json
+
+    from ideas.questions.services.answers import post_answer
+    from ideas.questions.services.questions import QuestionInput, ask_question
+    from ideas.questions.services.solutions import accept_solution
+
+    board = factories.make_board(factories.make_org(slug="acme"), name="Support", slug="support")
+    asker, answerer = (factories.seasoned_user(name=n) for n in ("Asha Asker", "Ben Answerer"))
+    question = ask_question(asker, board, QuestionInput(TITLE, body="The *Reports* page only offers PDF."))
+    post_answer(answerer, question, EARLY)
+    accept_solution(asker, question, post_answer(answerer, question, SOLUTION))
+
+    page.goto(f"/questions/{question.id}-{question.slug}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page).to_have_title(f"{TITLE} · Ideaforge")
+    blocks = page.locator('script[type="application/ld+json"]')
+    expect(blocks).to_have_count(1)
+    data = json.loads(blocks.text_content())
+    assert data["@type"] == "QAPage" and data["mainEntity"]["answerCount"] == 2
+    assert data["mainEntity"]["acceptedAnswer"]["text"] == SOLUTION
+    assert (
+        page.locator('link[rel="canonical"]')
+        .get_attribute("href")
+        .endswith(f"/questions/{question.id}-{question.slug}")
+    )
+    # The page fixture fails the test on any CSP violation or console error it saw.

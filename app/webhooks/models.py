@@ -18,6 +18,8 @@ EVENT_TYPES = {
     "idea.created": "An idea is posted",
     "idea.status_changed": "An idea's status changes",
     "idea.vote_threshold": "An idea reaches 10, 50, 100 or 500 up-votes",
+    "question.created": "A question is asked",
+    "question.solved": "A question gets its first accepted solution",
     "challenge.submission_received": "A challenge receives a submission",
     "challenge.award_made": "A challenge award is made",
 }

@@ -27,11 +27,7 @@ def _idea_data(idea) -> dict:
             "upvotes": idea.upvotes,
             "url": external_url("ideas.show", idea_id=idea.id),
         },
-        "board": {
-            "id": board.id,
-            "name": board.name,
-            "url": external_url("ideas.board", org_slug=board.organisation.slug, board_slug=board.slug),
-        },
+        "board": _board_data(board),
     }
 
 
@@ -58,6 +54,61 @@ def idea_created(event: events.IdeaSubmitted) -> None:
     idea = _announced_idea(event.idea_id)
     if idea is not None:
         broadcast(idea.board.organisation_id, "idea.created", _idea_data(idea))
+
+
+def _board_data(board) -> dict:
+    return {
+        "id": board.id,
+        "name": board.name,
+        "url": external_url("ideas.board", org_slug=board.organisation.slug, board_slug=board.slug),
+    }
+
+
+def _announced_question(question_id: int):
+    """The question if it may be announced: as for ideas, not one held for moderation, hidden
+    or deleted."""
+    from ideas.models import Visibility
+    from ideas.questions.models import Question
+
+    question = db.session.get(Question, question_id)
+    if question is None or question.visibility != Visibility.VISIBLE or question.is_deleted:
+        return None
+    return question
+
+
+def _question_data(question) -> dict:
+    return {
+        "question": {
+            "id": question.id,
+            "title": question.title,
+            "answer_count": question.answer_count,
+            "solved": question.is_solved,
+            "url": external_url("questions.show", question_id=question.id, slug=question.slug),
+        },
+        "board": _board_data(question.board),
+    }
+
+
+@events.subscribe(events.QuestionAsked)
+def question_created(event: events.QuestionAsked) -> None:
+    question = _announced_question(event.question_id) if event.visible else None
+    if question is not None:
+        broadcast(question.board.organisation_id, "question.created", _question_data(question))
+
+
+@events.subscribe(events.SolutionAccepted)
+def question_solved(event: events.SolutionAccepted) -> None:
+    question = _announced_question(event.question_id)
+    if question is None or question.solution_answer_id != event.answer_id:
+        return
+    solution = question.solution
+    data = _question_data(question)
+    data["solution"] = {
+        "id": solution.id,
+        "is_official": solution.is_official,
+        "url": external_url("questions.show", question_id=question.id, slug=question.slug) + f"#answer-{solution.id}",
+    }
+    broadcast(question.board.organisation_id, "question.solved", data)
 
 
 @events.subscribe(events.IdeaStatusChanged)

@@ -7,6 +7,7 @@ bp = Blueprint("questions", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from ideas.questions import models, routes  # noqa: F401  (tables; routes on bp)
+    from ideas.questions import api, feeds, models, routes  # noqa: F401  (tables; routes on bp)
 
     app.register_blueprint(bp)
+    app.register_blueprint(api.questions_api)

@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from ideas.questions.services.answers import post_answer
+from ideas.questions.services.questions import QuestionInput, ask_question
 from tests.support.challenges import make_challenge, make_submission
-from tests.support.factories import add_member, make_board, make_idea, make_org
+from tests.support.factories import add_member, make_board, make_idea, make_org, seasoned_user
 
 EXAMPLES = 25
 # Generated ids name nothing here, so operations on /boards/{board_id}/... and /ideas/{idea_id}/...
@@ -40,6 +42,9 @@ RULES_BEYOND_THE_SCHEMA = {
     ("POST /api/v1/ideas/{idea_id}/status", "status"): "current status again needs a message",
     ("PUT /api/v1/submissions/{submission_id}/scores", "scores"): "each criterion once",
     ("PUT /api/v1/ideas/{idea_id}/vote", "value"): "on boards that allow down-votes",
+    ("POST /api/v1/boards/{board_id}/questions", "category_id"): "One of the board's categories",
+    ("POST /api/v1/boards/{board_id}/questions", "title"): "runs of white space count as one",
+    ("PUT /api/v1/questions/{question_id}/solution", "answer_id"): "One of this question's answers",
 }
 OPERATIONS_WITH_RULES = {operation for operation, _ in RULES_BEYOND_THE_SCHEMA}
 
@@ -110,9 +115,12 @@ def real_ids(acme, user):
     """Objects for the path ids to name, so that generated requests reach the services' rules."""
     board = make_board(acme)
     opened = make_challenge(acme, user, state="open")
+    question = ask_question(seasoned_user(), board, QuestionInput("How do I export my invoices?"))
     return {
         "board_id": board.id,
         "idea_id": make_idea(board).id,
+        "question_id": question.id,
+        "answer_id": post_answer(seasoned_user(), question, "Open Billing, then Export as CSV.").id,
         "challenge_id": make_challenge(acme, user, state="draft").id,
         "submission_id": make_submission(opened).id,
     }

@@ -1,4 +1,4 @@
-"""Tags and the edit window: what ideas and questions share on a board."""
+"""Category, tags and the edit window: what ideas and questions share on a board."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.clock import utcnow
 from app.extensions import db
-from ideas.models import Tag
+from ideas.models import Category, Tag
 
 MAX_TAGS = 5
 TAG_RE = re.compile(r"[^a-z0-9+#.-]+")
@@ -33,6 +33,20 @@ def parse_tags(raw) -> list[str]:
 def too_many(tags: list[str]) -> list[str] | None:
     """The field error for a list of tags longer than allowed, or None."""
     return [f"Use at most {MAX_TAGS} tags."] if len(tags) > MAX_TAGS else None
+
+
+def check_filing(board_id: int, category_id: int | None, raw_tags, errors: dict[str, list[str]]):
+    """The category (one of the board's, or None) and the cleaned tags of a post, adding to
+    `errors` what is wrong with them."""
+    category_id = category_id or None
+    if category_id is not None and (
+        db.session.scalar(select(Category.id).where(Category.id == category_id, Category.board_id == board_id)) is None
+    ):
+        errors["category_id"] = ["Choose one of this board's categories."]
+    tags = parse_tags(raw_tags)
+    if too_many(tags):
+        errors["tags"] = too_many(tags)
+    return category_id, tags
 
 
 def board_tags(board_id: int, names: list[str]) -> list[Tag]:

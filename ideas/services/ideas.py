@@ -14,9 +14,9 @@ from app.db_types import writes
 from app.errors_domain import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy, ranking
-from ideas.models import Board, Category, Comment, Follow, Idea, IdeaRevision, IdeaTag, Status, Visibility, Vote
+from ideas.models import Board, Comment, Follow, Idea, IdeaRevision, IdeaTag, Status, Visibility, Vote
 from ideas.moderation.services import forget_flags, hold_for_review, moderation_state
-from ideas.tags import board_tags, parse_tags, too_many, within_edit_window
+from ideas.tags import board_tags, check_filing, parse_tags, within_edit_window
 
 TITLE_MIN, TITLE_MAX, BODY_MAX = 8, 160, 20_000
 
@@ -38,16 +38,7 @@ def _clean(board: Board, data: IdeaInput) -> IdeaInput:
         errors["title"] = [f"The title needs {TITLE_MIN} to {TITLE_MAX} characters."]
     if len(body) > BODY_MAX:
         errors["body"] = [f"The description can be at most {BODY_MAX:,} characters."]
-    category_id = data.category_id or None
-    if (
-        category_id is not None
-        and db.session.scalar(select(Category.id).where(Category.id == category_id, Category.board_id == board.id))
-        is None
-    ):
-        errors["category_id"] = ["Choose one of this board's categories."]
-    tags = parse_tags(data.tags)
-    if too_many(tags):
-        errors["tags"] = too_many(tags)
+    category_id, tags = check_filing(board.id, data.category_id, data.tags, errors)
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors)
     return IdeaInput(title, body, category_id, tags)

@@ -14,11 +14,11 @@ from app.db_types import writes
 from app.errors_domain import NotAllowed, ValidationFailed
 from app.extensions import db
 from ideas import policy as board_policy
-from ideas.models import Board, Category, Visibility
+from ideas.models import Board, Visibility
 from ideas.moderation.services import hold_for_review, moderation_state
 from ideas.questions import policy
 from ideas.questions.models import Question, QuestionRevision
-from ideas.tags import board_tags, parse_tags, too_many
+from ideas.tags import board_tags, check_filing
 
 TITLE_MIN, TITLE_MAX, BODY_MAX = 10, 160, 20_000
 
@@ -40,14 +40,7 @@ def check_question(board: Board, data: QuestionInput) -> QuestionInput:
         errors["title"] = [f"The question needs {TITLE_MIN} to {TITLE_MAX} characters."]
     if len(body) > BODY_MAX:
         errors["body"] = [f"The details can be at most {BODY_MAX:,} characters."]
-    category_id = data.category_id or None
-    if category_id is not None and (
-        db.session.scalar(select(Category.id).where(Category.id == category_id, Category.board_id == board.id)) is None
-    ):
-        errors["category_id"] = ["Choose one of this board's categories."]
-    tags = parse_tags(data.tags)
-    if too_many(tags):
-        errors["tags"] = too_many(tags)
+    category_id, tags = check_filing(board.id, data.category_id, data.tags, errors)
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors)
     return QuestionInput(title, body, category_id, tags)
